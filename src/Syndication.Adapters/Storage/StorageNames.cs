@@ -1,0 +1,28 @@
+namespace Syndication.Adapters.Storage;
+
+/// <summary>The containers and tables of one Syndication deployment.</summary>
+public static class StorageNames
+{
+    /// <summary>Drop zone: files put here are ingested, then moved to <see cref="ArchiveContainer"/> or <see cref="RejectedContainer"/>.</summary>
+    public const string IncomingContainer = "incoming";
+
+    /// <summary>Original bytes of every ingested file, by date of ingestion.</summary>
+    public const string ArchiveContainer = "archive";
+
+    /// <summary>Files that could not be ingested: the original plus <c>{name}.error.json</c>.</summary>
+    public const string RejectedContainer = "rejected";
+
+    /// <summary>One canonical JSON document per article, <c>{id}.json</c>.</summary>
+    public const string ArticlesContainer = "articles";
+
+    /// <summary>The public feeds readers poll; anonymous read of blobs.</summary>
+    public const string FeedsContainer = "feeds";
+
+    /// <summary>Newest-first index of articles per scope (all, edition, sector, section).</summary>
+    public const string ArticleIndexTable = "ArticleIndex";
+
+    public static IReadOnlyList<string> PrivateContainers { get; } =
+        [IncomingContainer, ArchiveContainer, RejectedContainer, ArticlesContainer];
+
+    public static IReadOnlyList<string> Tables { get; } = [ArticleIndexTable];
+}

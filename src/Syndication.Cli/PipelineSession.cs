@@ -1,0 +1,77 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Syndication.Adapters.Local;
+using Syndication.Adapters.Storage;
+using Syndication.Pipeline;
+
+namespace Syndication.Cli;
+
+/// <summary>
+/// One CLI run's pipeline: the storage it talks to (starting Azurite for development storage when
+/// nothing listens), and the same service registrations as the Functions app.
+/// </summary>
+internal sealed class PipelineSession : IAsyncDisposable
+{
+    private readonly IHost _host;
+
+    private PipelineSession(IHost host)
+    {
+        _host = host;
+    }
+
+    public StorageAccount Account => _host.Services.GetRequiredService<StorageAccount>();
+
+    public DropZone DropZone => _host.Services.GetRequiredService<DropZone>();
+
+    public IngestStage Ingest => _host.Services.GetRequiredService<IngestStage>();
+
+    public FeedsStage Feeds => _host.Services.GetRequiredService<FeedsStage>();
+
+    public static async Task<PipelineSession> OpenAsync(string? storageOption, bool verbose, TextWriter output, CancellationToken cancellationToken)
+    {
+        var connection = storageOption
+            ?? Environment.GetEnvironmentVariable("SYNDICATION_STORAGE")
+            ?? Environment.GetEnvironmentVariable(StorageSettings.ConnectionSetting)
+            ?? "UseDevelopmentStorage=true";
+
+        if (Azurite.IsDevelopmentStorage(connection))
+        {
+            await EnsureLocalAzuriteAsync(output, cancellationToken);
+            connection = Azurite.ConnectionStringFor(Azurite.DefaultBlobPort, Azurite.DefaultQueuePort, Azurite.DefaultTablePort);
+        }
+
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Configuration.AddEnvironmentVariables();
+        builder.Configuration.AddInMemoryCollection([new(StorageSettings.ConnectionSetting, connection)]);
+        builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
+        builder.Logging.SetMinimumLevel(verbose ? LogLevel.Information : LogLevel.Error);
+        builder.Services.AddSyndication(builder.Configuration);
+        var host = builder.Build();
+        await host.StartAsync(cancellationToken); // validates every setting before any work
+        return new PipelineSession(host);
+    }
+
+    private static async Task EnsureLocalAzuriteAsync(TextWriter output, CancellationToken cancellationToken)
+    {
+        if (Azurite.IsListening(Azurite.DefaultBlobPort))
+        {
+            output.WriteLine($"Using the storage emulator already listening on 127.0.0.1:{Azurite.DefaultBlobPort}.");
+            return;
+        }
+
+        output.WriteLine("Development storage asked for and nothing listens on 127.0.0.1:10000: starting Azurite (in memory) ...");
+        var azurite = await Azurite.StartAsync(
+            Azurite.DefaultBlobPort, Azurite.DefaultQueuePort, Azurite.DefaultTablePort, detached: true, repositoryRoot: null, output.WriteLine, cancellationToken);
+        output.WriteLine(
+            $"Azurite (pid {azurite.ProcessId}) listens on 127.0.0.1:10000-10002 and keeps running after this command, so the URLs below stay readable; " +
+            $"its data lives in memory until you stop it (kill {azurite.ProcessId}). Log: .azurite/azurite.log");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _host.StopAsync();
+        _host.Dispose();
+    }
+}

@@ -1,0 +1,3 @@
+using Syndication.Cli;
+
+return await SyndicationCommand.RunAsync(args, Console.Out);

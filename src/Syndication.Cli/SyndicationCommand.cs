@@ -1,0 +1,233 @@
+using System.CommandLine;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Syndication.Adapters.Storage;
+using Syndication.Pipeline;
+
+namespace Syndication.Cli;
+
+/// <summary>The <c>syndication</c> command line: verbs over the same stage services the Functions app calls.</summary>
+public static class SyndicationCommand
+{
+    /// <summary>The folders of a samples folder that hold files to drop.</summary>
+    private static readonly string[] SampleFolders = ["articles", "broken"];
+
+    public static async Task<int> RunAsync(string[] args, TextWriter output)
+    {
+        var root = Create(output);
+        return await root.Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = output });
+    }
+
+    public static RootCommand Create(TextWriter output)
+    {
+        var storage = new Option<string?>("--storage")
+        {
+            Description = "Storage connection string. Default: $SYNDICATION_STORAGE, else $AzureWebJobsStorage, else development storage " +
+                "(a local Azurite, started in memory on 127.0.0.1:10000-10002 when nothing listens there).",
+            Recursive = true,
+        };
+        var verbose = new Option<bool>("--verbose") { Description = "Show the stages' own log lines.", Recursive = true };
+
+        var root = new RootCommand("Syndication: ingests news articles and publishes feeds, trending lists and newsletters.");
+        root.Options.Add(storage);
+        root.Options.Add(verbose);
+        root.Subcommands.Add(IngestCommand(output, storage, verbose));
+        root.Subcommands.Add(RunCommand(output, storage, verbose));
+        return root;
+    }
+
+    private static Command IngestCommand(TextWriter output, Option<string?> storage, Option<bool> verbose)
+    {
+        var paths = new Argument<string[]>("PATH")
+        {
+            Description = "Files or folders to drop into incoming/ (ninjs .json, Markdown .md); folders are read recursively.",
+            Arity = ArgumentArity.OneOrMore,
+        };
+        var command = new Command("ingest", "Upload files into incoming/ and ingest them now, printing what became of each. " +
+            "A rejected file is kept in rejected/ with its reason and does not fail the command.");
+        command.Arguments.Add(paths);
+        command.SetAction((parse, cancellationToken) => WithSessionAsync(parse, output, storage, verbose, async session =>
+        {
+            var files = ExpandPaths(parse.GetValue(paths) ?? []);
+            var outcomes = await DropAndIngestAsync(session, files, output, cancellationToken);
+            Report.Summary(output, outcomes);
+        }, cancellationToken));
+        return command;
+    }
+
+    private static Command RunCommand(TextWriter output, Option<string?> storage, Option<bool> verbose)
+    {
+        var samples = new Option<DirectoryInfo?>("--samples")
+        {
+            Description = "A samples folder (this repository's samples/): its articles/ and broken/ files are dropped into incoming/ first.",
+        };
+        var command = new Command("run", "Run every stage once on the current storage: ingest what waits in incoming/, then build the feeds. Prints where to look.");
+        command.Options.Add(samples);
+        command.SetAction((parse, cancellationToken) => WithSessionAsync(parse, output, storage, verbose, async session =>
+        {
+            var outcomes = new List<IngestOutcome>();
+            if (parse.GetValue(samples) is { } folder)
+            {
+                if (!folder.Exists)
+                {
+                    throw new CommandException($"The samples folder {folder.FullName} does not exist.");
+                }
+
+                var files = SampleFolders
+                    .Select(sub => Path.Combine(folder.FullName, sub))
+                    .Where(Directory.Exists)
+                    .SelectMany(dir => ExpandPaths([dir]))
+                    .ToList();
+                output.WriteLine($"Dropping {files.Count} sample files from {folder.FullName} into incoming/ ...");
+                foreach (var (file, name) in files)
+                {
+                    await session.DropZone.DropAsync(name, BinaryData.FromBytes(await File.ReadAllBytesAsync(file, cancellationToken)), cancellationToken);
+                }
+            }
+
+            output.WriteLine("Ingest: sweeping incoming/ ...");
+            var index = 0;
+            outcomes.AddRange(await session.Ingest.SweepAsync(o => Report.Outcome(output, o, ++index, total: null), cancellationToken));
+            Report.Summary(output, outcomes);
+
+            output.WriteLine("Feeds: building ...");
+            var feeds = await session.Feeds.BuildAsync(cancellationToken);
+            foreach (var feed in feeds)
+            {
+                output.WriteLine($"  {(feed.Written ? "written  " : "unchanged")} {feed.Items,3} items  {feed.Url}");
+            }
+
+            output.WriteLine();
+            output.WriteLine("Where to look:");
+            output.WriteLine($"  feed of all articles:  {feeds[0].Url}");
+            output.WriteLine($"  containers:            {string.Join(", ", StorageNames.PrivateContainers.Append(StorageNames.FeedsContainer))} in {session.Account.Blobs.Uri}");
+            output.WriteLine($"  rejected files:        {session.Account.Container(StorageNames.RejectedContainer).Uri} (each with a .error.json)");
+        }, cancellationToken));
+        return command;
+    }
+
+    private static async Task<List<IngestOutcome>> DropAndIngestAsync(PipelineSession session, List<(string File, string Name)> files, TextWriter output, CancellationToken cancellationToken)
+    {
+        var outcomes = new List<IngestOutcome>(files.Count);
+        for (var i = 0; i < files.Count; i++)
+        {
+            var (file, name) = files[i];
+            var dropped = await session.DropZone.DropAsync(name, BinaryData.FromBytes(await File.ReadAllBytesAsync(file, cancellationToken)), cancellationToken);
+            var outcome = await session.Ingest.IngestAsync(dropped, cancellationToken);
+            outcomes.Add(outcome);
+            Report.Outcome(output, outcome, i + 1, files.Count);
+        }
+
+        return outcomes;
+    }
+
+    /// <summary>Files to drop, each with the blob name it gets: a file its own name, a folder's files their path inside it.</summary>
+    private static List<(string File, string Name)> ExpandPaths(IEnumerable<string> paths)
+    {
+        var files = new List<(string, string)>();
+        foreach (var path in paths)
+        {
+            if (File.Exists(path))
+            {
+                files.Add((path, Path.GetFileName(path)));
+            }
+            else if (Directory.Exists(path))
+            {
+                var root = Path.GetFullPath(path);
+                var parent = Path.GetFileName(root.TrimEnd(Path.DirectorySeparatorChar));
+                foreach (var file in Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+                {
+                    if (!Path.GetFileName(file).StartsWith('.'))
+                    {
+                        files.Add((file, parent + "/" + Path.GetRelativePath(root, file).Replace(Path.DirectorySeparatorChar, '/')));
+                    }
+                }
+            }
+            else
+            {
+                throw new CommandException($"No such file or folder: {path}");
+            }
+        }
+
+        return files;
+    }
+
+    private static async Task<int> WithSessionAsync(
+        ParseResult parse, TextWriter output, Option<string?> storage, Option<bool> verbose, Func<PipelineSession, Task> work, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var session = await PipelineSession.OpenAsync(parse.GetValue(storage), parse.GetValue(verbose), output, cancellationToken);
+            try
+            {
+                await work(session);
+            }
+            finally
+            {
+                output.WriteLine(session.Account.Counter.ToString() + ".");
+            }
+
+            return 0;
+        }
+        catch (CommandException ex)
+        {
+            output.WriteLine($"error: {ex.Message}");
+            return 1;
+        }
+        catch (OptionsValidationException ex)
+        {
+            output.WriteLine("error: the configuration is not valid:");
+            foreach (var failure in ex.Failures)
+            {
+                output.WriteLine($"  - {failure}");
+            }
+
+            return 1;
+        }
+        catch (Azure.RequestFailedException ex)
+        {
+            output.WriteLine($"error: storage answered {ex.Status} {ex.ErrorCode}: {ex.Message.Split('\n')[0]}");
+            return 1;
+        }
+    }
+}
+
+/// <summary>A failure of the tool or of its arguments, said plainly.</summary>
+public sealed class CommandException(string message) : Exception(message)
+{
+    public CommandException()
+        : this("The command failed.")
+    {
+    }
+
+    public CommandException(string message, Exception inner)
+        : this(message + ": " + inner.Message)
+    {
+    }
+}
+
+internal static class Report
+{
+    public static void Outcome(TextWriter output, IngestOutcome outcome, int index, int? total)
+    {
+        var counter = total is { } t ? $"[{index}/{t}]" : $"[{index}]";
+        var what = outcome.Result.ToString().ToLowerInvariant();
+        var detail = outcome.Result switch
+        {
+            IngestResult.Rejected when outcome.Rejection is { } r =>
+                r.Reason + (r.Line is { } line ? $" (line {line}{(r.Column is { } col ? $", column {col}" : "")})" : ""),
+            IngestResult.Missing => "no longer in incoming/",
+            _ => $"{outcome.ArticleId}  {outcome.Headline}",
+        };
+        output.WriteLine($"  {counter} {what,-9} {outcome.File}  {detail}");
+    }
+
+    public static void Summary(TextWriter output, IReadOnlyCollection<IngestOutcome> outcomes)
+    {
+        int Count(IngestResult result) => outcomes.Count(o => o.Result == result);
+        output.WriteLine(
+            $"{outcomes.Count} file{(outcomes.Count == 1 ? "" : "s")}: {Count(IngestResult.Accepted)} accepted, {Count(IngestResult.Updated)} updated, " +
+            $"{Count(IngestResult.Unchanged)} unchanged, {Count(IngestResult.Rejected)} rejected" +
+            (Count(IngestResult.Rejected) > 0 ? " (kept in rejected/ with a reason)." : "."));
+    }
+}

@@ -1,0 +1,82 @@
+using System.Text.Json.Serialization;
+
+namespace Syndication.Core.Articles;
+
+/// <summary>
+/// One story as the publisher serves it: the canonical record kept in the article store.
+/// Instants are UTC; editions carry their own time zones for display and scheduling.
+/// </summary>
+public sealed record Article
+{
+    /// <summary>Stable id derived from the source identity (<see cref="SourceKey"/>); never changes.</summary>
+    public required string Id { get; init; }
+
+    /// <summary>What identifies the story at its source: a ninjs uri, a feed guid, or a canonical URL.</summary>
+    public required string SourceKey { get; init; }
+
+    /// <summary>URL path segment chosen at first publication; never changed afterwards.</summary>
+    public required string Slug { get; init; }
+
+    /// <summary>The article's permanent URL on the publisher's site.</summary>
+    public required Uri Url { get; init; }
+
+    public required string Headline { get; init; }
+
+    public string? Summary { get; init; }
+
+    public required string BodyHtml { get; init; }
+
+    /// <summary>Byline or desk, e.g. "Devdiscourse News Desk".</summary>
+    public string? Byline { get; init; }
+
+    /// <summary>Agency attribution kept from the source, e.g. "With inputs from agencies".</summary>
+    public string? Attribution { get; init; }
+
+    public IReadOnlyList<string> Editions { get; init; } = [];
+
+    public IReadOnlyList<string> Sectors { get; init; } = [];
+
+    [JsonConverter(typeof(JsonStringEnumConverter<SectionType>))]
+    public SectionType Section { get; init; } = SectionType.News;
+
+    public string Language { get; init; } = "en";
+
+    public IReadOnlyList<ArticleImage> Images { get; init; } = [];
+
+    public required DateTimeOffset Created { get; init; }
+
+    public required DateTimeOffset Updated { get; init; }
+
+    [JsonConverter(typeof(JsonStringEnumConverter<PublicationStatus>))]
+    public PublicationStatus Status { get; init; } = PublicationStatus.Usable;
+
+    /// <summary>Starts at 1; grows by one with each accepted change from the source.</summary>
+    public int Version { get; init; } = 1;
+
+    /// <summary>Hash of the content as received, so an identical re-drop is recognised and writes nothing.</summary>
+    public required string Fingerprint { get; init; }
+
+    /// <summary>The file or feed the latest version came from.</summary>
+    public string? Origin { get; init; }
+}
+
+public sealed record ArticleImage(Uri Url, string? Alt, int? Width = null, int? Height = null, string? Credit = null);
+
+/// <summary>Section types a news page shows apart from the news flow.</summary>
+public enum SectionType
+{
+    News,
+    Opinion,
+    Blog,
+    Interview,
+    Analysis,
+    Feature,
+}
+
+/// <summary>IPTC pubstatus: only usable articles appear in feeds and newsletters.</summary>
+public enum PublicationStatus
+{
+    Usable,
+    Withheld,
+    Canceled,
+}

@@ -1,0 +1,92 @@
+namespace Syndication.Core.Catalog;
+
+/// <summary>
+/// Everything a publisher configures, bound from the <c>Syndication</c> configuration section
+/// (<c>Syndication__Site__BaseUrl</c> as an environment variable or app setting).
+/// </summary>
+public sealed class SyndicationOptions
+{
+    public const string SectionName = "Syndication";
+
+    public SiteOptions Site { get; set; } = new();
+
+    /// <summary>Regional editions; the defaults of <see cref="PublicationCatalog"/> when none are configured.</summary>
+    public List<Edition> Editions { get; set; } = [];
+
+    /// <summary>Sectors mapped to IPTC Media Topics; the defaults of <see cref="PublicationCatalog"/> when none are configured.</summary>
+    public List<Sector> Sectors { get; set; } = [];
+
+    public IngestOptions Ingest { get; set; } = new();
+
+    public FeedOptions Feeds { get; set; } = new();
+
+    /// <summary>Checks every setting once at start-up and names each that is wrong.</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var errors = new List<string>();
+        if (!Uri.TryCreate(Site.BaseUrl, UriKind.Absolute, out var site) || site.Scheme is not ("https" or "http"))
+        {
+            errors.Add($"Syndication:Site:BaseUrl must be an absolute http(s) URL, not '{Site.BaseUrl}'.");
+        }
+
+        if (string.IsNullOrWhiteSpace(Site.Name))
+        {
+            errors.Add("Syndication:Site:Name must not be empty.");
+        }
+
+        if (Feeds.PublicBaseUrl is { Length: > 0 } publicBase && !Uri.TryCreate(publicBase, UriKind.Absolute, out _))
+        {
+            errors.Add($"Syndication:Feeds:PublicBaseUrl must be an absolute URL, not '{publicBase}'.");
+        }
+
+        if (Feeds.MaxItems is < 1 or > 1000)
+        {
+            errors.Add($"Syndication:Feeds:MaxItems must be between 1 and 1000, not {Feeds.MaxItems}.");
+        }
+
+        if (Ingest.MaxFileBytes is < 1024 or > 100 * 1024 * 1024)
+        {
+            errors.Add($"Syndication:Ingest:MaxFileBytes must be between 1 KiB and 100 MiB, not {Ingest.MaxFileBytes}.");
+        }
+
+        var catalog = new PublicationCatalog(this);
+        errors.AddRange(catalog.Validate());
+        return errors;
+    }
+}
+
+public sealed class SiteOptions
+{
+    /// <summary>Where article URLs live: <c>{BaseUrl}/{section}/{slug}</c>.</summary>
+    public string BaseUrl { get; set; } = "https://news.example.com";
+
+    public string Name { get; set; } = "Syndication News";
+
+    public string Description { get; set; } = "News by sector and edition.";
+
+    public string Language { get; set; } = "en";
+}
+
+public sealed class IngestOptions
+{
+    /// <summary>Files larger than this are rejected unread.</summary>
+    public long MaxFileBytes { get; set; } = 5 * 1024 * 1024;
+}
+
+public sealed class FeedOptions
+{
+    /// <summary>Items per feed, newest first.</summary>
+    public int MaxItems { get; set; } = 50;
+
+    /// <summary>
+    /// The public URL of the <c>feeds</c> container as readers see it (a CDN or custom domain);
+    /// empty means the storage account's own URL.
+    /// </summary>
+    public string? PublicBaseUrl { get; set; }
+
+    /// <summary>The RSS <c>ttl</c>: minutes a reader may wait between polls.</summary>
+    public int TtlMinutes { get; set; } = 15;
+
+    /// <summary>Cache-Control of every feed blob.</summary>
+    public string CacheControl { get; set; } = "public, max-age=300";
+}

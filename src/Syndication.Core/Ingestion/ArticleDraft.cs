@@ -1,0 +1,49 @@
+using Syndication.Core.Articles;
+
+namespace Syndication.Core.Ingestion;
+
+/// <summary>
+/// What a reader found in one source item, before the catalog decides editions, sectors and URL.
+/// Every reader (ninjs, Markdown, feeds) produces this one shape.
+/// </summary>
+public sealed record ArticleDraft
+{
+    public required string SourceKey { get; init; }
+
+    public required string Headline { get; init; }
+
+    public string? Summary { get; init; }
+
+    public required string BodyHtml { get; init; }
+
+    public string? Byline { get; init; }
+
+    public string? Language { get; init; }
+
+    public DateTimeOffset? Created { get; init; }
+
+    public DateTimeOffset? Updated { get; init; }
+
+    public PublicationStatus Status { get; init; } = PublicationStatus.Usable;
+
+    /// <summary>IPTC Media Topic codes, normalised to <c>medtop:NNNNNNNN</c>.</summary>
+    public IReadOnlyList<string> SubjectCodes { get; init; } = [];
+
+    /// <summary>Genre names or codes (<c>Opinion</c>, <c>genre:Interview</c>).</summary>
+    public IReadOnlyList<string> Genres { get; init; } = [];
+
+    /// <summary>Place codes or names the story is about (<c>IN</c>, <c>New Delhi</c>).</summary>
+    public IReadOnlyList<string> Places { get; init; } = [];
+
+    /// <summary>Editions named by the source itself (Markdown front matter); empty when the catalog decides.</summary>
+    public IReadOnlyList<string> Editions { get; init; } = [];
+
+    /// <summary>Sectors named by the source itself; empty when subject codes decide.</summary>
+    public IReadOnlyList<string> Sectors { get; init; } = [];
+
+    public SectionType? Section { get; init; }
+
+    public IReadOnlyList<ArticleImage> Images { get; init; } = [];
+
+    public string? Attribution { get; init; }
+}

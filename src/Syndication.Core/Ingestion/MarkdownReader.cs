@@ -1,0 +1,164 @@
+using System.Globalization;
+using System.Text;
+using Markdig;
+using Markdig.Extensions.Yaml;
+using Markdig.Syntax;
+using Syndication.Core.Articles;
+using YamlDotNet.Core;
+using YamlDotNet.Serialization;
+using YamlDotNet.Serialization.NamingConventions;
+
+namespace Syndication.Core.Ingestion;
+
+/// <summary>
+/// Reads Markdown with YAML front matter, as editors write it: the front matter names the story
+/// (uri, headline, byline, editions, sectors, section, dates), the rest is the body.
+/// </summary>
+public static class MarkdownReader
+{
+    private static readonly MarkdownPipeline Pipeline = new MarkdownPipelineBuilder()
+        .UseYamlFrontMatter()
+        .UseAdvancedExtensions()
+        .Build();
+
+    private static readonly IDeserializer Yaml = new DeserializerBuilder()
+        .WithNamingConvention(CamelCaseNamingConvention.Instance)
+        .IgnoreUnmatchedProperties()
+        .Build();
+
+    public static ArticleDraft Read(ReadOnlySpan<byte> utf8, string fileName)
+    {
+        var text = Encoding.UTF8.GetString(utf8);
+        var document = Markdown.Parse(text, Pipeline);
+        var block = document.Descendants<YamlFrontMatterBlock>().FirstOrDefault()
+            ?? throw new RejectedInputException("The Markdown file has no YAML front matter (a block between '---' lines at the top).", 1, 1);
+
+        var yaml = text.Substring(block.Span.Start, block.Span.Length).Trim().Trim('-');
+        FrontMatter matter;
+        try
+        {
+            matter = Yaml.Deserialize<FrontMatter?>(yaml) ?? new FrontMatter();
+        }
+        catch (YamlException ex)
+        {
+            // The front matter starts on line 2 of the file (after the opening '---').
+            throw new RejectedInputException(
+                $"The front matter is not valid YAML: {YamlReason(ex)}",
+                ex.Start.Line + block.Line,
+                ex.Start.Column,
+                ex);
+        }
+
+        var headline = Required(matter.Headline, "headline");
+        var sourceKey = matter.Uri ?? matter.Url
+            ?? throw new RejectedInputException("The front matter has no 'uri' (or 'url'), so the story cannot be identified or updated later.");
+
+        // The body is everything after the front matter.
+        var body = text[(block.Span.End + 1)..];
+        var html = Markdown.ToHtml(body, Pipeline).Trim();
+        if (html.Length == 0)
+        {
+            throw new RejectedInputException("The Markdown file has front matter but no body.");
+        }
+
+        return new ArticleDraft
+        {
+            SourceKey = sourceKey,
+            Headline = headline,
+            Summary = matter.Summary,
+            BodyHtml = html,
+            Byline = matter.Byline,
+            Language = matter.Language,
+            Created = Instant(matter.Created, "created"),
+            Updated = Instant(matter.Updated, "updated"),
+            Editions = matter.Editions ?? [],
+            Sectors = matter.Sectors ?? [],
+            Section = Section(matter.Section),
+            Images = matter.Image is { Url: { } imageUrl } image && Uri.TryCreate(imageUrl, UriKind.Absolute, out var url)
+                ? [new ArticleImage(url, image.Alt, image.Width, image.Height, image.Credit)]
+                : [],
+            Attribution = matter.Attribution,
+            Genres = matter.Section is { } genre ? [genre] : [],
+        };
+    }
+
+    /// <summary>YamlDotNet's message without its "(Line: 6, Col: 12, Idx: 80) - (...): " prefix; the position is reported apart.</summary>
+    private static string YamlReason(YamlException ex)
+    {
+        var message = ex.Message;
+        var cut = message.LastIndexOf("): ", StringComparison.Ordinal);
+        return cut >= 0 ? message[(cut + 3)..] : message;
+    }
+
+    private static string Required(string? value, string name) =>
+        string.IsNullOrWhiteSpace(value)
+            ? throw new RejectedInputException($"The front matter has no '{name}'.")
+            : value.Trim();
+
+    private static SectionType? Section(string? value)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return null;
+        }
+
+        return Enum.TryParse<SectionType>(value.Trim(), ignoreCase: true, out var section)
+            ? section
+            : throw new RejectedInputException(
+                $"Unknown section '{value}'; use one of {string.Join(", ", Enum.GetNames<SectionType>())}.");
+    }
+
+    private static DateTimeOffset? Instant(string? value, string name)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return null;
+        }
+
+        return DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var instant)
+            ? instant
+            : throw new RejectedInputException($"'{name}' is not an ISO 8601 date-time: '{value}'.");
+    }
+
+    private sealed class FrontMatter
+    {
+        public string? Uri { get; set; }
+
+        public string? Url { get; set; }
+
+        public string? Headline { get; set; }
+
+        public string? Summary { get; set; }
+
+        public string? Byline { get; set; }
+
+        public string? Attribution { get; set; }
+
+        public List<string>? Editions { get; set; }
+
+        public List<string>? Sectors { get; set; }
+
+        public string? Section { get; set; }
+
+        public string? Language { get; set; }
+
+        public string? Created { get; set; }
+
+        public string? Updated { get; set; }
+
+        public FrontMatterImage? Image { get; set; }
+    }
+
+    private sealed class FrontMatterImage
+    {
+        public string? Url { get; set; }
+
+        public string? Alt { get; set; }
+
+        public string? Credit { get; set; }
+
+        public int? Width { get; set; }
+
+        public int? Height { get; set; }
+    }
+}

@@ -1,0 +1,16 @@
+using Azure.Storage.Blobs;
+using Microsoft.Azure.Functions.Worker;
+using Syndication.Pipeline;
+
+namespace Syndication.Functions.Functions;
+
+/// <summary>A file dropped into <c>incoming/</c> (Event Grid BlobCreated) is ingested.</summary>
+public sealed class IngestDroppedFile(IngestStage stage)
+{
+    [Function(nameof(IngestDroppedFile))]
+    public Task Run(
+        [BlobTrigger("incoming/{name}", Source = BlobTriggerSource.EventGrid, Connection = "AzureWebJobsStorage")] BlobClient blob,
+        string name,
+        CancellationToken cancellationToken) =>
+        stage.IngestAsync(name, cancellationToken);
+}

@@ -1,0 +1,7 @@
+using Microsoft.Azure.Functions.Worker.Builder;
+using Microsoft.Extensions.Hosting;
+using Syndication.Functions;
+
+var builder = FunctionsApplication.CreateBuilder(args);
+SyndicationApp.ConfigureServices(builder.Services, builder.Configuration);
+builder.Build().Run();

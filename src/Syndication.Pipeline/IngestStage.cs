@@ -1,0 +1,175 @@
+using System.Text;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Syndication.Adapters.Storage;
+using Syndication.Core.Catalog;
+using Syndication.Core.Ingestion;
+
+namespace Syndication.Pipeline;
+
+public enum IngestResult
+{
+    /// <summary>A story seen for the first time.</summary>
+    Accepted,
+
+    /// <summary>A new version of a known story.</summary>
+    Updated,
+
+    /// <summary>The same story with the same content: nothing written.</summary>
+    Unchanged,
+
+    /// <summary>Kept in <c>rejected/</c> with a reason.</summary>
+    Rejected,
+
+    /// <summary>Gone from <c>incoming/</c> before we got to it (processed by another run).</summary>
+    Missing,
+}
+
+/// <summary>What happened to one dropped file.</summary>
+public sealed record IngestOutcome(string File, IngestResult Result, string? ArticleId = null, string? Headline = null, Rejection? Rejection = null);
+
+/// <summary>
+/// Ingest stage: a file in <c>incoming/</c> becomes an article in the store (or a rejection with a
+/// reason), and its original bytes move to <c>archive/</c> or <c>rejected/</c>.
+/// </summary>
+public sealed class IngestStage(
+    StorageAccount account,
+    DropZone dropZone,
+    ArticleStore store,
+    ArticleNormalizer normalizer,
+    IOptions<SyndicationOptions> options,
+    TimeProvider clock,
+    ILogger<IngestStage> logger)
+{
+    private const string StageName = "ingest";
+    private const int MaxConflictRetries = 3;
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    /// <summary>Ingests one file already in <c>incoming/</c> (the blob trigger's path).</summary>
+    public async Task<IngestOutcome> IngestAsync(string name, CancellationToken cancellationToken)
+    {
+        await account.EnsureLayoutAsync(cancellationToken);
+        var file = await dropZone.ReadAsync(name, options.Value.Ingest.MaxFileBytes, cancellationToken);
+        if (file is null)
+        {
+            logger.LogInformation("Skipped {File}: no longer in incoming/", name);
+            return new IngestOutcome(name, IngestResult.Missing);
+        }
+
+        return await IngestAsync(file, cancellationToken);
+    }
+
+    /// <summary>Ingests a file of <c>incoming/</c> whose bytes are already in hand (the CLI just uploaded them).</summary>
+    public async Task<IngestOutcome> IngestAsync(DroppedFile file, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        await account.EnsureLayoutAsync(cancellationToken);
+        var name = file.Name;
+        var maxBytes = options.Value.Ingest.MaxFileBytes;
+        try
+        {
+            if (!file.WasRead)
+            {
+                throw new RejectedInputException($"The file is {file.Length:N0} bytes, over the limit of {maxBytes:N0} bytes.");
+            }
+
+            if (file.Length == 0)
+            {
+                throw new RejectedInputException("The file is empty.");
+            }
+
+            return await IngestContentAsync(file, cancellationToken);
+        }
+        catch (RejectedInputException ex)
+        {
+            var rejection = new Rejection(name, StageName, ex.Message, ex.Line, ex.Column, clock.GetUtcNow(), file.Length);
+            await dropZone.RejectAsync(file, rejection, cancellationToken);
+            logger.LogWarning("Rejected {File}: {Reason} (line {Line}, column {Column})", name, ex.Message, ex.Line, ex.Column);
+            return new IngestOutcome(name, IngestResult.Rejected, Rejection: rejection);
+        }
+    }
+
+    /// <summary>Ingests every file waiting in <c>incoming/</c>: the sweep that catches missed events.</summary>
+    public async Task<IReadOnlyList<IngestOutcome>> SweepAsync(Action<IngestOutcome>? progress, CancellationToken cancellationToken)
+    {
+        await account.EnsureLayoutAsync(cancellationToken);
+        var outcomes = new List<IngestOutcome>();
+        await foreach (var name in dropZone.PendingAsync(cancellationToken))
+        {
+            var outcome = await IngestAsync(name, cancellationToken);
+            outcomes.Add(outcome);
+            progress?.Invoke(outcome);
+        }
+
+        return outcomes;
+    }
+
+    private async Task<IngestOutcome> IngestContentAsync(DroppedFile file, CancellationToken cancellationToken)
+    {
+        var draft = Read(file);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await StoreAsync(file, draft, cancellationToken);
+            }
+            catch (ArticleConflictException) when (attempt < MaxConflictRetries)
+            {
+                logger.LogInformation("Article of {File} changed while we wrote it; reading it again (attempt {Attempt})", file.Name, attempt + 1);
+            }
+        }
+    }
+
+    private async Task<IngestOutcome> StoreAsync(DroppedFile file, ArticleDraft draft, CancellationToken cancellationToken)
+    {
+        var id = Core.Articles.ArticleIdentity.IdFor(draft.SourceKey);
+        var existing = await store.GetAsync(id, cancellationToken);
+        if (existing is not null && existing.Article.SourceKey != draft.SourceKey)
+        {
+            throw new RejectedInputException(
+                $"Its id {id} collides with another story ('{existing.Article.SourceKey}'); give it a different uri.");
+        }
+
+        if (existing is not null && existing.Article.Fingerprint == ArticleNormalizer.Fingerprint(draft))
+        {
+            await dropZone.ArchiveAsync(file, cancellationToken);
+            logger.LogInformation("Unchanged {ArticleId} from {File}", id, file.Name);
+            return new IngestOutcome(file.Name, IngestResult.Unchanged, id, existing.Article.Headline);
+        }
+
+        var article = normalizer.Normalize(draft, existing?.Article, file.Name);
+        await store.SaveAsync(article, existing?.ETag, cancellationToken);
+        await store.IndexAsync(article, existing?.Article, cancellationToken);
+        await dropZone.ArchiveAsync(file, cancellationToken);
+        var result = existing is null ? IngestResult.Accepted : IngestResult.Updated;
+        logger.LogInformation("{Result} {ArticleId} version {Version} from {File}", result, article.Id, article.Version, file.Name);
+        return new IngestOutcome(file.Name, result, article.Id, article.Headline);
+    }
+
+    private static ArticleDraft Read(DroppedFile file)
+    {
+        var bytes = file.Content.ToMemory().Span;
+        if (bytes.StartsWith("\uFEFF"u8))
+        {
+            bytes = bytes[3..];
+        }
+
+        try
+        {
+            StrictUtf8.GetCharCount(bytes);
+        }
+        catch (DecoderFallbackException ex)
+        {
+            throw new RejectedInputException($"The file is not valid UTF-8 (first bad byte at offset {ex.Index}).", inner: ex);
+        }
+
+        var extension = Path.GetExtension(file.Name).ToLowerInvariant();
+        return extension switch
+        {
+            ".json" => NinjsReader.Read(bytes),
+            ".md" or ".markdown" => MarkdownReader.Read(bytes, file.Name),
+            _ => throw new RejectedInputException(
+                $"Unsupported file type '{extension}': drop IPTC ninjs JSON (.json) or Markdown with front matter (.md)."),
+        };
+    }
+}

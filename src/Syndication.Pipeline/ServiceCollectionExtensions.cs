@@ -1,0 +1,64 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Syndication.Adapters.Storage;
+using Syndication.Core.Catalog;
+using Syndication.Core.Ingestion;
+
+namespace Syndication.Pipeline;
+
+/// <summary>Settings of the storage account, read from the Functions host's own setting.</summary>
+public sealed class StorageSettings
+{
+    /// <summary>The configuration key the Functions host uses for its storage.</summary>
+    public const string ConnectionSetting = "AzureWebJobsStorage";
+
+    public string ConnectionString { get; set; } = "";
+}
+
+public static class ServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers settings (validated at start), storage adapters and stage services. The Functions
+    /// app, the CLI and the tests all compose the pipeline through this one method.
+    /// </summary>
+    public static IServiceCollection AddSyndication(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddOptions<SyndicationOptions>()
+            .Bind(configuration.GetSection(SyndicationOptions.SectionName))
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<SyndicationOptions>, SyndicationOptionsValidator>();
+
+        services.AddOptions<StorageSettings>()
+            .Configure(settings => settings.ConnectionString = configuration[StorageSettings.ConnectionSetting] ?? "")
+            .Validate(
+                settings => !string.IsNullOrWhiteSpace(settings.ConnectionString),
+                $"{StorageSettings.ConnectionSetting} must be set to a storage connection string (UseDevelopmentStorage=true for Azurite).")
+            .ValidateOnStart();
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<StorageRequestCounter>();
+        services.AddSingleton(sp => new StorageAccount(
+            sp.GetRequiredService<IOptions<StorageSettings>>().Value.ConnectionString,
+            sp.GetRequiredService<StorageRequestCounter>()));
+        services.AddSingleton(sp => new PublicationCatalog(sp.GetRequiredService<IOptions<SyndicationOptions>>().Value));
+        services.AddSingleton<ArticleNormalizer>();
+        services.AddSingleton<ArticleStore>();
+        services.AddSingleton<DropZone>();
+        services.AddSingleton<FeedPublisher>();
+        services.AddSingleton<IngestStage>();
+        services.AddSingleton<FeedsStage>();
+        return services;
+    }
+
+    private sealed class SyndicationOptionsValidator : IValidateOptions<SyndicationOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, SyndicationOptions options)
+        {
+            var errors = options.Validate();
+            return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+        }
+    }
+}
