@@ -39,6 +39,11 @@ public static class NinjsReader
                 throw new RejectedInputException($"A ninjs item is a JSON object, not {root.ValueKind.ToString().ToLowerInvariant()}.");
             }
 
+            if (Property(root, "eventdetails") is not null)
+            {
+                throw new RejectedInputException("The ninjs item describes an event ('eventDetails'), not a news article.");
+            }
+
             var uri = Text(root, "uri") ?? Text(root, "guid")
                 ?? throw new RejectedInputException("The ninjs item has no 'uri', so it cannot be identified or updated later.");
 

@@ -1,0 +1,38 @@
+using Syndication.Core.Catalog;
+
+namespace Syndication.Tests.Catalog;
+
+public sealed class SyndicationOptionsTests
+{
+    [Fact]
+    public void Defaults_are_valid_and_include_global_and_india_in_ist()
+    {
+        var options = new SyndicationOptions();
+        var catalog = new PublicationCatalog(options);
+
+        Assert.Empty(options.Validate());
+        Assert.Contains(catalog.Editions, e => e is { Id: "global", CarriesEverything: true });
+        Assert.Equal("Asia/Kolkata", catalog.FindEdition("india")!.TimeZone);
+        Assert.Equal("medtop:07000000", catalog.FindSector("health")!.MediaTopics[0]);
+    }
+
+    [Fact]
+    public void Every_wrong_setting_is_named()
+    {
+        var options = new SyndicationOptions
+        {
+            Site = new SiteOptions { BaseUrl = "news.example.com", Name = "" },
+            Editions = [new Edition("India", "India", "IST", ["IN"])],
+            Feeds = new FeedOptions { MaxItems = 0 },
+        };
+
+        var errors = options.Validate();
+
+        Assert.Contains(errors, e => e.Contains("Syndication:Site:BaseUrl", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.Contains("Syndication:Site:Name", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.Contains("Syndication:Feeds:MaxItems", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.Contains("'IST', which is not an IANA zone", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.Contains("lowercase", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.Contains("carry every story", StringComparison.Ordinal));
+    }
+}
