@@ -1,0 +1,86 @@
+using System.Text.RegularExpressions;
+using Syndication.Cli;
+using Syndication.Tests.Infrastructure;
+
+namespace Syndication.Tests.Cli;
+
+public sealed partial class CliTests
+{
+    private static async Task<(int Exit, string Output)> RunAsync(params string[] args)
+    {
+        using var output = new StringWriter();
+        var exit = await SyndicationCommand.RunAsync(args, output);
+        return (exit, output.ToString());
+    }
+
+    [GeneratedRegex(@"^\d+ storage requests?: \d+ reads?, \d+ writes?\.$", RegexOptions.Multiline)]
+    private static partial Regex CostLine();
+
+    [Fact]
+    public async Task Ingest_reports_each_file_keeps_going_past_rejections_and_says_what_it_cost()
+    {
+        var account = await LocalStorage.NewAccountAsync();
+
+        var (exit, output) = await RunAsync("--storage", account.ConnectionString, "ingest", Repository.Sample("articles"), Repository.Sample("broken"));
+
+        Assert.Equal(0, exit);
+        var articles = Directory.GetFiles(Repository.Sample("articles")).Length;
+        var broken = Directory.GetFiles(Repository.Sample("broken")).Length;
+        Assert.Contains($"{articles + broken} files: {articles} accepted, 0 updated, 0 unchanged, {broken} rejected (kept in rejected/ with a reason).", output, StringComparison.Ordinal);
+        Assert.Matches(@"\[\d+/\d+\] rejected  broken/truncated\.ninjs\.json  Not valid JSON: .* \(line \d+, column \d+\)", output);
+        Assert.Matches(@"\[\d+/\d+\] accepted  articles/2026-11-24-dengue-vaccine-rollout\.ninjs\.json  [0-9a-f]{16}  Delhi begins dengue", output);
+        Assert.Matches(CostLine(), output);
+    }
+
+    [Fact]
+    public async Task Ingesting_the_same_files_again_reports_them_unchanged()
+    {
+        var account = await LocalStorage.NewAccountAsync();
+        var file = Repository.Sample("articles", "2026-11-23-grid-storage.md");
+        await RunAsync("--storage", account.ConnectionString, "ingest", file);
+
+        var (exit, output) = await RunAsync("--storage", account.ConnectionString, "ingest", file);
+
+        Assert.Equal(0, exit);
+        Assert.Contains("1 file: 0 accepted, 0 updated, 1 unchanged, 0 rejected.", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Run_with_samples_ingests_them_builds_the_feeds_and_prints_a_feed_url_that_serves_them()
+    {
+        var account = await LocalStorage.NewAccountAsync();
+
+        var (exit, output) = await RunAsync("--storage", account.ConnectionString, "run", "--samples", Repository.Samples);
+
+        Assert.Equal(0, exit);
+        var feedUrl = Regex.Match(output, @"feed of all articles:\s+(\S+)").Groups[1].Value;
+        Assert.Equal(new Uri(account.BlobBaseUrl, "feeds/rss.xml"), new Uri(feedUrl));
+        using var http = new HttpClient();
+        var rss = await http.GetStringAsync(feedUrl);
+        Assert.Contains("Delhi begins dengue vaccination", rss, StringComparison.Ordinal);
+        Assert.Matches(CostLine(), output);
+    }
+
+    [Fact]
+    public async Task A_missing_path_is_a_failure_of_the_command()
+    {
+        var account = await LocalStorage.NewAccountAsync();
+
+        var (exit, output) = await RunAsync("--storage", account.ConnectionString, "ingest", "/no/such/file.json");
+
+        Assert.Equal(1, exit);
+        Assert.Contains("error: No such file or folder: /no/such/file.json", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Help_describes_every_verb_and_the_storage_option()
+    {
+        var (exit, output) = await RunAsync("--help");
+
+        Assert.Equal(0, exit);
+        Assert.Contains("ingest", output, StringComparison.Ordinal);
+        Assert.Contains("run", output, StringComparison.Ordinal);
+        Assert.Contains("--storage", output, StringComparison.Ordinal);
+        Assert.Contains("SYNDICATION_STORAGE", output, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,145 @@
+using System.Reflection;
+using System.Text.Json;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Syndication.Functions;
+using Syndication.Functions.Functions;
+using Syndication.Pipeline;
+using Syndication.Tests.Infrastructure;
+
+namespace Syndication.Tests.Functions;
+
+public sealed class FunctionsAppTests
+{
+    private static string BuiltApp
+    {
+        get
+        {
+            var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
+            return Path.Combine(Repository.Root, "src", "Syndication.Functions", "bin", configuration, "net10.0");
+        }
+    }
+
+    private static Dictionary<string, JsonElement> Bindings()
+    {
+        var path = Path.Combine(BuiltApp, "functions.metadata");
+        Assert.True(File.Exists(path), $"The build of the Functions app should produce {path}.");
+        using var document = JsonDocument.Parse(File.ReadAllText(path));
+        return document.RootElement.EnumerateArray().ToDictionary(
+            f => f.GetProperty("name").GetString()!,
+            f => Assert.Single(f.GetProperty("bindings").EnumerateArray().ToList()).Clone());
+    }
+
+    [Fact]
+    public void The_built_app_declares_each_function_with_its_trigger()
+    {
+        var bindings = Bindings();
+
+        Assert.Equal(["BuildFeeds", "IngestDroppedFile", "SweepIncoming"], bindings.Keys.Order());
+
+        var ingest = bindings["IngestDroppedFile"];
+        Assert.Equal("blobTrigger", ingest.GetProperty("type").GetString());
+        Assert.Equal("incoming/{name}", ingest.GetProperty("path").GetString());
+        Assert.Equal("EventGrid", ingest.GetProperty("source").GetString());
+        Assert.Equal("AzureWebJobsStorage", ingest.GetProperty("connection").GetString());
+
+        Assert.Equal("timerTrigger", bindings["SweepIncoming"].GetProperty("type").GetString());
+        Assert.Equal("%SweepSchedule%", bindings["SweepIncoming"].GetProperty("schedule").GetString());
+        Assert.Equal("timerTrigger", bindings["BuildFeeds"].GetProperty("type").GetString());
+        Assert.Equal("%FeedsSchedule%", bindings["BuildFeeds"].GetProperty("schedule").GetString());
+    }
+
+    [Fact]
+    public void The_built_app_carries_host_json_and_every_schedule_setting_is_documented()
+    {
+        Assert.True(File.Exists(Path.Combine(BuiltApp, "host.json")));
+        using var sample = JsonDocument.Parse(File.ReadAllText(Path.Combine(Repository.Root, "local.settings.sample.json")));
+        var values = sample.RootElement.GetProperty("Values");
+
+        foreach (var schedule in Bindings().Values.Where(b => b.TryGetProperty("schedule", out _)).Select(b => b.GetProperty("schedule").GetString()!.Trim('%')))
+        {
+            Assert.True(values.TryGetProperty(schedule, out var value), $"local.settings.sample.json should document {schedule}.");
+            Assert.True(ScheduleSettings.IsNcrontab(value.GetString()!));
+        }
+    }
+
+    private static IEnumerable<Type> FunctionClasses() =>
+        typeof(SyndicationApp).Assembly.GetTypes()
+            .Where(t => t.GetMethods().Any(m => m.GetCustomAttribute<FunctionAttribute>() is not null));
+
+    private static ServiceProvider Compose(Dictionary<string, string?> settings)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+        var services = new ServiceCollection();
+        services.AddLogging();
+        SyndicationApp.ConfigureServices(services, configuration);
+        return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+    }
+
+    [Fact]
+    public void Every_function_class_resolves_from_the_apps_own_registrations()
+    {
+        using var provider = Compose(new()
+        {
+            ["AzureWebJobsStorage"] = "UseDevelopmentStorage=true",
+            ["SweepSchedule"] = "0 */5 * * * *",
+            ["FeedsSchedule"] = "30 */5 * * * *",
+        });
+
+        provider.GetRequiredService<IStartupValidator>().Validate();
+        var classes = FunctionClasses().ToList();
+        Assert.Equal(3, classes.Count);
+        foreach (var type in classes)
+        {
+            Assert.NotNull(ActivatorUtilities.CreateInstance(provider, type));
+        }
+    }
+
+    [Fact]
+    public void Missing_or_wrong_settings_stop_the_app_at_start_naming_each()
+    {
+        using var provider = Compose(new()
+        {
+            ["SweepSchedule"] = "every five minutes",
+            ["Syndication:Site:BaseUrl"] = "not a url",
+        });
+
+        var ex = Assert.Throws<AggregateException>(() => provider.GetRequiredService<IStartupValidator>().Validate());
+        var messages = string.Join('\n', ex.InnerExceptions.OfType<OptionsValidationException>().SelectMany(e => e.Failures));
+
+        Assert.Contains("AzureWebJobsStorage must be set", messages, StringComparison.Ordinal);
+        Assert.Contains("SweepSchedule must be a six-field NCRONTAB", messages, StringComparison.Ordinal);
+        Assert.Contains("FeedsSchedule must be a six-field NCRONTAB", messages, StringComparison.Ordinal);
+        Assert.Contains("Syndication:Site:BaseUrl", messages, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_blob_triggered_function_ingests_the_dropped_blob()
+    {
+        await using var pipeline = await TestPipeline.StartAsync();
+        const string file = "2026-11-23-grid-storage.md";
+        await pipeline.DropZone.DropAsync(file, BinaryData.FromBytes(File.ReadAllBytes(Repository.Sample("articles", file))), CancellationToken.None);
+        var function = new IngestDroppedFile(pipeline.Get<IngestStage>());
+
+        await function.Run(pipeline.Storage.Container("incoming").GetBlobClient(file), file, CancellationToken.None);
+
+        var newest = await pipeline.Articles.NewestAsync("all", 10, CancellationToken.None);
+        Assert.Equal("Texas grid leans on batteries as early cold snap tests winter readiness", Assert.Single(newest).Headline);
+    }
+
+    [Fact]
+    public async Task The_timer_functions_sweep_incoming_and_build_feeds()
+    {
+        await using var pipeline = await TestPipeline.StartAsync();
+        const string file = "2026-11-23-grid-storage.md";
+        await pipeline.DropZone.DropAsync(file, BinaryData.FromBytes(File.ReadAllBytes(Repository.Sample("articles", file))), CancellationToken.None);
+
+        await new SweepIncoming(pipeline.Get<IngestStage>()).Run(new TimerInfo(), CancellationToken.None);
+        await new BuildFeeds(pipeline.Get<FeedsStage>()).Run(new TimerInfo(), CancellationToken.None);
+
+        var feed = await pipeline.Storage.Container("feeds").GetBlobClient("rss.xml").DownloadContentAsync();
+        Assert.Contains("Texas grid leans on batteries", feed.Value.Content.ToString(), StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,115 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Xml.Linq;
+using Syndication.Pipeline;
+using Syndication.Tests.Infrastructure;
+
+namespace Syndication.Tests.Stages;
+
+public sealed class FeedsStageTests
+{
+    private static readonly HttpClient Http = new();
+
+    private static async Task IngestSamplesAsync(TestPipeline pipeline)
+    {
+        foreach (var file in Directory.GetFiles(Repository.Sample("articles")))
+        {
+            await pipeline.DropZone.DropAsync(Path.GetFileName(file), BinaryData.FromBytes(File.ReadAllBytes(file)), CancellationToken.None);
+        }
+
+        await pipeline.Ingest.SweepAsync(progress: null, CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task A_reader_without_credentials_gets_a_valid_rss_feed_of_the_newest_articles()
+    {
+        await using var pipeline = await TestPipeline.StartAsync();
+        await IngestSamplesAsync(pipeline);
+
+        var feeds = await pipeline.Feeds.BuildAsync(CancellationToken.None);
+        var all = feeds.Single(f => f.Path == "rss.xml");
+        using var response = await Http.GetAsync(all.Url);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("application/rss+xml; charset=utf-8", response.Content.Headers.ContentType!.ToString());
+        Assert.Equal("public, max-age=300", response.Headers.CacheControl!.ToString());
+        var rss = XDocument.Parse(await response.Content.ReadAsStringAsync());
+        var items = rss.Root!.Element("channel")!.Elements("item").ToList();
+        Assert.Equal(Directory.GetFiles(Repository.Sample("articles")).Length, items.Count);
+        var dates = items.Select(i => DateTimeOffset.Parse(i.Element("pubDate")!.Value, System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        Assert.Equal(dates.OrderDescending(), dates);
+        Assert.Contains(items, i => i.Element("title")!.Value == "Delhi begins dengue vaccination for children in 40 high-burden wards");
+        XNamespace atom = "http://www.w3.org/2005/Atom";
+        Assert.Equal(all.Url.AbsoluteUri, rss.Root.Element("channel")!.Element(atom + "link")!.Attribute("href")!.Value);
+    }
+
+    [Fact]
+    public async Task Edition_feeds_carry_only_their_edition()
+    {
+        await using var pipeline = await TestPipeline.StartAsync();
+        await IngestSamplesAsync(pipeline);
+
+        var feeds = await pipeline.Feeds.BuildAsync(CancellationToken.None);
+        var india = XDocument.Parse(await Http.GetStringAsync(feeds.Single(f => f.Path == "editions/india/rss.xml").Url));
+        var titles = india.Root!.Element("channel")!.Elements("item").Select(i => i.Element("title")!.Value).ToList();
+
+        Assert.Contains("Delhi begins dengue vaccination for children in 40 high-burden wards", titles);
+        Assert.DoesNotContain("UK offshore wind auction secures record 9.4 GW as turbine costs ease", titles);
+    }
+
+    [Fact]
+    public async Task Building_again_without_changes_writes_nothing_and_a_conditional_get_answers_304()
+    {
+        await using var pipeline = await TestPipeline.StartAsync();
+        await IngestSamplesAsync(pipeline);
+        var first = await pipeline.Feeds.BuildAsync(CancellationToken.None);
+        using var firstResponse = await Http.GetAsync(first[0].Url);
+        var etag = firstResponse.Headers.ETag!;
+
+        var before = pipeline.Counter.Writes;
+        var second = await pipeline.Feeds.BuildAsync(CancellationToken.None);
+
+        Assert.All(second, f => Assert.False(f.Written));
+        Assert.Equal(before, pipeline.Counter.Writes);
+        using var conditional = new HttpRequestMessage(HttpMethod.Get, first[0].Url);
+        conditional.Headers.IfNoneMatch.Add(new EntityTagHeaderValue(etag.Tag));
+        using var notModified = await Http.SendAsync(conditional);
+        Assert.Equal(HttpStatusCode.NotModified, notModified.StatusCode);
+    }
+
+    [Fact]
+    public async Task An_edited_article_rewrites_the_feeds_it_is_in_and_a_reader_sees_the_change()
+    {
+        await using var pipeline = await TestPipeline.StartAsync();
+        await IngestSamplesAsync(pipeline);
+        var first = await pipeline.Feeds.BuildAsync(CancellationToken.None);
+        using var before = await Http.GetAsync(first[0].Url);
+        var file = "2026-11-24-dengue-vaccine-rollout.ninjs.json";
+        var edited = Encoding.UTF8.GetString(File.ReadAllBytes(Repository.Sample("articles", file)))
+            .Replace("Delhi begins dengue vaccination", "Delhi widens dengue vaccination", StringComparison.Ordinal);
+        await pipeline.DropAndIngestAsync(file, Encoding.UTF8.GetBytes(edited));
+
+        var second = await pipeline.Feeds.BuildAsync(CancellationToken.None);
+
+        Assert.True(second.Single(f => f.Path == "rss.xml").Written);
+        Assert.True(second.Single(f => f.Path == "editions/india/rss.xml").Written);
+        Assert.False(second.Single(f => f.Path == "editions/europe/rss.xml").Written);
+        using var conditional = new HttpRequestMessage(HttpMethod.Get, first[0].Url);
+        conditional.Headers.IfNoneMatch.Add(new EntityTagHeaderValue(before.Headers.ETag!.Tag));
+        using var after = await Http.SendAsync(conditional);
+        Assert.Equal(HttpStatusCode.OK, after.StatusCode);
+        Assert.Contains("Delhi widens dengue vaccination", await after.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_configured_public_base_url_is_the_self_link()
+    {
+        await using var pipeline = await TestPipeline.StartAsync(new Dictionary<string, string?> { ["Syndication:Feeds:PublicBaseUrl"] = "https://feeds.news.example.com/" });
+        await IngestSamplesAsync(pipeline);
+
+        var feeds = await pipeline.Feeds.BuildAsync(CancellationToken.None);
+
+        Assert.Equal(new Uri("https://feeds.news.example.com/editions/india/rss.xml"), feeds.Single(f => f.Path == "editions/india/rss.xml").Url);
+    }
+}

@@ -1,0 +1,167 @@
+using System.Text;
+using System.Text.Json;
+using Azure.Data.Tables;
+using Syndication.Adapters.Storage;
+using Syndication.Core.Articles;
+using Syndication.Pipeline;
+using Syndication.Tests.Infrastructure;
+
+namespace Syndication.Tests.Stages;
+
+public sealed class IngestStageTests
+{
+    private const string DengueFile = "2026-11-24-dengue-vaccine-rollout.ninjs.json";
+    private const string DengueUri = "urn:newsml:syndication.example:20261124:dengue-vaccine-rollout";
+
+    private static byte[] Sample(string file) => File.ReadAllBytes(Repository.Sample("articles", file));
+
+    [Fact]
+    public async Task A_dropped_ninjs_file_becomes_an_article_blob_and_index_rows_and_its_original_is_archived()
+    {
+        await using var pipeline = await TestPipeline.StartAsync();
+
+        var outcome = await pipeline.DropAndIngestAsync(DengueFile, Sample(DengueFile));
+
+        Assert.Equal(IngestResult.Accepted, outcome.Result);
+        Assert.Equal(ArticleIdentity.IdFor(DengueUri), outcome.ArticleId);
+        var stored = await pipeline.Articles.GetAsync(outcome.ArticleId!, CancellationToken.None);
+        Assert.NotNull(stored);
+        Assert.Equal("Delhi begins dengue vaccination for children in 40 high-burden wards", stored.Article.Headline);
+        Assert.Contains("india", stored.Article.Editions);
+        Assert.Contains("health", stored.Article.Sectors);
+
+        var index = pipeline.Storage.Table(StorageNames.ArticleIndexTable);
+        var partitions = index.Query<TableEntity>(e => e.RowKey.CompareTo("") > 0).Select(e => e.PartitionKey).ToHashSet();
+        Assert.Superset(new HashSet<string> { "all", "edition-global", "edition-india", "sector-health", "section-news" }, partitions);
+
+        Assert.Empty(pipeline.Storage.Container(StorageNames.IncomingContainer).GetBlobs());
+        var archived = Assert.Single(pipeline.Storage.Container(StorageNames.ArchiveContainer).GetBlobs());
+        Assert.EndsWith(DengueFile, archived.Name, StringComparison.Ordinal);
+        var archivedBytes = (await pipeline.Storage.Container(StorageNames.ArchiveContainer).GetBlobClient(archived.Name).DownloadContentAsync()).Value.Content.ToArray();
+        Assert.Equal(Sample(DengueFile), archivedBytes);
+    }
+
+    [Fact]
+    public async Task An_identical_redrop_writes_no_article_and_keeps_version_and_etag()
+    {
+        await using var pipeline = await TestPipeline.StartAsync();
+        var first = await pipeline.DropAndIngestAsync(DengueFile, Sample(DengueFile));
+        var before = await pipeline.Articles.GetAsync(first.ArticleId!, CancellationToken.None);
+
+        var again = await pipeline.DropAndIngestAsync(DengueFile, Sample(DengueFile));
+
+        Assert.Equal(IngestResult.Unchanged, again.Result);
+        var after = await pipeline.Articles.GetAsync(first.ArticleId!, CancellationToken.None);
+        Assert.Equal(before!.ETag, after!.ETag);
+        Assert.Equal(1, after.Article.Version);
+    }
+
+    [Fact]
+    public async Task An_edited_redrop_updates_the_same_article_keeping_id_slug_and_url()
+    {
+        await using var pipeline = await TestPipeline.StartAsync();
+        var first = await pipeline.DropAndIngestAsync(DengueFile, Sample(DengueFile));
+        var original = (await pipeline.Articles.GetAsync(first.ArticleId!, CancellationToken.None))!.Article;
+        var edited = Encoding.UTF8.GetString(Sample(DengueFile))
+            .Replace("Delhi begins dengue vaccination", "Delhi expands dengue vaccination", StringComparison.Ordinal);
+
+        var second = await pipeline.DropAndIngestAsync(DengueFile, Encoding.UTF8.GetBytes(edited));
+
+        Assert.Equal(IngestResult.Updated, second.Result);
+        var updated = (await pipeline.Articles.GetAsync(first.ArticleId!, CancellationToken.None))!.Article;
+        Assert.Equal(original.Id, updated.Id);
+        Assert.Equal(original.Slug, updated.Slug);
+        Assert.Equal(original.Url, updated.Url);
+        Assert.Equal(2, updated.Version);
+        Assert.StartsWith("Delhi expands dengue vaccination", updated.Headline, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_malformed_file_is_kept_in_rejected_with_its_original_bytes_and_a_reason()
+    {
+        await using var pipeline = await TestPipeline.StartAsync();
+        var bytes = File.ReadAllBytes(Repository.Sample("broken", "truncated.ninjs.json"));
+
+        var outcome = await pipeline.DropAndIngestAsync("truncated.ninjs.json", bytes);
+
+        Assert.Equal(IngestResult.Rejected, outcome.Result);
+        var rejected = pipeline.Storage.Container(StorageNames.RejectedContainer);
+        Assert.Equal(bytes, (await rejected.GetBlobClient("truncated.ninjs.json").DownloadContentAsync()).Value.Content.ToArray());
+        using var error = JsonDocument.Parse((await rejected.GetBlobClient("truncated.ninjs.json.error.json").DownloadContentAsync()).Value.Content.ToString());
+        Assert.Equal("truncated.ninjs.json", error.RootElement.GetProperty("file").GetString());
+        Assert.Equal("ingest", error.RootElement.GetProperty("stage").GetString());
+        Assert.StartsWith("Not valid JSON", error.RootElement.GetProperty("reason").GetString(), StringComparison.Ordinal);
+        Assert.True(error.RootElement.GetProperty("line").GetInt64() > 1);
+        Assert.Empty(pipeline.Storage.Container(StorageNames.IncomingContainer).GetBlobs());
+    }
+
+    [Fact]
+    public async Task A_file_over_the_size_cap_is_rejected_unread_and_its_original_still_kept()
+    {
+        await using var pipeline = await TestPipeline.StartAsync(new Dictionary<string, string?> { ["Syndication:Ingest:MaxFileBytes"] = "2048" });
+        var big = Encoding.UTF8.GetBytes("{\"uri\":\"urn:big\",\"headline\":\"H\",\"body_html\":\"" + new string('x', 5000) + "\"}");
+
+        var outcome = await pipeline.DropAndIngestAsync("big.json", big);
+
+        Assert.Equal(IngestResult.Rejected, outcome.Result);
+        Assert.Contains("over the limit of 2,048 bytes", outcome.Rejection!.Reason, StringComparison.Ordinal);
+        var kept = (await pipeline.Storage.Container(StorageNames.RejectedContainer).GetBlobClient("big.json").DownloadContentAsync()).Value.Content.ToArray();
+        Assert.Equal(big, kept);
+    }
+
+    [Theory]
+    [InlineData("notes.txt", "plain text", "Unsupported file type '.txt'")]
+    [InlineData("empty.json", "", "The file is empty")]
+    public async Task Files_that_are_not_articles_are_rejected_with_a_reason(string name, string content, string reason)
+    {
+        await using var pipeline = await TestPipeline.StartAsync();
+
+        var outcome = await pipeline.DropAndIngestAsync(name, Encoding.UTF8.GetBytes(content));
+
+        Assert.Equal(IngestResult.Rejected, outcome.Result);
+        Assert.Contains(reason, outcome.Rejection!.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Invalid_utf8_is_rejected_naming_the_byte()
+    {
+        await using var pipeline = await TestPipeline.StartAsync();
+        byte[] latin1 = [.. "{\"uri\":\"u\",\"headline\":\"Caf"u8, 0xE9, .. "\"}"u8];
+
+        var outcome = await pipeline.DropAndIngestAsync("latin1.json", latin1);
+
+        Assert.Equal(IngestResult.Rejected, outcome.Result);
+        Assert.Contains("not valid UTF-8", outcome.Rejection!.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_withheld_update_takes_the_article_out_of_the_index()
+    {
+        await using var pipeline = await TestPipeline.StartAsync();
+        var first = await pipeline.DropAndIngestAsync(DengueFile, Sample(DengueFile));
+        var withheld = Encoding.UTF8.GetString(Sample(DengueFile)).Replace("\"usable\"", "\"withheld\"", StringComparison.Ordinal);
+        Assert.Contains("withheld", withheld, StringComparison.Ordinal);
+
+        var outcome = await pipeline.DropAndIngestAsync(DengueFile, Encoding.UTF8.GetBytes(withheld));
+
+        Assert.Equal(IngestResult.Updated, outcome.Result);
+        Assert.Empty(await pipeline.Articles.NewestAsync(ArticleStore.AllScope, 50, CancellationToken.None));
+        Assert.Equal(PublicationStatus.Withheld, (await pipeline.Articles.GetAsync(first.ArticleId!, CancellationToken.None))!.Article.Status);
+    }
+
+    [Fact]
+    public async Task The_sweep_ingests_everything_left_in_incoming()
+    {
+        await using var pipeline = await TestPipeline.StartAsync();
+        foreach (var file in Directory.GetFiles(Repository.Sample("articles")))
+        {
+            await pipeline.DropZone.DropAsync(Path.GetFileName(file), BinaryData.FromBytes(File.ReadAllBytes(file)), CancellationToken.None);
+        }
+
+        var outcomes = await pipeline.Ingest.SweepAsync(progress: null, CancellationToken.None);
+
+        Assert.Equal(Directory.GetFiles(Repository.Sample("articles")).Length, outcomes.Count);
+        Assert.All(outcomes, o => Assert.Equal(IngestResult.Accepted, o.Result));
+        Assert.Empty(pipeline.Storage.Container(StorageNames.IncomingContainer).GetBlobs());
+    }
+}
