@@ -2,8 +2,10 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Syndication.Adapters.Local;
 using Syndication.Adapters.Storage;
+using Syndication.Core.Catalog;
 using Syndication.Pipeline;
 
 namespace Syndication.Cli;
@@ -28,6 +30,8 @@ internal sealed class PipelineSession : IAsyncDisposable
     public IngestStage Ingest => _host.Services.GetRequiredService<IngestStage>();
 
     public FeedsStage Feeds => _host.Services.GetRequiredService<FeedsStage>();
+
+    public long MaxFileBytes => _host.Services.GetRequiredService<IOptions<SyndicationOptions>>().Value.Ingest.MaxFileBytes;
 
     public static async Task<PipelineSession> OpenAsync(string? storageOption, bool verbose, TextWriter output, CancellationToken cancellationToken)
     {

@@ -32,6 +32,7 @@ public static class SyndicationCommand
         root.Options.Add(storage);
         root.Options.Add(verbose);
         root.Subcommands.Add(IngestCommand(output, storage, verbose));
+        root.Subcommands.Add(FeedsCommand(output, storage, verbose));
         root.Subcommands.Add(RunCommand(output, storage, verbose));
         return root;
     }
@@ -43,8 +44,8 @@ public static class SyndicationCommand
             Description = "Files or folders to drop into incoming/ (ninjs .json, Markdown .md); folders are read recursively.",
             Arity = ArgumentArity.OneOrMore,
         };
-        var command = new Command("ingest", "Upload files into incoming/ and ingest them now, printing what became of each. " +
-            "A rejected file is kept in rejected/ with its reason and does not fail the command.");
+        var command = new Command("ingest", "Ingest files now, printing what became of each: the originals are kept in archive/, " +
+            "or in rejected/ with the reason. A rejected file does not fail the command.");
         command.Arguments.Add(paths);
         command.SetAction((parse, cancellationToken) => WithSessionAsync(parse, output, storage, verbose, async session =>
         {
@@ -61,7 +62,7 @@ public static class SyndicationCommand
         {
             Description = "A samples folder (this repository's samples/): its articles/ and broken/ files are dropped into incoming/ first.",
         };
-        var command = new Command("run", "Run every stage once on the current storage: ingest what waits in incoming/, then build the feeds. Prints where to look.");
+        var command = new Command("run", "Run every stage once on the current storage: ingest what waits in incoming/, then build the feeds whose articles changed. Prints where to look.");
         command.Options.Add(samples);
         command.SetAction((parse, cancellationToken) => WithSessionAsync(parse, output, storage, verbose, async session =>
         {
@@ -90,20 +91,40 @@ public static class SyndicationCommand
             outcomes.AddRange(await session.Ingest.SweepAsync(o => Report.Outcome(output, o, ++index, total: null), cancellationToken));
             Report.Summary(output, outcomes);
 
-            output.WriteLine("Feeds: building ...");
-            var feeds = await session.Feeds.BuildAsync(cancellationToken);
-            foreach (var feed in feeds)
-            {
-                output.WriteLine($"  {(feed.Written ? "written  " : "unchanged")} {feed.Items,3} items  {feed.Url}");
-            }
+            await BuildFeedsAsync(session, rebuildAll: false, output, cancellationToken);
 
             output.WriteLine();
             output.WriteLine("Where to look:");
-            output.WriteLine($"  feed of all articles:  {feeds[0].Url}");
+            output.WriteLine($"  feed of all articles:  {session.Feeds.PublicUrl("rss.xml")}");
+            output.WriteLine($"  feed of an edition:    {session.Feeds.PublicUrl("editions/india/rss.xml")}");
             output.WriteLine($"  containers:            {string.Join(", ", StorageNames.PrivateContainers.Append(StorageNames.FeedsContainer))} in {session.Account.Blobs.Uri}");
             output.WriteLine($"  rejected files:        {session.Account.Container(StorageNames.RejectedContainer).Uri} (each with a .error.json)");
         }, cancellationToken));
         return command;
+    }
+
+    private static Command FeedsCommand(TextWriter output, Option<string?> storage, Option<bool> verbose)
+    {
+        var all = new Option<bool>("--all") { Description = "Rebuild every feed, not only those whose articles changed (after a change of settings)." };
+        var command = new Command("feeds", "Bring the article index up to date and rebuild the feeds whose articles changed; only feeds whose bytes change are uploaded.");
+        command.Options.Add(all);
+        command.SetAction((parse, cancellationToken) => WithSessionAsync(parse, output, storage, verbose, session =>
+            BuildFeedsAsync(session, parse.GetValue(all), output, cancellationToken), cancellationToken));
+        return command;
+    }
+
+    private static async Task BuildFeedsAsync(PipelineSession session, bool rebuildAll, TextWriter output, CancellationToken cancellationToken)
+    {
+        output.WriteLine(rebuildAll ? "Feeds: rebuilding all ..." : "Feeds: building those with changed articles ...");
+        var feeds = await session.Feeds.BuildAsync(rebuildAll, cancellationToken);
+        foreach (var feed in feeds)
+        {
+            output.WriteLine($"  {(feed.Written ? "written  " : "unchanged")} {feed.Items,3} items  {feed.Url}");
+        }
+
+        output.WriteLine(feeds.Count == 0
+            ? "  no article changed since the last build: every feed is up to date."
+            : $"  {feeds.Count(f => f.Written)} feeds written, {feeds.Count(f => !f.Written)} unchanged.");
     }
 
     private static async Task<List<IngestOutcome>> DropAndIngestAsync(PipelineSession session, List<(string File, string Name)> files, TextWriter output, CancellationToken cancellationToken)
@@ -112,7 +133,11 @@ public static class SyndicationCommand
         for (var i = 0; i < files.Count; i++)
         {
             var (file, name) = files[i];
-            var dropped = await session.DropZone.DropAsync(name, BinaryData.FromBytes(await File.ReadAllBytesAsync(file, cancellationToken)), cancellationToken);
+            // Local files go straight to the stage (no round trip through incoming/); the original is archived the same way.
+            var size = new FileInfo(file).Length;
+            var dropped = size > session.MaxFileBytes
+                ? new DroppedFile(name, BinaryData.Empty, size, IncomingETag: null)
+                : DroppedFile.Local(name, BinaryData.FromBytes(await File.ReadAllBytesAsync(file, cancellationToken)));
             var outcome = await session.Ingest.IngestAsync(dropped, cancellationToken);
             outcomes.Add(outcome);
             Report.Outcome(output, outcome, i + 1, files.Count);

@@ -10,37 +10,39 @@ namespace Syndication.Pipeline;
 public sealed record FeedResult(string Path, Uri Url, int Items, bool Written);
 
 /// <summary>
-/// Feeds stage: builds the public feeds from the article index and uploads the ones whose bytes
-/// changed.
+/// Feeds stage: brings the article index up to date from the queued changes, then rebuilds the
+/// feeds of the scopes that changed and uploads the ones whose bytes changed. With nothing new it
+/// costs one storage request.
 /// </summary>
 public sealed class FeedsStage(
     StorageAccount account,
-    ArticleStore store,
+    ArticleIndex index,
     FeedPublisher publisher,
     PublicationCatalog catalog,
     IOptions<SyndicationOptions> options,
     ILogger<FeedsStage> logger)
 {
-    public async Task<IReadOnlyList<FeedResult>> BuildAsync(CancellationToken cancellationToken)
+    /// <param name="rebuildAll">Rebuild every feed, changed or not (after a change of settings, or to repair).</param>
+    public async Task<IReadOnlyList<FeedResult>> BuildAsync(bool rebuildAll, CancellationToken cancellationToken)
     {
         await account.EnsureLayoutAsync(cancellationToken);
-        var feeds = options.Value.Feeds;
-        var site = catalog.Site;
-        var siteUrl = new Uri(site.BaseUrl);
-        var channels = new List<(string Scope, FeedChannel Channel)>
+        var update = await index.ApplyPendingAsync(cancellationToken);
+        if (update.IsEmpty && !rebuildAll)
         {
-            (ArticleStore.AllScope, Channel("rss.xml", site.Name, site.Description)),
-        };
-        foreach (var edition in catalog.Editions)
-        {
-            channels.Add((ArticleStore.EditionScope(edition.Id), Channel($"editions/{edition.Id}/rss.xml", $"{site.Name}: {edition.Name}", $"{site.Description} {edition.Name} edition.")));
+            return [];
         }
 
+        var feeds = options.Value.Feeds;
         var results = new List<FeedResult>();
-        foreach (var (scope, channel) in channels)
+        foreach (var (scope, channel) in Channels())
         {
-            var entries = await store.NewestAsync(scope, feeds.MaxItems, cancellationToken);
-            var bytes = RssWriter.Write(channel, entries, site.Name);
+            if (!rebuildAll && !update.TouchedScopes.Contains(scope))
+            {
+                continue;
+            }
+
+            var entries = await index.NewestAsync(scope, feeds.MaxItems, cancellationToken);
+            var bytes = RssWriter.Write(channel, entries, catalog.Site.Name);
             var written = await publisher.PublishAsync(channel.Path, bytes, RssWriter.ContentType, feeds.CacheControl, cancellationToken);
             results.Add(new FeedResult(channel.Path, channel.SelfUrl, entries.Count, written));
             if (written)
@@ -49,10 +51,23 @@ public sealed class FeedsStage(
             }
         }
 
+        // Only now are the changes done with: a crash before this applies them again next time.
+        await index.AcknowledgeAsync(update, cancellationToken);
         return results;
+    }
+
+    /// <summary>Every feed the site publishes, with the index scope it lists.</summary>
+    public IEnumerable<(string Scope, FeedChannel Channel)> Channels()
+    {
+        var site = catalog.Site;
+        yield return (ArticleIndex.AllScope, Channel("rss.xml", site.Name, site.Description));
+        foreach (var edition in catalog.Editions)
+        {
+            yield return (ArticleIndex.EditionScope(edition.Id), Channel($"editions/{edition.Id}/rss.xml", $"{site.Name}: {edition.Name}", $"{site.Description} {edition.Name} edition."));
+        }
 
         FeedChannel Channel(string path, string title, string description) =>
-            new(path, title, description, siteUrl, PublicUrl(path), site.Language, feeds.TtlMinutes);
+            new(path, title, description, new Uri(site.BaseUrl), PublicUrl(path), site.Language, options.Value.Feeds.TtlMinutes);
     }
 
     /// <summary>The URL readers use: the configured public base (CDN, custom domain) or the storage account's own.</summary>

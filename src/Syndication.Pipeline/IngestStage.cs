@@ -2,6 +2,7 @@ using System.Text;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Syndication.Adapters.Storage;
+using Syndication.Core.Articles;
 using Syndication.Core.Catalog;
 using Syndication.Core.Ingestion;
 
@@ -15,7 +16,7 @@ public enum IngestResult
     /// <summary>A new version of a known story.</summary>
     Updated,
 
-    /// <summary>The same story with the same content: nothing written.</summary>
+    /// <summary>The same story with the same content: no article written.</summary>
     Unchanged,
 
     /// <summary>Kept in <c>rejected/</c> with a reason.</summary>
@@ -29,8 +30,9 @@ public enum IngestResult
 public sealed record IngestOutcome(string File, IngestResult Result, string? ArticleId = null, string? Headline = null, Rejection? Rejection = null);
 
 /// <summary>
-/// Ingest stage: a file in <c>incoming/</c> becomes an article in the store (or a rejection with a
-/// reason), and its original bytes move to <c>archive/</c> or <c>rejected/</c>.
+/// Ingest stage: a file becomes an article in the store (or a rejection with a reason), and its
+/// original bytes end in <c>archive/</c> or <c>rejected/</c>. A new article costs four storage
+/// requests (read, write, change record, archived original); an unchanged local file costs one.
 /// </summary>
 public sealed class IngestStage(
     StorageAccount account,
@@ -45,7 +47,7 @@ public sealed class IngestStage(
     private const int MaxConflictRetries = 3;
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
-    /// <summary>Ingests one file already in <c>incoming/</c> (the blob trigger's path).</summary>
+    /// <summary>Ingests one file waiting in <c>incoming/</c> (the blob trigger's and the sweep's path).</summary>
     public async Task<IngestOutcome> IngestAsync(string name, CancellationToken cancellationToken)
     {
         await account.EnsureLayoutAsync(cancellationToken);
@@ -59,16 +61,18 @@ public sealed class IngestStage(
         return await IngestAsync(file, cancellationToken);
     }
 
-    /// <summary>Ingests a file of <c>incoming/</c> whose bytes are already in hand (the CLI just uploaded them).</summary>
+    /// <summary>
+    /// Ingests a file already read: from <c>incoming/</c>, or handed over directly
+    /// (<see cref="DroppedFile.Local"/>, the CLI's path, which skips the round trip through <c>incoming/</c>).
+    /// </summary>
     public async Task<IngestOutcome> IngestAsync(DroppedFile file, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(file);
         await account.EnsureLayoutAsync(cancellationToken);
-        var name = file.Name;
         var maxBytes = options.Value.Ingest.MaxFileBytes;
         try
         {
-            if (!file.WasRead)
+            if (!file.WasRead || file.Length > maxBytes)
             {
                 throw new RejectedInputException($"The file is {file.Length:N0} bytes, over the limit of {maxBytes:N0} bytes.");
             }
@@ -78,14 +82,25 @@ public sealed class IngestStage(
                 throw new RejectedInputException("The file is empty.");
             }
 
-            return await IngestContentAsync(file, cancellationToken);
+            var draft = Read(file);
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    return await StoreAsync(file, draft, cancellationToken);
+                }
+                catch (ArticleConflictException) when (attempt < MaxConflictRetries)
+                {
+                    logger.LogInformation("Article of {File} changed while we wrote it; reading it again (attempt {Attempt})", file.Name, attempt + 1);
+                }
+            }
         }
         catch (RejectedInputException ex)
         {
-            var rejection = new Rejection(name, StageName, ex.Message, ex.Line, ex.Column, clock.GetUtcNow(), file.Length);
+            var rejection = new Rejection(file.Name, StageName, ex.Message, ex.Line, ex.Column, clock.GetUtcNow(), file.Length);
             await dropZone.RejectAsync(file, rejection, cancellationToken);
-            logger.LogWarning("Rejected {File}: {Reason} (line {Line}, column {Column})", name, ex.Message, ex.Line, ex.Column);
-            return new IngestOutcome(name, IngestResult.Rejected, Rejection: rejection);
+            logger.LogWarning("Rejected {File}: {Reason} (line {Line}, column {Column})", file.Name, ex.Message, ex.Line, ex.Column);
+            return new IngestOutcome(file.Name, IngestResult.Rejected, Rejection: rejection);
         }
     }
 
@@ -104,27 +119,11 @@ public sealed class IngestStage(
         return outcomes;
     }
 
-    private async Task<IngestOutcome> IngestContentAsync(DroppedFile file, CancellationToken cancellationToken)
-    {
-        var draft = Read(file);
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                return await StoreAsync(file, draft, cancellationToken);
-            }
-            catch (ArticleConflictException) when (attempt < MaxConflictRetries)
-            {
-                logger.LogInformation("Article of {File} changed while we wrote it; reading it again (attempt {Attempt})", file.Name, attempt + 1);
-            }
-        }
-    }
-
     private async Task<IngestOutcome> StoreAsync(DroppedFile file, ArticleDraft draft, CancellationToken cancellationToken)
     {
-        var id = Core.Articles.ArticleIdentity.IdFor(draft.SourceKey);
+        var id = ArticleIdentity.IdFor(draft.SourceKey);
         var existing = await store.GetAsync(id, cancellationToken);
-        if (existing is not null && existing.Article.SourceKey != draft.SourceKey)
+        if (existing is not null && existing.Article.SourceKey != draft.SourceKey.Trim())
         {
             throw new RejectedInputException(
                 $"Its id {id} collides with another story ('{existing.Article.SourceKey}'); give it a different uri.");
@@ -132,14 +131,14 @@ public sealed class IngestStage(
 
         if (existing is not null && existing.Article.Fingerprint == ArticleNormalizer.Fingerprint(draft))
         {
-            await dropZone.ArchiveAsync(file, cancellationToken);
+            await dropZone.ReleaseAsync(file, cancellationToken);
             logger.LogInformation("Unchanged {ArticleId} from {File}", id, file.Name);
             return new IngestOutcome(file.Name, IngestResult.Unchanged, id, existing.Article.Headline);
         }
 
         var article = normalizer.Normalize(draft, existing?.Article, file.Name);
         await store.SaveAsync(article, existing?.ETag, cancellationToken);
-        await store.IndexAsync(article, existing?.Article, cancellationToken);
+        await store.RecordChangeAsync(article, existing?.Article, clock.GetUtcNow(), cancellationToken);
         await dropZone.ArchiveAsync(file, cancellationToken);
         var result = existing is null ? IngestResult.Accepted : IngestResult.Updated;
         logger.LogInformation("{Result} {ArticleId} version {Version} from {File}", result, article.Id, article.Version, file.Name);

@@ -46,6 +46,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton(sp => new PublicationCatalog(sp.GetRequiredService<IOptions<SyndicationOptions>>().Value));
         services.AddSingleton<ArticleNormalizer>();
         services.AddSingleton<ArticleStore>();
+        services.AddSingleton<ArticleIndex>();
         services.AddSingleton<DropZone>();
         services.AddSingleton<FeedPublisher>();
         services.AddSingleton<IngestStage>();

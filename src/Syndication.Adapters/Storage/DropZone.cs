@@ -8,12 +8,16 @@ using Azure.Storage.Blobs.Models;
 namespace Syndication.Adapters.Storage;
 
 /// <summary>
-/// A file dropped into <c>incoming/</c>, read once, with the ETag it was read at. A file over the
-/// size cap is not read: its <see cref="Content"/> is empty and <see cref="Length"/> says how large it is.
+/// A file to ingest, read once. <see cref="IncomingETag"/> is the version read from <c>incoming/</c>,
+/// or null for a file handed over directly (the CLI's local files). A file over the size cap is not
+/// read: its <see cref="Content"/> is empty and <see cref="Length"/> says how large it is.
 /// </summary>
-public sealed record DroppedFile(string Name, BinaryData Content, ETag ETag, long Length)
+public sealed record DroppedFile(string Name, BinaryData Content, long Length, ETag? IncomingETag)
 {
     public bool WasRead => Content.ToMemory().Length == Length;
+
+    public static DroppedFile Local(string name, BinaryData content) =>
+        new(name, content, (content ?? throw new ArgumentNullException(nameof(content))).ToMemory().Length, IncomingETag: null);
 }
 
 /// <summary>Why a file was rejected: what <c>rejected/{name}.error.json</c> says.</summary>
@@ -27,21 +31,21 @@ public sealed class DropZone(StorageAccount account, TimeProvider clock)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 
+    /// <summary>Reads a drop in one request; a drop over <paramref name="maxBytes"/> is left unread.</summary>
     public async Task<DroppedFile?> ReadAsync(string name, long maxBytes, CancellationToken cancellationToken)
     {
         var blob = account.Container(StorageNames.IncomingContainer).GetBlobClient(name);
         try
         {
-            var properties = await blob.GetPropertiesAsync(cancellationToken: cancellationToken);
-            if (properties.Value.ContentLength > maxBytes)
+            using var download = (await blob.DownloadStreamingAsync(cancellationToken: cancellationToken)).Value;
+            var length = download.Details.ContentLength;
+            if (length > maxBytes)
             {
-                return new DroppedFile(name, BinaryData.Empty, properties.Value.ETag, properties.Value.ContentLength);
+                return new DroppedFile(name, BinaryData.Empty, length, download.Details.ETag);
             }
 
-            var content = await blob.DownloadContentAsync(
-                new BlobDownloadOptions { Conditions = new BlobRequestConditions { IfMatch = properties.Value.ETag } },
-                cancellationToken);
-            return new DroppedFile(name, content.Value.Content, content.Value.Details.ETag, content.Value.Details.ContentLength);
+            var content = await BinaryData.FromStreamAsync(download.Content, cancellationToken);
+            return new DroppedFile(name, content, length, download.Details.ETag);
         }
         catch (RequestFailedException ex) when (ex.Status == (int)HttpStatusCode.NotFound)
         {
@@ -56,10 +60,10 @@ public sealed class DropZone(StorageAccount account, TimeProvider clock)
         await account.EnsureLayoutAsync(cancellationToken);
         var response = await account.Container(StorageNames.IncomingContainer).GetBlobClient(name)
             .UploadAsync(content, overwrite: true, cancellationToken);
-        return new DroppedFile(name, content, response.Value.ETag, content.ToMemory().Length);
+        return new DroppedFile(name, content, content.ToMemory().Length, response.Value.ETag);
     }
 
-    /// <summary>Names of the files waiting in <c>incoming/</c>, oldest listing order.</summary>
+    /// <summary>Names of the files waiting in <c>incoming/</c>.</summary>
     public async IAsyncEnumerable<string> PendingAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await foreach (var item in account.Container(StorageNames.IncomingContainer).GetBlobsAsync(cancellationToken: cancellationToken))
@@ -78,6 +82,10 @@ public sealed class DropZone(StorageAccount account, TimeProvider clock)
         await RemoveAsync(file, cancellationToken);
     }
 
+    /// <summary>Clears a drop whose content is already stored, unchanged, from an earlier drop.</summary>
+    public Task ReleaseAsync(DroppedFile file, CancellationToken cancellationToken) =>
+        file.IncomingETag is null ? Task.CompletedTask : ArchiveAsync(file, cancellationToken);
+
     /// <summary>
     /// Keeps the original bytes in <c>rejected/{name}</c> with <c>rejected/{name}.error.json</c>
     /// beside it, then clears it from the drop zone.
@@ -85,12 +93,13 @@ public sealed class DropZone(StorageAccount account, TimeProvider clock)
     public async Task RejectAsync(DroppedFile file, Rejection rejection, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(file);
+        await account.EnsureLayoutAsync(cancellationToken);
         var rejected = account.Container(StorageNames.RejectedContainer);
         if (file.WasRead)
         {
             await rejected.GetBlobClient(file.Name).UploadAsync(file.Content, overwrite: true, cancellationToken);
         }
-        else
+        else if (file.IncomingETag is not null)
         {
             // Too large to read: copied inside the account instead of through memory.
             var source = account.Container(StorageNames.IncomingContainer).GetBlobClient(file.Name);
@@ -108,10 +117,15 @@ public sealed class DropZone(StorageAccount account, TimeProvider clock)
     /// <summary>Deletes the drop only if it is still the version we read: a newer drop of the same name stays for the next pass.</summary>
     private async Task RemoveAsync(DroppedFile file, CancellationToken cancellationToken)
     {
+        if (file.IncomingETag is not { } etag)
+        {
+            return;
+        }
+
         try
         {
             await account.Container(StorageNames.IncomingContainer).GetBlobClient(file.Name)
-                .DeleteIfExistsAsync(conditions: new BlobRequestConditions { IfMatch = file.ETag }, cancellationToken: cancellationToken);
+                .DeleteIfExistsAsync(conditions: new BlobRequestConditions { IfMatch = etag }, cancellationToken: cancellationToken);
         }
         catch (RequestFailedException ex) when (ex.Status == (int)HttpStatusCode.PreconditionFailed)
         {

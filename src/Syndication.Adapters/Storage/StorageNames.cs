@@ -21,8 +21,11 @@ public static class StorageNames
     /// <summary>Newest-first index of articles per scope (all, edition, sector, section).</summary>
     public const string ArticleIndexTable = "ArticleIndex";
 
+    /// <summary>Changes of articles not yet applied to the index and the feeds: a queue read in batches.</summary>
+    public const string ArticleChangesTable = "ArticleChanges";
+
     public static IReadOnlyList<string> PrivateContainers { get; } =
         [IncomingContainer, ArchiveContainer, RejectedContainer, ArticlesContainer];
 
-    public static IReadOnlyList<string> Tables { get; } = [ArticleIndexTable];
+    public static IReadOnlyList<string> Tables { get; } = [ArticleIndexTable, ArticleChangesTable];
 }

@@ -36,7 +36,7 @@ public sealed class ArticleNormalizer(PublicationCatalog catalog, TimeProvider c
         return new Article
         {
             Id = id,
-            SourceKey = draft.SourceKey,
+            SourceKey = draft.SourceKey.Trim(),
             Slug = slug,
             Url = existing?.Url ?? catalog.ArticleUrl(section, slug),
             Headline = draft.Headline,

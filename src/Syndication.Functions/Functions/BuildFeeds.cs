@@ -8,5 +8,5 @@ public sealed class BuildFeeds(FeedsStage stage)
 {
     [Function(nameof(BuildFeeds))]
     public Task Run([TimerTrigger("%FeedsSchedule%")] TimerInfo timer, CancellationToken cancellationToken) =>
-        stage.BuildAsync(cancellationToken);
+        stage.BuildAsync(rebuildAll: false, cancellationToken);
 }

@@ -125,8 +125,10 @@ public sealed class FunctionsAppTests
 
         await function.Run(pipeline.Storage.Container("incoming").GetBlobClient(file), file, CancellationToken.None);
 
-        var newest = await pipeline.Articles.NewestAsync("all", 10, CancellationToken.None);
-        Assert.Equal("Texas grid leans on batteries as early cold snap tests winter readiness", Assert.Single(newest).Headline);
+        var id = Syndication.Core.Articles.ArticleIdentity.IdFor("urn:newsml:syndication.example:20261123:grid-storage");
+        var stored = await pipeline.Articles.GetAsync(id, CancellationToken.None);
+        Assert.Equal("Texas grid leans on batteries as early cold snap tests winter readiness", stored!.Article.Headline);
+        Assert.Empty(pipeline.Storage.Container("incoming").GetBlobs());
     }
 
     [Fact]

@@ -30,6 +30,8 @@ internal sealed class TestPipeline : IAsyncDisposable
 
     public ArticleStore Articles => _services.GetRequiredService<ArticleStore>();
 
+    public ArticleIndex Index => _services.GetRequiredService<ArticleIndex>();
+
     public StorageAccount Storage => _services.GetRequiredService<StorageAccount>();
 
     public StorageRequestCounter Counter => _services.GetRequiredService<StorageRequestCounter>();

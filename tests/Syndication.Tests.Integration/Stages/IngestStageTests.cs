@@ -30,6 +30,7 @@ public sealed class IngestStageTests
         Assert.Contains("india", stored.Article.Editions);
         Assert.Contains("health", stored.Article.Sectors);
 
+        await pipeline.Feeds.BuildAsync(rebuildAll: false, CancellationToken.None);
         var index = pipeline.Storage.Table(StorageNames.ArticleIndexTable);
         var partitions = index.Query<TableEntity>(e => e.RowKey.CompareTo("") > 0).Select(e => e.PartitionKey).ToHashSet();
         Assert.Superset(new HashSet<string> { "all", "edition-global", "edition-india", "sector-health", "section-news" }, partitions);
@@ -135,6 +136,24 @@ public sealed class IngestStageTests
     }
 
     [Fact]
+    public async Task A_new_local_file_costs_four_storage_requests_and_an_unchanged_one_a_single_read()
+    {
+        await using var pipeline = await TestPipeline.StartAsync();
+        await pipeline.Storage.EnsureLayoutAsync(CancellationToken.None);
+        var file = DroppedFile.Local(DengueFile, BinaryData.FromBytes(Sample(DengueFile)));
+
+        pipeline.Counter.Reset();
+        Assert.Equal(IngestResult.Accepted, (await pipeline.Ingest.IngestAsync(file, CancellationToken.None)).Result);
+        var forNew = (pipeline.Counter.Reads, pipeline.Counter.Writes);
+        pipeline.Counter.Reset();
+        Assert.Equal(IngestResult.Unchanged, (await pipeline.Ingest.IngestAsync(file, CancellationToken.None)).Result);
+        var forUnchanged = (pipeline.Counter.Reads, pipeline.Counter.Writes);
+
+        Assert.Equal((1L, 3L), forNew);
+        Assert.Equal((1L, 0L), forUnchanged);
+    }
+
+    [Fact]
     public async Task A_withheld_update_takes_the_article_out_of_the_index()
     {
         await using var pipeline = await TestPipeline.StartAsync();
@@ -145,7 +164,8 @@ public sealed class IngestStageTests
         var outcome = await pipeline.DropAndIngestAsync(DengueFile, Encoding.UTF8.GetBytes(withheld));
 
         Assert.Equal(IngestResult.Updated, outcome.Result);
-        Assert.Empty(await pipeline.Articles.NewestAsync(ArticleStore.AllScope, 50, CancellationToken.None));
+        await pipeline.Feeds.BuildAsync(rebuildAll: false, CancellationToken.None);
+        Assert.Empty(await pipeline.Index.NewestAsync(ArticleIndex.AllScope, 50, CancellationToken.None));
         Assert.Equal(PublicationStatus.Withheld, (await pipeline.Articles.GetAsync(first.ArticleId!, CancellationToken.None))!.Article.Status);
     }
 

@@ -1,0 +1,220 @@
+using System.Globalization;
+using System.Net;
+using Azure;
+using Azure.Data.Tables;
+using Syndication.Core.Articles;
+using Syndication.Core.Feeds;
+
+namespace Syndication.Adapters.Storage;
+
+/// <summary>Changes taken from the change queue and applied to the index, to acknowledge once their feeds are written.</summary>
+/// <param name="TouchedScopes">Every scope whose newest-first list changed: the feeds to rebuild.</param>
+public sealed record IndexUpdate(IReadOnlySet<string> TouchedScopes, IReadOnlyList<TableEntity> Changes)
+{
+    public static IndexUpdate Empty { get; } = new(new HashSet<string>(), []);
+
+    public bool IsEmpty => Changes.Count == 0;
+}
+
+/// <summary>
+/// The article index: newest first per scope (all, each edition, sector and section), one table
+/// partition per scope, so a feed's newest items are one query. Ingest records each change in one
+/// write to the <c>ArticleChanges</c> queue; <see cref="ApplyPendingAsync"/> brings the index up to
+/// date in batched transactions and says which scopes changed.
+/// </summary>
+public sealed class ArticleIndex(StorageAccount account)
+{
+    public const string AllScope = "all";
+    private const string PendingPartition = "pending";
+    private const int MaxBatch = 100;
+
+    public static string EditionScope(string edition) => "edition-" + edition;
+
+    public static string SectorScope(string sector) => "sector-" + sector;
+
+    public static string SectionScope(SectionType section) => "section-" + section.ToString().ToLowerInvariant();
+
+    /// <summary>Every index partition an article belongs to.</summary>
+    public static IEnumerable<string> ScopesOf(Article article)
+    {
+        ArgumentNullException.ThrowIfNull(article);
+        yield return AllScope;
+        foreach (var edition in article.Editions)
+        {
+            yield return EditionScope(edition);
+        }
+
+        foreach (var sector in article.Sectors)
+        {
+            yield return SectorScope(sector);
+        }
+
+        yield return SectionScope(article.Section);
+    }
+
+    /// <summary>The change record of one article version: the index row it needs, and the scopes it leaves.</summary>
+    internal static TableEntity ChangeEntity(Article article, Article? previous, DateTimeOffset at)
+    {
+        var entity = IndexFields(new TableEntity(PendingPartition, $"{at.UtcTicks:D19}_{article.Id}_{article.Version:D6}"), article);
+        entity["Listed"] = article.Status == PublicationStatus.Usable;
+        entity["Scopes"] = string.Join(',', ScopesOf(article));
+        entity["PreviousScopes"] = previous is null ? "" : string.Join(',', ScopesOf(previous));
+        return entity;
+    }
+
+    /// <summary>
+    /// Applies every pending change to the index. With nothing pending this costs one request.
+    /// The changes stay queued until <see cref="AcknowledgeAsync"/>, so a crash before the feeds are
+    /// written applies them again (the index writes are idempotent).
+    /// </summary>
+    public async Task<IndexUpdate> ApplyPendingAsync(CancellationToken cancellationToken)
+    {
+        var changes = account.Table(StorageNames.ArticleChangesTable);
+        var pending = new List<TableEntity>();
+        await foreach (var change in changes.QueryAsync<TableEntity>(e => e.PartitionKey == PendingPartition, cancellationToken: cancellationToken))
+        {
+            pending.Add(change);
+        }
+
+        if (pending.Count == 0)
+        {
+            return IndexUpdate.Empty;
+        }
+
+        var upserts = new Dictionary<string, List<TableTransactionAction>>(StringComparer.Ordinal);
+        var deletes = new List<(string Scope, string RowKey)>();
+        var touched = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var versions in pending.GroupBy(c => c.GetString("Id")))
+        {
+            // Row keys sort by time of change, so the last is the newest version.
+            var latest = versions.MaxBy(c => c.RowKey, StringComparer.Ordinal)!;
+            var current = latest.GetBoolean("Listed") == true ? Split(latest.GetString("Scopes")) : [];
+            var everywhere = versions.SelectMany(c => Split(c.GetString("Scopes")).Concat(Split(c.GetString("PreviousScopes")))).ToHashSet();
+            var rowKey = IndexRowKey(latest.GetDateTimeOffset("Created")!.Value, latest.GetString("Id"));
+            foreach (var scope in current)
+            {
+                var row = new TableEntity(scope, rowKey);
+                foreach (var field in IndexFieldNames)
+                {
+                    row[field] = latest[field];
+                }
+
+                if (!upserts.TryGetValue(scope, out var actions))
+                {
+                    upserts[scope] = actions = [];
+                }
+
+                actions.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, row));
+            }
+
+            deletes.AddRange(everywhere.Except(current).Select(scope => (scope, rowKey)));
+            touched.UnionWith(everywhere);
+        }
+
+        var index = account.Table(StorageNames.ArticleIndexTable);
+        var work = new List<Task>();
+        foreach (var actions in upserts.Values)
+        {
+            foreach (var batch in actions.Chunk(MaxBatch))
+            {
+                work.Add(index.SubmitTransactionAsync(batch, cancellationToken));
+            }
+        }
+
+        // Deletes one by one: in a transaction, one row already gone would fail the whole batch.
+        work.AddRange(deletes.Select(d => DeleteIfExistsAsync(index, d.Scope, d.RowKey, cancellationToken)));
+        await Task.WhenAll(work);
+        return new IndexUpdate(touched, pending);
+    }
+
+    /// <summary>Removes applied changes from the queue, in batches.</summary>
+    public async Task AcknowledgeAsync(IndexUpdate update, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(update);
+        var changes = account.Table(StorageNames.ArticleChangesTable);
+        foreach (var batch in update.Changes.Chunk(MaxBatch))
+        {
+            try
+            {
+                await changes.SubmitTransactionAsync(batch.Select(c => new TableTransactionAction(TableTransactionActionType.Delete, c, c.ETag)), cancellationToken);
+            }
+            catch (TableTransactionFailedException)
+            {
+                // Another build acknowledged some of them first: remove the rest one by one.
+                foreach (var change in batch)
+                {
+                    await DeleteIfExistsAsync(changes, change.PartitionKey, change.RowKey, cancellationToken);
+                }
+            }
+        }
+    }
+
+    /// <summary>The newest <paramref name="max"/> articles of a scope, newest first: one query.</summary>
+    public async Task<IReadOnlyList<FeedEntry>> NewestAsync(string scope, int max, CancellationToken cancellationToken)
+    {
+        var table = account.Table(StorageNames.ArticleIndexTable);
+        var entries = new List<FeedEntry>(max);
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {scope}");
+        await foreach (var page in table.QueryAsync<TableEntity>(filter, maxPerPage: Math.Min(max, 1000), cancellationToken: cancellationToken).AsPages())
+        {
+            foreach (var entity in page.Values)
+            {
+                entries.Add(FromEntity(entity));
+                if (entries.Count == max)
+                {
+                    return entries;
+                }
+            }
+        }
+
+        return entries;
+    }
+
+    private static readonly string[] IndexFieldNames = ["Id", "Url", "Headline", "Summary", "Byline", "Created", "Updated", "Sectors", "Section", "Version"];
+
+    private static TableEntity IndexFields(TableEntity entity, Article article)
+    {
+        entity["Id"] = article.Id;
+        entity["Url"] = article.Url.AbsoluteUri;
+        entity["Headline"] = article.Headline;
+        entity["Summary"] = article.Summary;
+        entity["Byline"] = article.Byline;
+        entity["Created"] = article.Created;
+        entity["Updated"] = article.Updated;
+        entity["Sectors"] = string.Join(',', article.Sectors);
+        entity["Section"] = article.Section.ToString();
+        entity["Version"] = article.Version;
+        return entity;
+    }
+
+    /// <summary>Newest first: reverse ticks of the creation instant, then the id to break ties.</summary>
+    private static string IndexRowKey(DateTimeOffset created, string id) =>
+        (DateTimeOffset.MaxValue.UtcTicks - created.UtcTicks).ToString("D19", CultureInfo.InvariantCulture) + "_" + id;
+
+    private static string[] Split(string? scopes) => string.IsNullOrEmpty(scopes) ? [] : scopes.Split(',');
+
+    private static async Task DeleteIfExistsAsync(TableClient table, string partitionKey, string rowKey, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await table.DeleteEntityAsync(partitionKey, rowKey, ETag.All, cancellationToken);
+        }
+        catch (RequestFailedException ex) when (ex.Status == (int)HttpStatusCode.NotFound)
+        {
+            // Already gone: that is what we wanted.
+        }
+    }
+
+    private static FeedEntry FromEntity(TableEntity entity) => new()
+    {
+        Id = entity.GetString("Id"),
+        Url = new Uri(entity.GetString("Url")),
+        Headline = entity.GetString("Headline"),
+        Summary = entity.GetString("Summary"),
+        Byline = entity.GetString("Byline"),
+        Created = entity.GetDateTimeOffset("Created") ?? DateTimeOffset.MinValue,
+        Updated = entity.GetDateTimeOffset("Updated") ?? DateTimeOffset.MinValue,
+        Sectors = entity.GetString("Sectors") is { Length: > 0 } sectors ? sectors.Split(',') : [],
+        Section = Enum.TryParse<SectionType>(entity.GetString("Section"), out var section) ? section : SectionType.News,
+    };
+}
