@@ -27,5 +27,8 @@ public static class StorageNames
     public static IReadOnlyList<string> PrivateContainers { get; } =
         [IncomingContainer, ArchiveContainer, RejectedContainer, ArticlesContainer];
 
-    public static IReadOnlyList<string> Tables { get; } = [ArticleIndexTable, ArticleChangesTable];
+    /// <summary>Poll state of each agency feed: validators, back-off, last outcome.</summary>
+    public const string UpstreamFeedsTable = "UpstreamFeeds";
+
+    public static IReadOnlyList<string> Tables { get; } = [ArticleIndexTable, ArticleChangesTable, UpstreamFeedsTable];
 }

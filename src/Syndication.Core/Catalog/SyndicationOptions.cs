@@ -20,6 +20,8 @@ public sealed class SyndicationOptions
 
     public FeedOptions Feeds { get; set; } = new();
 
+    public UpstreamOptions Upstream { get; set; } = new();
+
     /// <summary>Checks every setting once at start-up and names each that is wrong.</summary>
     public IReadOnlyList<string> Validate()
     {
@@ -49,6 +51,7 @@ public sealed class SyndicationOptions
             errors.Add($"Syndication:Ingest:MaxFileBytes must be between 1 KiB and 100 MiB, not {Ingest.MaxFileBytes}.");
         }
 
+        errors.AddRange(Upstream.Validate());
         var catalog = new PublicationCatalog(this);
         errors.AddRange(catalog.Validate());
         return errors;
