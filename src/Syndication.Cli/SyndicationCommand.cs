@@ -2,6 +2,7 @@ using System.CommandLine;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Syndication.Adapters.Storage;
+using Syndication.Cli.Generate;
 using Syndication.Pipeline;
 
 namespace Syndication.Cli;
@@ -33,6 +34,7 @@ public static class SyndicationCommand
         root.Options.Add(verbose);
         root.Subcommands.Add(IngestCommand(output, storage, verbose));
         root.Subcommands.Add(FeedsCommand(output, storage, verbose));
+        root.Subcommands.Add(GenerateCommand(output));
         root.Subcommands.Add(RunCommand(output, storage, verbose));
         return root;
     }
@@ -44,13 +46,15 @@ public static class SyndicationCommand
             Description = "Files or folders to drop into incoming/ (ninjs .json, Markdown .md); folders are read recursively.",
             Arity = ArgumentArity.OneOrMore,
         };
+        var parallel = new Option<int>("--parallel") { Description = "Files ingested at once.", DefaultValueFactory = _ => 8 };
         var command = new Command("ingest", "Ingest files now, printing what became of each: the originals are kept in archive/, " +
             "or in rejected/ with the reason. A rejected file does not fail the command.");
         command.Arguments.Add(paths);
+        command.Options.Add(parallel);
         command.SetAction((parse, cancellationToken) => WithSessionAsync(parse, output, storage, verbose, async session =>
         {
             var files = ExpandPaths(parse.GetValue(paths) ?? []);
-            var outcomes = await DropAndIngestAsync(session, files, output, cancellationToken);
+            var outcomes = await IngestFilesAsync(session, files, Math.Max(1, parse.GetValue(parallel)), output, cancellationToken);
             Report.Summary(output, outcomes);
         }, cancellationToken));
         return command;
@@ -103,6 +107,37 @@ public static class SyndicationCommand
         return command;
     }
 
+    private static Command GenerateCommand(TextWriter output)
+    {
+        var count = new Option<int>("--count") { Description = "How many articles.", DefaultValueFactory = _ => 1000 };
+        var seed = new Option<int>("--seed") { Description = "Seed: the same seed writes the same files.", DefaultValueFactory = _ => 1 };
+        var folder = new Option<DirectoryInfo>("--out") { Description = "Folder to write into (created if missing).", Required = true };
+        var articles = new Command("articles", "Write synthetic ninjs articles spread over editions, sectors, sections and the last seven days.");
+        articles.Options.Add(count);
+        articles.Options.Add(seed);
+        articles.Options.Add(folder);
+        articles.SetAction(async (parse, cancellationToken) =>
+        {
+            var target = parse.GetValue(folder)!;
+            target.Create();
+            var written = 0;
+            foreach (var (name, content) in ArticleGenerator.Articles(parse.GetValue(count), parse.GetValue(seed), DateTimeOffset.UtcNow))
+            {
+                await File.WriteAllBytesAsync(Path.Combine(target.FullName, name), content, cancellationToken);
+                if (++written % 1000 == 0)
+                {
+                    output.WriteLine($"  {written} articles written ...");
+                }
+            }
+
+            output.WriteLine($"{written} articles written to {target.FullName}.");
+            return 0;
+        });
+        var command = new Command("generate", "Write synthetic data for scale runs.");
+        command.Subcommands.Add(articles);
+        return command;
+    }
+
     private static Command FeedsCommand(TextWriter output, Option<string?> storage, Option<bool> verbose)
     {
         var all = new Option<bool>("--all") { Description = "Rebuild every feed, not only those whose articles changed (after a change of settings)." };
@@ -127,23 +162,35 @@ public static class SyndicationCommand
             : $"  {feeds.Count(f => f.Written)} feeds written, {feeds.Count(f => !f.Written)} unchanged.");
     }
 
-    private static async Task<List<IngestOutcome>> DropAndIngestAsync(PipelineSession session, List<(string File, string Name)> files, TextWriter output, CancellationToken cancellationToken)
+    private static async Task<List<IngestOutcome>> IngestFilesAsync(
+        PipelineSession session, List<(string File, string Name)> files, int parallel, TextWriter output, CancellationToken cancellationToken)
     {
-        var outcomes = new List<IngestOutcome>(files.Count);
-        for (var i = 0; i < files.Count; i++)
-        {
-            var (file, name) = files[i];
-            // Local files go straight to the stage (no round trip through incoming/); the original is archived the same way.
-            var size = new FileInfo(file).Length;
-            var dropped = size > session.MaxFileBytes
-                ? new DroppedFile(name, BinaryData.Empty, size, IncomingETag: null)
-                : DroppedFile.Local(name, BinaryData.FromBytes(await File.ReadAllBytesAsync(file, cancellationToken)));
-            var outcome = await session.Ingest.IngestAsync(dropped, cancellationToken);
-            outcomes.Add(outcome);
-            Report.Outcome(output, outcome, i + 1, files.Count);
-        }
+        var outcomes = new IngestOutcome[files.Count];
+        var done = 0;
+        var gate = new Lock();
+        await Parallel.ForEachAsync(
+            Enumerable.Range(0, files.Count),
+            new ParallelOptions { MaxDegreeOfParallelism = parallel, CancellationToken = cancellationToken },
+            async (i, ct) =>
+            {
+                var (file, name) = files[i];
 
-        return outcomes;
+                // Local files go straight to the stage (no round trip through incoming/); the original is archived the same way.
+                var size = new FileInfo(file).Length;
+                var dropped = size > session.MaxFileBytes
+                    ? new DroppedFile(name, BinaryData.Empty, size, IncomingETag: null)
+                    : DroppedFile.Local(name, BinaryData.FromBytes(await File.ReadAllBytesAsync(file, ct)));
+                outcomes[i] = await session.Ingest.IngestAsync(dropped, ct);
+                lock (gate)
+                {
+                    // Every file of a small batch; of a large one, rejections and a progress line every 500 files.
+                    if (++done is var n && (files.Count <= 200 || outcomes[i].Result == IngestResult.Rejected || n % 500 == 0 || n == files.Count))
+                    {
+                        Report.Outcome(output, outcomes[i], n, files.Count);
+                    }
+                }
+            });
+        return [.. outcomes];
     }
 
     /// <summary>Files to drop, each with the blob name it gets: a file its own name, a folder's files their path inside it.</summary>

@@ -82,18 +82,7 @@ public sealed class IngestStage(
                 throw new RejectedInputException("The file is empty.");
             }
 
-            var draft = Read(file);
-            for (var attempt = 1; ; attempt++)
-            {
-                try
-                {
-                    return await StoreAsync(file, draft, cancellationToken);
-                }
-                catch (ArticleConflictException) when (attempt < MaxConflictRetries)
-                {
-                    logger.LogInformation("Article of {File} changed while we wrote it; reading it again (attempt {Attempt})", file.Name, attempt + 1);
-                }
-            }
+            return await StoreWithRetriesAsync(file.Name, Read(file), file, cancellationToken);
         }
         catch (RejectedInputException ex)
         {
@@ -119,7 +108,41 @@ public sealed class IngestStage(
         return outcomes;
     }
 
-    private async Task<IngestOutcome> StoreAsync(DroppedFile file, ArticleDraft draft, CancellationToken cancellationToken)
+    /// <summary>
+    /// Ingests one item of an agency feed. Its original is the fetched feed document, archived by the
+    /// caller, so a rejected item is reported, not stored apart.
+    /// </summary>
+    public async Task<IngestOutcome> IngestDraftAsync(ArticleDraft draft, string origin, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(draft);
+        try
+        {
+            return await StoreWithRetriesAsync(origin, draft, file: null, cancellationToken);
+        }
+        catch (RejectedInputException ex)
+        {
+            logger.LogWarning("Rejected item {Origin}: {Reason}", origin, ex.Message);
+            return new IngestOutcome(origin, IngestResult.Rejected, Rejection: new Rejection(origin, StageName, ex.Message, ex.Line, ex.Column, clock.GetUtcNow(), 0));
+        }
+    }
+
+    private async Task<IngestOutcome> StoreWithRetriesAsync(string origin, ArticleDraft draft, DroppedFile? file, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await StoreAsync(origin, draft, file, cancellationToken);
+            }
+            catch (ArticleConflictException) when (attempt < MaxConflictRetries)
+            {
+                logger.LogInformation("Article of {Origin} changed while we wrote it; reading it again (attempt {Attempt})", origin, attempt + 1);
+            }
+        }
+    }
+
+    /// <param name="file">The dropped file to archive or release afterwards; null for an item of an agency feed.</param>
+    private async Task<IngestOutcome> StoreAsync(string origin, ArticleDraft draft, DroppedFile? file, CancellationToken cancellationToken)
     {
         var id = ArticleIdentity.IdFor(draft.SourceKey);
         var existing = await store.GetAsync(id, cancellationToken);
@@ -131,18 +154,26 @@ public sealed class IngestStage(
 
         if (existing is not null && existing.Article.Fingerprint == ArticleNormalizer.Fingerprint(draft))
         {
-            await dropZone.ReleaseAsync(file, cancellationToken);
-            logger.LogInformation("Unchanged {ArticleId} from {File}", id, file.Name);
-            return new IngestOutcome(file.Name, IngestResult.Unchanged, id, existing.Article.Headline);
+            if (file is not null)
+            {
+                await dropZone.ReleaseAsync(file, cancellationToken);
+            }
+
+            logger.LogInformation("Unchanged {ArticleId} from {Origin}", id, origin);
+            return new IngestOutcome(origin, IngestResult.Unchanged, id, existing.Article.Headline);
         }
 
-        var article = normalizer.Normalize(draft, existing?.Article, file.Name);
+        var article = normalizer.Normalize(draft, existing?.Article, origin);
         await store.SaveAsync(article, existing?.ETag, cancellationToken);
         await store.RecordChangeAsync(article, existing?.Article, clock.GetUtcNow(), cancellationToken);
-        await dropZone.ArchiveAsync(file, cancellationToken);
+        if (file is not null)
+        {
+            await dropZone.ArchiveAsync(file, cancellationToken);
+        }
+
         var result = existing is null ? IngestResult.Accepted : IngestResult.Updated;
-        logger.LogInformation("{Result} {ArticleId} version {Version} from {File}", result, article.Id, article.Version, file.Name);
-        return new IngestOutcome(file.Name, result, article.Id, article.Headline);
+        logger.LogInformation("{Result} {ArticleId} version {Version} from {Origin}", result, article.Id, article.Version, origin);
+        return new IngestOutcome(origin, result, article.Id, article.Headline);
     }
 
     private static ArticleDraft Read(DroppedFile file)
