@@ -16,6 +16,13 @@ namespace Syndication.Core.Ingestion;
 /// <param name="ingest">Ingestion settings (date tolerance, iframe hosts); null for the defaults.</param>
 public sealed class ArticleNormalizer(PublicationCatalog catalog, TimeProvider clock, IngestOptions? ingest = null)
 {
+    /// <summary>
+    /// The longest body accepted, in characters of HTML. A long read with its markup is some 100 KB;
+    /// far larger bodies are broken or hostile, and cleaning them costs more than linear time
+    /// (HtmlSanitizer walks long runs of siblings quadratically), holding up every other drop.
+    /// </summary>
+    public const int MaxBodyLength = 512 * 1024;
+
     private static readonly string[] AgencyMarkers = ["with inputs from agencies", "(with inputs from", "agency inputs"];
 
     private readonly DatePolicy _dates = new(
@@ -30,6 +37,12 @@ public sealed class ArticleNormalizer(PublicationCatalog catalog, TimeProvider c
     public Article Normalize(ArticleDraft draft, Article? existing = null, string? origin = null)
     {
         ArgumentNullException.ThrowIfNull(draft);
+        if (draft.BodyHtml.Length > MaxBodyLength)
+        {
+            throw new RejectedInputException(
+                $"The body is {draft.BodyHtml.Length:N0} characters of HTML, over the limit of {MaxBodyLength:N0}; no article is that long, so it is taken for broken.");
+        }
+
         var now = clock.GetUtcNow();
         var flags = new List<string>();
         var draftCreated = Believable(draft.Created, ArticleFlags.CreatedTooOld, ArticleFlags.CreatedInFuture, flags);

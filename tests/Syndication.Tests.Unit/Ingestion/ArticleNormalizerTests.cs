@@ -200,6 +200,16 @@ public sealed class ArticleNormalizerTests
         Assert.NotEqual(ArticleNormalizer.Fingerprint(Draft()), ArticleNormalizer.Fingerprint(Draft() with { SourceUrl = "https://wire.example.com/a" }));
     }
 
+    [Fact]
+    public void A_body_too_long_for_any_article_is_rejected_before_cleaning()
+    {
+        var huge = Draft() with { BodyHtml = string.Concat(Enumerable.Repeat("<p>x</p>", (ArticleNormalizer.MaxBodyLength / 8) + 1)) };
+
+        var ex = Assert.Throws<RejectedInputException>(() => _normalizer.Normalize(huge));
+
+        Assert.Contains("over the limit of 524,288", ex.Message, StringComparison.Ordinal);
+    }
+
     private const string LongBody = """
         <p>Government forces and allied militias intensified their standoff around the northern city overnight, residents said, as fighters crossed the river on several points and shelling resumed on the eastern districts.</p>
         <p>Aid agencies said thousands of families had fled towards the border since the start of the week, and that the main road out of the city was crowded with cars, trucks and people on foot carrying what they could.</p>

@@ -116,11 +116,14 @@ public sealed class HtmlCleanerTests
         Assert.Equal(expected, HtmlCleaner.ToPlainText(html));
 
     [Fact]
-    public void Deeply_nested_markup_does_not_overflow_the_stack()
+    public void Deep_or_long_markup_is_read_in_linear_time_without_recursion()
     {
-        var html = string.Concat(Enumerable.Repeat("<div>", 10_000)) + "deep" + string.Concat(Enumerable.Repeat("</div>", 10_000));
+        // A recursive walk would overflow on the first, a sibling-by-sibling one take minutes on the second.
+        var deep = string.Concat(Enumerable.Repeat("<span>", 20_000)) + "deep" + string.Concat(Enumerable.Repeat("</span>", 20_000));
+        var wide = string.Concat(Enumerable.Repeat("<p>x</p>", 50_000));
 
-        Assert.Equal("deep", HtmlCleaner.ToPlainText(html));
+        Assert.Equal("deep", HtmlCleaner.ToPlainText(deep));
+        Assert.Equal(string.Join(' ', Enumerable.Repeat("x", 50_000)), HtmlCleaner.ToPlainText(wide));
     }
 
     [Fact]

@@ -141,41 +141,41 @@ public sealed class HtmlCleaner
 
         var text = new StringBuilder(html.Length);
 
-        // Walked by links, not recursion: the input is untrusted and may nest deeper than the stack allows.
-        INode? node = body.FirstChild;
-        while (node is not null && node != body)
+        // Walked with a stack of child lists, not recursion (untrusted input may nest deeper than the
+        // call stack allows) and not NextSibling (AngleSharp finds a sibling by searching the parent's
+        // children, which makes a walk over a long flat list quadratic).
+        var pending = new Stack<(INodeList Nodes, int Next, bool Block)>();
+        pending.Push((body.ChildNodes, 0, false));
+        while (pending.TryPop(out var level))
         {
-            var descend = false;
-            if (node is IText textNode)
+            if (level.Next >= level.Nodes.Length)
             {
-                text.Append(textNode.Data);
-            }
-            else if (node is IElement element && !InvisibleElements.Contains(element.LocalName))
-            {
-                if (!InlineElements.Contains(element.LocalName))
+                if (level.Block)
                 {
                     text.Append(' ');
                 }
 
-                descend = element.HasChildNodes;
-            }
-
-            if (descend)
-            {
-                node = node.FirstChild;
                 continue;
             }
 
-            while (node is not null && node != body && node.NextSibling is null)
+            pending.Push(level with { Next = level.Next + 1 });
+            switch (level.Nodes[level.Next])
             {
-                node = node.Parent;
-                if (node is IElement closed && node != body && !InlineElements.Contains(closed.LocalName))
-                {
-                    text.Append(' ');
-                }
-            }
+                case IText textNode:
+                    text.Append(textNode.Data);
+                    break;
+                case IElement element when !InvisibleElements.Contains(element.LocalName):
+                    var block = !InlineElements.Contains(element.LocalName);
+                    if (block)
+                    {
+                        text.Append(' ');
+                    }
 
-            node = node is null || node == body ? null : node.NextSibling;
+                    pending.Push((element.ChildNodes, 0, block));
+                    break;
+                default:
+                    break;
+            }
         }
 
         return FoldWhiteSpace(text.ToString());
