@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using System.Globalization;
 using System.Text;
 using AngleSharp.Dom;
 using AngleSharp.Html.Parser;
@@ -264,7 +265,7 @@ public sealed class HtmlCleaner
             span = span[..^2].TrimEnd();
         }
 
-        return double.TryParse(span, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var pixels)
+        return double.TryParse(span, NumberStyles.Float, CultureInfo.InvariantCulture, out var pixels)
             && pixels >= 0 && pixels < int.MaxValue
             ? (int)Math.Ceiling(pixels)
             : null;
