@@ -44,7 +44,10 @@ public static class ServiceCollectionExtensions
             sp.GetRequiredService<IOptions<StorageSettings>>().Value.ConnectionString,
             sp.GetRequiredService<StorageRequestCounter>()));
         services.AddSingleton(sp => new PublicationCatalog(sp.GetRequiredService<IOptions<SyndicationOptions>>().Value));
-        services.AddSingleton<ArticleNormalizer>();
+        services.AddSingleton(sp => new ArticleNormalizer(
+            sp.GetRequiredService<PublicationCatalog>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<IOptions<SyndicationOptions>>().Value.Ingest));
         services.AddSingleton<ArticleStore>();
         services.AddSingleton<ArticleIndex>();
         services.AddSingleton<DropZone>();

@@ -58,6 +58,37 @@ public sealed record Article
 
     /// <summary>The file or feed the latest version came from.</summary>
     public string? Origin { get; init; }
+
+    /// <summary>The story's page at the source in canonical form (no tracking parameters), when the source gave one.</summary>
+    public Uri? SourceUrl { get; init; }
+
+    /// <summary>
+    /// SimHash of the headline and body text (<see cref="Ingestion.Normalization.NearDuplicate"/>):
+    /// articles a few bits apart are the same story from different sources. 0 for articles stored before it existed.
+    /// </summary>
+    public ulong TextHash { get; init; }
+
+    /// <summary>What normalization distrusted or changed in this version (<see cref="ArticleFlags"/>); empty when nothing.</summary>
+    public IReadOnlyList<string> Flags { get; init; } = [];
+}
+
+/// <summary>The flags normalization records on an article, for editors and dashboards to find.</summary>
+public static class ArticleFlags
+{
+    /// <summary>The source's creation date was before 1990; the ingestion time was used.</summary>
+    public const string CreatedTooOld = "created-date-too-old";
+
+    /// <summary>The source's creation date was in the future; the ingestion time was used.</summary>
+    public const string CreatedInFuture = "created-date-in-future";
+
+    /// <summary>The source's update date was before 1990; the ingestion time was used.</summary>
+    public const string UpdatedTooOld = "updated-date-too-old";
+
+    /// <summary>The source's update date was in the future; the ingestion time was used.</summary>
+    public const string UpdatedInFuture = "updated-date-in-future";
+
+    /// <summary>Nothing was left of the body after cleaning (it held only scripts, pixels or embeds).</summary>
+    public const string BodyEmpty = "body-empty";
 }
 
 public sealed record ArticleImage(Uri Url, string? Alt, int? Width = null, int? Height = null, string? Credit = null);

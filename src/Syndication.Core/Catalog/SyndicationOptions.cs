@@ -51,6 +51,19 @@ public sealed class SyndicationOptions
             errors.Add($"Syndication:Ingest:MaxFileBytes must be between 1 KiB and 100 MiB, not {Ingest.MaxFileBytes}.");
         }
 
+        if (Ingest.FutureDateToleranceMinutes is < 0 or > 24 * 60)
+        {
+            errors.Add($"Syndication:Ingest:FutureDateToleranceMinutes must be between 0 and 1440, not {Ingest.FutureDateToleranceMinutes}.");
+        }
+
+        foreach (var host in Ingest.IframeHosts ?? [])
+        {
+            if (Uri.CheckHostName(host?.Trim()) is not (UriHostNameType.Dns or UriHostNameType.IPv4 or UriHostNameType.IPv6))
+            {
+                errors.Add($"Syndication:Ingest:IframeHosts must hold host names such as www.youtube.com, not '{host}'.");
+            }
+        }
+
         errors.AddRange(Upstream.Validate());
         var catalog = new PublicationCatalog(this);
         errors.AddRange(catalog.Validate());
@@ -74,6 +87,19 @@ public sealed class IngestOptions
 {
     /// <summary>Files larger than this are rejected unread.</summary>
     public long MaxFileBytes { get; set; } = 5 * 1024 * 1024;
+
+    /// <summary>
+    /// How far ahead of our clock a source's date may be before it is distrusted and replaced by
+    /// the ingestion time (see <see cref="Ingestion.Normalization.DatePolicy"/>).
+    /// </summary>
+    public int FutureDateToleranceMinutes { get; set; } = 15;
+
+    /// <summary>
+    /// Hosts whose iframes (video players) are kept in article bodies; null keeps the defaults of
+    /// <see cref="Ingestion.Normalization.HtmlCleaner.DefaultIframeHosts"/>, an empty list keeps none.
+    /// </summary>
+    /// <remarks>Null rather than pre-filled: the configuration binder adds to a list it finds filled.</remarks>
+    public List<string>? IframeHosts { get; set; }
 }
 
 public sealed class FeedOptions

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Syndication.Core.Articles;
 
 namespace Syndication.Core.Ingestion;
@@ -46,4 +47,15 @@ public sealed record ArticleDraft
     public IReadOnlyList<ArticleImage> Images { get; init; } = [];
 
     public string? Attribution { get; init; }
+
+    /// <summary>
+    /// The story's page at the source (a feed item's link), as the source wrote it: relative URLs in
+    /// the body are resolved against it, and its canonical form is kept on the article.
+    /// </summary>
+    /// <remarks>
+    /// Left out of the serialized draft while null, so drafts without one keep the fingerprint
+    /// they had before the property existed and stored stories are not re-versioned on re-drop.
+    /// </remarks>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? SourceUrl { get; init; }
 }

@@ -3,16 +3,32 @@ using System.Text;
 using System.Text.Json;
 using Syndication.Core.Articles;
 using Syndication.Core.Catalog;
+using Syndication.Core.Ingestion.Normalization;
 
 namespace Syndication.Core.Ingestion;
 
 /// <summary>
 /// Turns a reader's draft into the canonical article: identity, slug and URL, editions, sectors
-/// and section from the catalog, instants in UTC, and the update rules against a stored version.
+/// and section from the catalog, instants in UTC and believable, the body cleaned for our pages,
+/// a plain-text summary, the source's canonical link, a near-duplicate fingerprint, and the update
+/// rules against a stored version.
 /// </summary>
-public sealed class ArticleNormalizer(PublicationCatalog catalog, TimeProvider clock)
+/// <param name="ingest">Ingestion settings (date tolerance, iframe hosts); null for the defaults.</param>
+public sealed class ArticleNormalizer(PublicationCatalog catalog, TimeProvider clock, IngestOptions? ingest = null)
 {
+    /// <summary>
+    /// The longest body accepted, in characters of HTML. A long read with its markup is some 100 KB;
+    /// far larger bodies are broken or hostile, and cleaning them costs more than linear time
+    /// (HtmlSanitizer walks long runs of siblings quadratically), holding up every other drop.
+    /// </summary>
+    public const int MaxBodyLength = 512 * 1024;
+
     private static readonly string[] AgencyMarkers = ["with inputs from agencies", "(with inputs from", "agency inputs"];
+
+    private readonly DatePolicy _dates = new(
+        clock, ingest is null ? DatePolicy.DefaultFutureTolerance : TimeSpan.FromMinutes(ingest.FutureDateToleranceMinutes));
+
+    private readonly HtmlCleaner _cleaner = HtmlCleaner.For(ingest?.IframeHosts);
 
     /// <summary>
     /// The article the draft describes. With <paramref name="existing"/> (the same story stored
@@ -21,9 +37,18 @@ public sealed class ArticleNormalizer(PublicationCatalog catalog, TimeProvider c
     public Article Normalize(ArticleDraft draft, Article? existing = null, string? origin = null)
     {
         ArgumentNullException.ThrowIfNull(draft);
+        if (draft.BodyHtml.Length > MaxBodyLength)
+        {
+            throw new RejectedInputException(
+                $"The body is {draft.BodyHtml.Length:N0} characters of HTML, over the limit of {MaxBodyLength:N0}; no article is that long, so it is taken for broken.");
+        }
+
         var now = clock.GetUtcNow();
-        var updated = draft.Updated ?? draft.Created ?? now;
-        var created = draft.Created ?? updated;
+        var flags = new List<string>();
+        var draftCreated = Believable(draft.Created, ArticleFlags.CreatedTooOld, ArticleFlags.CreatedInFuture, flags);
+        var draftUpdated = Believable(draft.Updated, ArticleFlags.UpdatedTooOld, ArticleFlags.UpdatedInFuture, flags);
+        var updated = draftUpdated ?? draftCreated ?? now;
+        var created = draftCreated ?? updated;
         if (created > updated)
         {
             created = updated;
@@ -33,6 +58,15 @@ public sealed class ArticleNormalizer(PublicationCatalog catalog, TimeProvider c
         var id = ArticleIdentity.IdFor(draft.SourceKey);
         var slug = existing?.Slug ?? FallbackSlug(Slug.From(draft.Headline), id);
 
+        // Relative links resolve against the page as the source gave it; the canonical form drops its fragment and query noise.
+        var sourceLink = Uri.TryCreate(draft.SourceUrl?.Trim(), UriKind.Absolute, out var link) ? link : null;
+        var body = _cleaner.Clean(draft.BodyHtml, sourceLink);
+        var bodyText = HtmlCleaner.ToPlainText(body);
+        if (bodyText.Length == 0 && !body.Contains("<img", StringComparison.OrdinalIgnoreCase) && !body.Contains("<iframe", StringComparison.OrdinalIgnoreCase))
+        {
+            flags.Add(ArticleFlags.BodyEmpty);
+        }
+
         return new Article
         {
             Id = id,
@@ -40,10 +74,10 @@ public sealed class ArticleNormalizer(PublicationCatalog catalog, TimeProvider c
             Slug = slug,
             Url = existing?.Url ?? catalog.ArticleUrl(section, slug),
             Headline = draft.Headline,
-            Summary = draft.Summary,
-            BodyHtml = draft.BodyHtml,
+            Summary = draft.Summary is { } summary && HtmlCleaner.ToPlainText(summary) is { Length: > 0 } text ? text : null,
+            BodyHtml = body,
             Byline = draft.Byline,
-            Attribution = draft.Attribution ?? AgencyAttribution(draft.BodyHtml),
+            Attribution = draft.Attribution ?? AgencyAttribution(bodyText),
             Editions = Editions(draft),
             Sectors = Sectors(draft),
             Section = section,
@@ -55,6 +89,9 @@ public sealed class ArticleNormalizer(PublicationCatalog catalog, TimeProvider c
             Version = existing is null ? 1 : existing.Version + 1,
             Fingerprint = Fingerprint(draft),
             Origin = origin,
+            SourceUrl = CanonicalUrl.Normalize(draft.SourceUrl) is { } canonical ? new Uri(canonical) : null,
+            TextHash = NearDuplicate.SimHash($"{draft.Headline}\n{bodyText}"),
+            Flags = flags,
         };
     }
 
@@ -126,9 +163,25 @@ public sealed class ArticleNormalizer(PublicationCatalog catalog, TimeProvider c
         return SectionType.News;
     }
 
-    private static string? AgencyAttribution(string bodyHtml)
+    /// <summary>The source's instant when believable, otherwise the ingestion time with the flag recorded.</summary>
+    private DateTimeOffset? Believable(DateTimeOffset? instant, string tooOldFlag, string inFutureFlag, List<string> flags)
     {
-        var text = HtmlText.ToPlainText(bodyHtml);
+        if (instant is not { } given)
+        {
+            return null;
+        }
+
+        var verdict = _dates.Check(given);
+        if (verdict.Reason is { } reason)
+        {
+            flags.Add(reason == UntrustedDate.TooOld ? tooOldFlag : inFutureFlag);
+        }
+
+        return verdict.Instant;
+    }
+
+    private static string? AgencyAttribution(string text)
+    {
         var tail = text.Length > 400 ? text[^400..] : text;
         return AgencyMarkers.Any(m => tail.Contains(m, StringComparison.OrdinalIgnoreCase)) ? "With inputs from agencies" : null;
     }

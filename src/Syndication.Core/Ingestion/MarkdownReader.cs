@@ -78,6 +78,7 @@ public static class MarkdownReader
                 ? [new ArticleImage(url, image.Alt, image.Width, image.Height, image.Credit)]
                 : [],
             Attribution = matter.Attribution,
+            SourceUrl = matter.Url,
             Genres = matter.Section is { } genre ? [genre] : [],
         };
     }

@@ -3,6 +3,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using Syndication.Core.Articles;
+using Syndication.Core.Ingestion.Normalization;
 
 namespace Syndication.Core.Ingestion;
 
@@ -402,28 +403,6 @@ public static class HtmlText
     }
 
     /// <summary>Text content of an HTML fragment, tags dropped and entities decoded, white space folded.</summary>
-    public static string ToPlainText(string html)
-    {
-        var builder = new StringBuilder(html.Length);
-        var inTag = false;
-        foreach (var ch in html)
-        {
-            if (ch == '<')
-            {
-                inTag = true;
-                builder.Append(' ');
-            }
-            else if (ch == '>' && inTag)
-            {
-                inTag = false;
-            }
-            else if (!inTag)
-            {
-                builder.Append(ch);
-            }
-        }
-
-        var decoded = WebUtility.HtmlDecode(builder.ToString());
-        return string.Join(' ', decoded.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
-    }
+    /// <remarks>Kept for the readers; the work is <see cref="HtmlCleaner.ToPlainText"/>, which parses as a browser does.</remarks>
+    public static string ToPlainText(string html) => HtmlCleaner.ToPlainText(html);
 }

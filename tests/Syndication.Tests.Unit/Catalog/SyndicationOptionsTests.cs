@@ -35,4 +35,29 @@ public sealed class SyndicationOptionsTests
         Assert.Contains(errors, e => e.Contains("lowercase", StringComparison.Ordinal));
         Assert.Contains(errors, e => e.Contains("carry every story", StringComparison.Ordinal));
     }
+
+    [Theory]
+    [InlineData(-1, null, "Syndication:Ingest:FutureDateToleranceMinutes")]
+    [InlineData(1441, null, "Syndication:Ingest:FutureDateToleranceMinutes")]
+    [InlineData(15, "https://www.youtube.com/", "Syndication:Ingest:IframeHosts")]
+    [InlineData(15, "", "Syndication:Ingest:IframeHosts")]
+    public void Wrong_ingest_settings_are_named(int toleranceMinutes, string? iframeHost, string named)
+    {
+        var options = new SyndicationOptions
+        {
+            Ingest = new IngestOptions { FutureDateToleranceMinutes = toleranceMinutes, IframeHosts = iframeHost is null ? null : [iframeHost] },
+        };
+
+        Assert.Contains(options.Validate(), e => e.Contains(named, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Ingest_defaults_are_valid()
+    {
+        var options = new SyndicationOptions { Ingest = new IngestOptions { FutureDateToleranceMinutes = 0, IframeHosts = ["www.dailymotion.com", "player.vimeo.com"] } };
+
+        Assert.Empty(options.Validate());
+        Assert.Equal(15, new IngestOptions().FutureDateToleranceMinutes);
+        Assert.Null(new IngestOptions().IframeHosts);
+    }
 }
