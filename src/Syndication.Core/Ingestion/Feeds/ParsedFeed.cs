@@ -65,7 +65,8 @@ public sealed record ParsedEntry
 
     public IReadOnlyList<string> Categories { get; init; } = [];
 
-    public IReadOnlyList<ArticleImage> Images { get; init; } = [];
+    /// <summary>Pictures in feed order (<c>media:content</c>, image enclosures), then thumbnails; each URL once.</summary>
+    public IReadOnlyList<FeedImage> Images { get; init; } = [];
 
     /// <summary>
     /// The entry as the one internal shape every reader produces. <paramref name="feed"/> gives what
@@ -95,9 +96,27 @@ public sealed record ParsedEntry
             Created = created,
             Updated = Updated ?? created,
             SubjectCodes = [.. Categories.Select(NinjsReader.MediaTopicCode).OfType<string>().Distinct()],
-            Images = Images,
+            Images = DraftImages(),
         };
+    }
+
+    /// <summary>URLs become <see cref="Uri"/>s only here: parsing a URI costs more than reading it, and most entries read are never drafted.</summary>
+    private List<ArticleImage> DraftImages()
+    {
+        var images = new List<ArticleImage>(Images.Count);
+        foreach (var image in Images)
+        {
+            if (Uri.TryCreate(image.Url, UriKind.Absolute, out var url))
+            {
+                images.Add(new ArticleImage(url, image.Alt, image.Width, image.Height, image.Credit));
+            }
+        }
+
+        return images;
     }
 
     private static string? NullIfEmpty(string text) => text.Length == 0 ? null : text;
 }
+
+/// <summary>A picture an entry names, as the feed wrote it.</summary>
+public sealed record FeedImage(string Url, string? Alt = null, int? Width = null, int? Height = null, string? Credit = null, bool IsThumbnail = false);

@@ -1,6 +1,5 @@
 using System.Text;
 using System.Xml;
-using Syndication.Core.Articles;
 
 namespace Syndication.Core.Ingestion.Feeds;
 
@@ -76,7 +75,7 @@ internal static class XmlFeedReader
         var version = isRdf ? null : r.GetAttribute("version")?.Trim();
         var channel = new ChannelBuilder();
         var entries = new List<ParsedEntry>();
-        foreach (var _ in Children(r))
+        for (var rootDepth = Enter(r); NextChild(r, rootDepth);)
         {
             if (IsRss(r.NamespaceURI) && r.LocalName == "channel")
             {
@@ -85,7 +84,7 @@ internal static class XmlFeedReader
                     version ??= r.NamespaceURI == Rss090Ns ? "0.90" : "1.0";
                 }
 
-                foreach (var __ in Children(r))
+                for (var channelDepth = Enter(r); NextChild(r, channelDepth);)
                 {
                     if (IsRss(r.NamespaceURI) && r.LocalName == "item")
                     {
@@ -158,7 +157,7 @@ internal static class XmlFeedReader
         }
 
         var guidIsPermaLink = false;
-        foreach (var _ in Children(r))
+        for (var itemDepth = Enter(r); NextChild(r, itemDepth);)
         {
             switch (r.NamespaceURI, r.LocalName)
             {
@@ -229,7 +228,7 @@ internal static class XmlFeedReader
         var language = NullIfEmpty(r.XmlLang);
         var channel = new ChannelBuilder();
         var entries = new List<ParsedEntry>();
-        foreach (var _ in Children(r))
+        for (var feedDepth = Enter(r); NextChild(r, feedDepth);)
         {
             if (r.NamespaceURI != ns)
             {
@@ -278,7 +277,7 @@ internal static class XmlFeedReader
     {
         var r = c.Reader;
         var e = new EntryBuilder();
-        foreach (var _ in Children(r))
+        for (var entryDepth = Enter(r); NextChild(r, entryDepth);)
         {
             if (IsMedia(r.NamespaceURI))
             {
@@ -310,7 +309,7 @@ internal static class XmlFeedReader
                     e.Updated = First(e.Updated, c.Date(c.Text()));
                     break;
                 case "author":
-                    foreach (var __ in Children(r))
+                    for (var authorDepth = Enter(r); NextChild(r, authorDepth);)
                     {
                         if (r.NamespaceURI == atomNs && r.LocalName == "name")
                         {
@@ -420,7 +419,7 @@ internal static class XmlFeedReader
         switch (r.LocalName)
         {
             case "group":
-                foreach (var _ in Children(r))
+                for (var groupDepth = Enter(r); NextChild(r, groupDepth);)
                 {
                     if (IsMedia(r.NamespaceURI))
                     {
@@ -443,13 +442,13 @@ internal static class XmlFeedReader
                 var width = Int(r.GetAttribute("width"));
                 var height = Int(r.GetAttribute("height"));
                 string? alt = null, credit = null;
-                foreach (var _ in Children(r))
+                for (var mediaDepth = Enter(r); NextChild(r, mediaDepth);)
                 {
                     if (IsMedia(r.NamespaceURI) && r.LocalName is "description" or "title")
                     {
                         // The description says what the picture shows; a title is the next best thing.
                         var isDescription = r.LocalName == "description";
-                        var text = NullIfEmpty(HtmlText.ToPlainText(c.Text()));
+                        var text = NullIfEmpty(PlainText(c.Text()));
                         alt = isDescription ? text ?? alt : alt ?? text;
                     }
                     else if (IsMedia(r.NamespaceURI) && r.LocalName == "credit")
@@ -491,37 +490,49 @@ internal static class XmlFeedReader
     }
 
     /// <summary>
-    /// Enumerates the child elements of the current element, leaving the reader on each in turn;
-    /// the loop body must consume the child (read or skip it). Ends past the parent's end tag.
+    /// Steps into the current element for <see cref="NextChild"/>: its depth, or -1 when it is
+    /// empty (and then already stepped over).
     /// </summary>
-    private static IEnumerable<int> Children(XmlReader r)
+    private static int Enter(XmlReader r)
     {
         if (r.IsEmptyElement)
         {
             r.Read();
-            yield break;
+            return -1;
         }
 
         var depth = r.Depth;
         r.Read();
-        while (true)
-        {
-            while (r.NodeType != XmlNodeType.Element)
-            {
-                if (r.Depth <= depth && r.NodeType == XmlNodeType.EndElement)
-                {
-                    r.Read();
-                    yield break;
-                }
+        return depth;
+    }
 
-                if (!r.Read())
-                {
-                    yield break;
-                }
+    /// <summary>
+    /// Moves to the next child element of the element entered at <paramref name="depth"/>, or past
+    /// its end tag and returns false. The loop body must consume each child (read or skip it).
+    /// A loop, not an iterator: it runs for every element of every feed.
+    /// </summary>
+    private static bool NextChild(XmlReader r, int depth)
+    {
+        if (depth < 0)
+        {
+            return false;
+        }
+
+        while (r.NodeType != XmlNodeType.Element)
+        {
+            if (r.NodeType == XmlNodeType.EndElement && r.Depth <= depth)
+            {
+                r.Read();
+                return false;
             }
 
-            yield return 0;
+            if (!r.Read())
+            {
+                return false;
+            }
         }
+
+        return true;
     }
 
     /// <summary>The text of the current element (text and CDATA, with the text of any child elements); moves past its end.</summary>
@@ -616,6 +627,10 @@ internal static class XmlFeedReader
         return text;
     }
 
+    /// <summary>Most captions have no markup or entities; those skip the HTML-to-text pass.</summary>
+    private static string PlainText(string text) =>
+        text.AsSpan().IndexOfAny("<&\r\n\t") < 0 ? text.Trim() : HtmlText.ToPlainText(text);
+
     private static bool IsRss(string ns) => ns.Length == 0 || ns == Rss10Ns || ns == Rss090Ns;
 
     private static bool IsMedia(string ns) => ns.StartsWith("http://search.yahoo.com/mrss", StringComparison.Ordinal);
@@ -684,86 +699,3 @@ internal static class XmlFeedReader
     }
 }
 
-/// <summary>Collects one entry's fields as a forward-only reader meets them.</summary>
-internal sealed class EntryBuilder
-{
-    private List<string>? authors;
-    private List<string>? categories;
-    private List<ArticleImage>? images;
-    private List<ArticleImage>? thumbnails;
-
-    public string? Id { get; set; }
-
-    public string? Title { get; set; }
-
-    public string? Link { get; set; }
-
-    public string? Summary { get; set; }
-
-    public string? Content { get; set; }
-
-    public DateTimeOffset? Published { get; set; }
-
-    public DateTimeOffset? Updated { get; set; }
-
-    public void AddAuthor(string? name)
-    {
-        if (!string.IsNullOrWhiteSpace(name) && !(authors ??= []).Contains(name))
-        {
-            authors.Add(name);
-        }
-    }
-
-    public void AddCategory(string? term)
-    {
-        var trimmed = term?.Trim();
-        if (!string.IsNullOrEmpty(trimmed))
-        {
-            (categories ??= []).Add(trimmed);
-        }
-    }
-
-    public void AddImage(string url, string? alt, int? width, int? height, string? credit, bool thumbnail)
-    {
-        if (!Uri.TryCreate(url.Trim(), UriKind.Absolute, out var uri))
-        {
-            return;
-        }
-
-        var image = new ArticleImage(uri, alt, width, height, credit);
-        if (thumbnail)
-        {
-            (thumbnails ??= []).Add(image);
-        }
-        else
-        {
-            (images ??= []).Add(image);
-        }
-    }
-
-    public ParsedEntry Build()
-    {
-        // Full-size pictures first, thumbnails after; one picture once, in the order the feed gave.
-        List<ArticleImage> all = [.. images ?? [], .. thumbnails ?? []];
-        if (all.Count > 1)
-        {
-            var seen = new HashSet<Uri>();
-            all.RemoveAll(image => !seen.Add(image.Url));
-        }
-
-        var title = Title?.Trim();
-        return new ParsedEntry
-        {
-            Id = Id,
-            Title = string.IsNullOrEmpty(title) ? null : title,
-            Link = Link,
-            SummaryHtml = Summary,
-            ContentHtml = Content,
-            Author = authors is null ? null : string.Join(", ", authors),
-            Published = Published,
-            Updated = Updated,
-            Categories = (IReadOnlyList<string>?)categories ?? [],
-            Images = all,
-        };
-    }
-}
