@@ -81,8 +81,9 @@ public sealed record ParsedEntry
             ?? throw new RejectedInputException("The feed entry has neither an id (guid) nor a link, so it cannot be identified or updated later.");
         var headline = Title
             ?? throw new RejectedInputException($"The feed entry '{key}' has no title.");
-        var body = ContentHtml ?? SummaryHtml
-            ?? throw new RejectedInputException($"The feed entry '{key}' has no content or description to publish.");
+        // A description that is only markup (Indian Express sends a 1x1 tracking pixel) is no body either.
+        var body = (HasText(ContentHtml) ? ContentHtml : null) ?? (HasText(SummaryHtml) ? SummaryHtml : null)
+            ?? throw new RejectedInputException($"The feed entry '{key}' has no text in its content or description to publish.");
 
         var created = Published ?? Updated ?? feed.Updated;
         return new ArticleDraft
@@ -116,6 +117,8 @@ public sealed record ParsedEntry
     }
 
     private static string? NullIfEmpty(string text) => text.Length == 0 ? null : text;
+
+    private static bool HasText(string? html) => html is not null && HtmlText.ToPlainText(html).Length > 0;
 }
 
 /// <summary>A picture an entry names, as the feed wrote it.</summary>

@@ -156,6 +156,18 @@ public sealed class RssAndAtomTests
     }
 
     [Fact]
+    public void A_description_that_is_only_a_tracking_pixel_is_no_body()
+    {
+        var rss = "<rss version=\"2.0\"><channel><item><guid>g</guid><title>T</title>"
+            + "<description>&lt;img src=\"https://pixel.example/b.gif\" width=\"1\" height=\"1\" /&gt;</description></item></channel></rss>";
+
+        var feed = FeedReader.Read(Encoding.UTF8.GetBytes(rss));
+        var ex = Assert.Throws<Core.Ingestion.RejectedInputException>(() => feed.Entries[0].ToDraft(feed));
+
+        Assert.Contains("no text in its content or description", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Without_a_guid_the_link_is_the_source_key()
     {
         var rss = "<rss version=\"0.92\"><channel><item><title>T</title><link>https://x.example/1</link><description>D</description></item></channel></rss>";
