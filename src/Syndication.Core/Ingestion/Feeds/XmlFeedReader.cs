@@ -18,6 +18,9 @@ internal static class XmlFeedReader
     private const string DcNs = "http://purl.org/dc/elements/1.1/";
     private const string DcTermsNs = "http://purl.org/dc/terms/";
     private const string MediaNs = "http://search.yahoo.com/mrss/";
+
+    // Some publishers declare Media RSS without its trailing slash.
+    private const string MediaNsNoSlash = "http://search.yahoo.com/mrss";
     private const string XhtmlNs = "http://www.w3.org/1999/xhtml";
 
     public static ParsedFeed Read(ReadOnlyMemory<byte> data, ZoneAbbreviations zones)
@@ -633,7 +636,7 @@ internal static class XmlFeedReader
 
     private static bool IsRss(string ns) => ns.Length == 0 || ns == Rss10Ns || ns == Rss090Ns;
 
-    private static bool IsMedia(string ns) => ns.StartsWith("http://search.yahoo.com/mrss", StringComparison.Ordinal);
+    private static bool IsMedia(string ns) => ns == MediaNs || ns == MediaNsNoSlash;
 
     private static bool IsImageType(string? type) => type is not null && type.TrimStart().StartsWith("image/", StringComparison.OrdinalIgnoreCase);
 
