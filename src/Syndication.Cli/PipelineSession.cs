@@ -31,6 +31,8 @@ internal sealed class PipelineSession : IAsyncDisposable
 
     public FeedsStage Feeds => _host.Services.GetRequiredService<FeedsStage>();
 
+    public UpstreamStage Upstream => _host.Services.GetRequiredService<UpstreamStage>();
+
     public long MaxFileBytes => _host.Services.GetRequiredService<IOptions<SyndicationOptions>>().Value.Ingest.MaxFileBytes;
 
     public static async Task<PipelineSession> OpenAsync(string? storageOption, bool verbose, TextWriter output, CancellationToken cancellationToken)

@@ -33,6 +33,7 @@ public static class SyndicationCommand
         root.Options.Add(storage);
         root.Options.Add(verbose);
         root.Subcommands.Add(IngestCommand(output, storage, verbose));
+        root.Subcommands.Add(PollCommand(output, storage, verbose));
         root.Subcommands.Add(FeedsCommand(output, storage, verbose));
         root.Subcommands.Add(GenerateCommand(output));
         root.Subcommands.Add(RunCommand(output, storage, verbose));
@@ -90,6 +91,7 @@ public static class SyndicationCommand
                 }
             }
 
+            await PollAsync(session, force: false, output, cancellationToken);
             output.WriteLine("Ingest: sweeping incoming/ ...");
             var index = 0;
             outcomes.AddRange(await session.Ingest.SweepAsync(o => Report.Outcome(output, o, ++index, total: null), cancellationToken));
@@ -136,6 +138,42 @@ public static class SyndicationCommand
         var command = new Command("generate", "Write synthetic data for scale runs.");
         command.Subcommands.Add(articles);
         return command;
+    }
+
+    private static Command PollCommand(TextWriter output, Option<string?> storage, Option<bool> verbose)
+    {
+        var command = new Command("poll", "Poll every configured agency feed now (Syndication:Upstream:Feeds), ignoring intervals and back-off, and ingest their items.");
+        command.SetAction((parse, cancellationToken) => WithSessionAsync(parse, output, storage, verbose, session =>
+            PollAsync(session, force: true, output, cancellationToken), cancellationToken));
+        return command;
+    }
+
+    private static async Task PollAsync(PipelineSession session, bool force, TextWriter output, CancellationToken cancellationToken)
+    {
+        var polls = await session.Upstream.PollAsync(force, cancellationToken);
+        if (polls.Count == 0)
+        {
+            output.WriteLine("Upstream: no agency feeds configured (Syndication:Upstream:Feeds).");
+            return;
+        }
+
+        output.WriteLine("Upstream:");
+        foreach (var poll in polls)
+        {
+            var detail = poll.Result switch
+            {
+                PollResult.Fetched => $"{poll.Items.Count} items: {poll.Count(IngestResult.Accepted)} accepted, {poll.Count(IngestResult.Updated)} updated, " +
+                    $"{poll.Count(IngestResult.Unchanged)} unchanged, {poll.Count(IngestResult.Rejected)} rejected",
+                PollResult.Failed => $"{poll.Error} Next try after {poll.NextPollAfter:u}.",
+                PollResult.Skipped => $"not due before {poll.NextPollAfter:u}",
+                _ => "not modified",
+            };
+            output.WriteLine($"  {poll.Result.ToString().ToLowerInvariant(),-12} {poll.Feed}  {detail}");
+            foreach (var rejected in poll.Items.Where(i => i.Result == IngestResult.Rejected).Take(5))
+            {
+                output.WriteLine($"      rejected {rejected.File}: {rejected.Rejection?.Reason}");
+            }
+        }
     }
 
     private static Command FeedsCommand(TextWriter output, Option<string?> storage, Option<bool> verbose)

@@ -13,6 +13,9 @@ public static class SyndicationApp
     /// <summary>App setting holding the NCRONTAB schedule of the feed build.</summary>
     public const string FeedsScheduleSetting = "FeedsSchedule";
 
+    /// <summary>App setting holding the NCRONTAB schedule of the agency feed poll.</summary>
+    public const string UpstreamScheduleSetting = "UpstreamSchedule";
+
     public static void ConfigureServices(IServiceCollection services, IConfiguration configuration)
     {
         services.AddSyndication(configuration);
@@ -21,9 +24,11 @@ public static class SyndicationApp
             {
                 s.Sweep = configuration[SweepScheduleSetting] ?? "";
                 s.Feeds = configuration[FeedsScheduleSetting] ?? "";
+                s.Upstream = configuration[UpstreamScheduleSetting] ?? "";
             })
             .Validate(s => ScheduleSettings.IsNcrontab(s.Sweep), $"{SweepScheduleSetting} must be a six-field NCRONTAB expression such as '0 */5 * * * *'.")
             .Validate(s => ScheduleSettings.IsNcrontab(s.Feeds), $"{FeedsScheduleSetting} must be a six-field NCRONTAB expression such as '0 */5 * * * *'.")
+            .Validate(s => ScheduleSettings.IsNcrontab(s.Upstream), $"{UpstreamScheduleSetting} must be a six-field NCRONTAB expression such as '0 */5 * * * *'.")
             .ValidateOnStart();
     }
 }
@@ -34,6 +39,8 @@ public sealed class ScheduleSettings
     public string Sweep { get; set; } = "";
 
     public string Feeds { get; set; } = "";
+
+    public string Upstream { get; set; } = "";
 
     public static bool IsNcrontab(string expression) =>
         expression.Split(' ', StringSplitOptions.RemoveEmptyEntries) is { Length: 6 } fields

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Syndication.Adapters.Storage;
+using Syndication.Adapters.Upstream;
 using Syndication.Core.Catalog;
 using Syndication.Core.Ingestion;
 
@@ -54,6 +55,9 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<FeedPublisher>();
         services.AddSingleton<IngestStage>();
         services.AddSingleton<FeedsStage>();
+        services.AddSingleton(sp => new UpstreamFetcher(sp.GetRequiredService<IOptions<SyndicationOptions>>().Value.Upstream));
+        services.AddSingleton<UpstreamStateStore>();
+        services.AddSingleton<UpstreamStage>();
         return services;
     }
 

@@ -5,6 +5,10 @@ public sealed class UpstreamOptions
 {
     public List<UpstreamFeed> Feeds { get; set; } = [];
 
+    /// <summary>The feeds to poll: entries left blank (as in the settings sample) are not feeds.</summary>
+    public IEnumerable<UpstreamFeed> Configured =>
+        Feeds.Where(f => !(string.IsNullOrWhiteSpace(f.Name) && string.IsNullOrWhiteSpace(f.Url)));
+
     /// <summary>Responses larger than this are cut off and the poll counted as failed.</summary>
     public long MaxBytes { get; set; } = 5 * 1024 * 1024;
 
@@ -29,7 +33,7 @@ public sealed class UpstreamOptions
 
     internal IEnumerable<string> Validate()
     {
-        foreach (var feed in Feeds)
+        foreach (var feed in Configured)
         {
             if (string.IsNullOrWhiteSpace(feed.Name) || feed.Name.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '-' or '_')))
             {
@@ -47,7 +51,7 @@ public sealed class UpstreamOptions
             }
         }
 
-        foreach (var duplicate in Feeds.GroupBy(f => f.Name, StringComparer.OrdinalIgnoreCase).Where(g => g.Count() > 1))
+        foreach (var duplicate in Configured.GroupBy(f => f.Name, StringComparer.OrdinalIgnoreCase).Where(g => g.Count() > 1))
         {
             yield return $"Upstream feed name '{duplicate.Key}' is configured more than once.";
         }

@@ -37,7 +37,7 @@ public sealed class FunctionsAppTests
     {
         var bindings = Bindings();
 
-        Assert.Equal(["BuildFeeds", "IngestDroppedFile", "SweepIncoming"], bindings.Keys.Order());
+        Assert.Equal(["BuildFeeds", "IngestDroppedFile", "PollUpstreamFeeds", "SweepIncoming"], bindings.Keys.Order());
 
         var ingest = bindings["IngestDroppedFile"];
         Assert.Equal("blobTrigger", ingest.GetProperty("type").GetString());
@@ -49,6 +49,8 @@ public sealed class FunctionsAppTests
         Assert.Equal("%SweepSchedule%", bindings["SweepIncoming"].GetProperty("schedule").GetString());
         Assert.Equal("timerTrigger", bindings["BuildFeeds"].GetProperty("type").GetString());
         Assert.Equal("%FeedsSchedule%", bindings["BuildFeeds"].GetProperty("schedule").GetString());
+        Assert.Equal("timerTrigger", bindings["PollUpstreamFeeds"].GetProperty("type").GetString());
+        Assert.Equal("%UpstreamSchedule%", bindings["PollUpstreamFeeds"].GetProperty("schedule").GetString());
     }
 
     [Fact]
@@ -86,11 +88,12 @@ public sealed class FunctionsAppTests
             ["AzureWebJobsStorage"] = "UseDevelopmentStorage=true",
             ["SweepSchedule"] = "0 */5 * * * *",
             ["FeedsSchedule"] = "30 */5 * * * *",
+            ["UpstreamSchedule"] = "15 */5 * * * *",
         });
 
         provider.GetRequiredService<IStartupValidator>().Validate();
         var classes = FunctionClasses().ToList();
-        Assert.Equal(3, classes.Count);
+        Assert.Equal(4, classes.Count);
         foreach (var type in classes)
         {
             Assert.NotNull(ActivatorUtilities.CreateInstance(provider, type));
@@ -112,6 +115,7 @@ public sealed class FunctionsAppTests
         Assert.Contains("AzureWebJobsStorage must be set", messages, StringComparison.Ordinal);
         Assert.Contains("SweepSchedule must be a six-field NCRONTAB", messages, StringComparison.Ordinal);
         Assert.Contains("FeedsSchedule must be a six-field NCRONTAB", messages, StringComparison.Ordinal);
+        Assert.Contains("UpstreamSchedule must be a six-field NCRONTAB", messages, StringComparison.Ordinal);
         Assert.Contains("Syndication:Site:BaseUrl", messages, StringComparison.Ordinal);
     }
 

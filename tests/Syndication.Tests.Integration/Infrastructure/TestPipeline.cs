@@ -49,6 +49,7 @@ internal sealed class TestPipeline : IAsyncDisposable
                 [StorageSettings.ConnectionSetting] = account.ConnectionString,
                 ["SweepSchedule"] = "0 */5 * * * *",
                 ["FeedsSchedule"] = "30 */5 * * * *",
+                ["UpstreamSchedule"] = "15 */5 * * * *",
             })
             .AddInMemoryCollection(settings ?? new Dictionary<string, string?>())
             .Build();
