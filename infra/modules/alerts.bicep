@@ -116,7 +116,7 @@ AppRequests
   }
 ]
 
-resource logAlerts 'Microsoft.Insights/scheduledQueryRules@2023-12-01' = [
+resource logAlerts 'Microsoft.Insights/scheduledQueryRules@2026-03-01' = [
   for rule in rules: {
     name: '${namePrefix}-${rule.name}'
     location: location
@@ -130,6 +130,9 @@ resource logAlerts 'Microsoft.Insights/scheduledQueryRules@2023-12-01' = [
       evaluationFrequency: rule.frequency
       windowSize: rule.window
       scopes: [workspaceId]
+      // A new workspace has no StorageQueueLogs or AppTraces rows yet; the rules must not fail
+      // to create for want of a table that the first log lines create.
+      skipQueryValidation: true
       autoMitigate: true
       criteria: {
         allOf: [
@@ -157,7 +160,7 @@ resource systemTopic 'Microsoft.EventGrid/systemTopics@2025-02-15' existing = if
 
 // Events Event Grid could not deliver within its retry policy land in the dead-letter container;
 // the sweep still ingests those drops, but an operator should know the webhook is failing.
-resource deadLetterAlert 'Microsoft.Insights/metricAlerts@2018-03-01' = if (!empty(systemTopicName)) {
+resource deadLetterAlert 'Microsoft.Insights/metricAlerts@2026-01-01' = if (!empty(systemTopicName)) {
   name: '${namePrefix}-eventgrid-dead-letters'
   location: 'global'
   tags: tags

@@ -59,7 +59,7 @@ resource account 'Microsoft.Storage/storageAccounts@2025-01-01' existing = {
   }
 }
 
-resource functionApp 'Microsoft.Web/sites@2024-11-01' existing = {
+resource functionApp 'Microsoft.Web/sites@2025-03-01' existing = {
   name: functionAppName
 }
 

@@ -1,6 +1,7 @@
 // The Flex Consumption plan (FC1) and the Function App: .NET 10 isolated worker, one
 // user-assigned identity for everything (deployment package, host storage, pipeline storage,
-// Key Vault references, Entra-authenticated telemetry), no keys in any setting.
+// Key Vault references, Entra-authenticated telemetry), no keys in any setting. azd deploys
+// through the Flex deployment API with the operator's Entra sign-in: no publishing credentials.
 
 @description('Region of the resources.')
 param location string
@@ -65,7 +66,7 @@ param maximumInstanceCount int = 10
 @allowed([512, 2048, 4096])
 param instanceMemoryMB int = 2048
 
-resource plan 'Microsoft.Web/serverfarms@2024-11-01' = {
+resource plan 'Microsoft.Web/serverfarms@2025-03-01' = {
   name: planName
   location: location
   tags: tags
@@ -105,7 +106,7 @@ var appSettings = union(
   keyVaultSettings
 )
 
-resource site 'Microsoft.Web/sites@2024-11-01' = {
+resource site 'Microsoft.Web/sites@2025-03-01' = {
   name: name
   location: location
   tags: union(tags, { 'azd-service-name': azdServiceName })
@@ -120,8 +121,6 @@ resource site 'Microsoft.Web/sites@2024-11-01' = {
     keyVaultReferenceIdentity: identityId
     siteConfig: {
       minTlsVersion: '1.2'
-      ftpsState: 'Disabled'
-      http20Enabled: true
     }
     functionAppConfig: {
       deployment: {
@@ -143,23 +142,10 @@ resource site 'Microsoft.Web/sites@2024-11-01' = {
   }
 }
 
-resource settings 'Microsoft.Web/sites/config@2024-11-01' = {
+resource settings 'Microsoft.Web/sites/config@2025-03-01' = {
   parent: site
   name: 'appsettings'
   properties: appSettings
-}
-
-// Deployments go through Entra ID (azd, az functionapp deploy); publishing passwords are off.
-resource scmCredentials 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-11-01' = {
-  parent: site
-  name: 'scm'
-  properties: { allow: false }
-}
-
-resource ftpCredentials 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-11-01' = {
-  parent: site
-  name: 'ftp'
-  properties: { allow: false }
 }
 
 output id string = site.id
