@@ -39,18 +39,29 @@ internal sealed class PipelineSession : IAsyncDisposable
     {
         var connection = storageOption
             ?? Environment.GetEnvironmentVariable("SYNDICATION_STORAGE")
-            ?? Environment.GetEnvironmentVariable(StorageSettings.ConnectionSetting)
-            ?? "UseDevelopmentStorage=true";
-
-        if (Azurite.IsDevelopmentStorage(connection))
+            ?? Environment.GetEnvironmentVariable(StorageSettings.ConnectionSetting);
+        var storage = new Dictionary<string, string?>();
+        if (connection is not null && Uri.TryCreate(connection, UriKind.Absolute, out var blobServiceUri) && blobServiceUri.Scheme == Uri.UriSchemeHttps)
         {
-            await EnsureLocalAzuriteAsync(output, cancellationToken);
-            connection = Azurite.ConnectionStringFor(Azurite.DefaultBlobPort, Azurite.DefaultQueuePort, Azurite.DefaultTablePort);
+            // An account's blob endpoint (Azure, shared keys off): the operator's own sign-in (az login) authorizes.
+            storage[$"{StorageSettings.ConnectionSetting}:blobServiceUri"] = blobServiceUri.ToString();
+            storage[$"{StorageSettings.ConnectionSetting}:tableServiceUri"] = blobServiceUri.ToString().Replace(".blob.", ".table.", StringComparison.Ordinal);
+        }
+        else if (connection is not null || !HasIdentityBasedStorage())
+        {
+            connection ??= "UseDevelopmentStorage=true";
+            if (Azurite.IsDevelopmentStorage(connection))
+            {
+                await EnsureLocalAzuriteAsync(output, cancellationToken);
+                connection = Azurite.ConnectionStringFor(Azurite.DefaultBlobPort, Azurite.DefaultQueuePort, Azurite.DefaultTablePort);
+            }
+
+            storage[StorageSettings.ConnectionSetting] = connection;
         }
 
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Configuration.AddEnvironmentVariables();
-        builder.Configuration.AddInMemoryCollection([new(StorageSettings.ConnectionSetting, connection)]);
+        builder.Configuration.AddInMemoryCollection(storage);
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
         builder.Logging.SetMinimumLevel(verbose ? LogLevel.Information : LogLevel.Error);
         builder.Services.AddSyndication(builder.Configuration);
@@ -58,6 +69,11 @@ internal sealed class PipelineSession : IAsyncDisposable
         await host.StartAsync(cancellationToken); // validates every setting before any work
         return new PipelineSession(host);
     }
+
+    /// <summary>AzureWebJobsStorage__blobServiceUri or __accountName in the environment, as in the app's settings.</summary>
+    private static bool HasIdentityBasedStorage() =>
+        !string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable($"{StorageSettings.ConnectionSetting}__blobServiceUri"))
+        || !string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable($"{StorageSettings.ConnectionSetting}__accountName"));
 
     private static async Task EnsureLocalAzuriteAsync(TextWriter output, CancellationToken cancellationToken)
     {

@@ -23,8 +23,9 @@ public static class SyndicationCommand
     {
         var storage = new Option<string?>("--storage")
         {
-            Description = "Storage connection string. Default: $SYNDICATION_STORAGE, else $AzureWebJobsStorage, else development storage " +
-                "(a local Azurite, started in memory on 127.0.0.1:10000-10002 when nothing listens there).",
+            Description = "Storage connection string, or an account's blob endpoint (https://{account}.blob.core.windows.net/, signed in with az login). " +
+                "Default: $SYNDICATION_STORAGE, else $AzureWebJobsStorage (or its identity-based __blobServiceUri settings), else development storage " +
+                "(a local Azurite, started in memory on 127.0.0.1:10000-10002 when nothing listens there). Feeds go to $FeedsStorage__blobServiceUri when set.",
             Recursive = true,
         };
         var verbose = new Option<bool>("--verbose") { Description = "Show the stages' own log lines.", Recursive = true };

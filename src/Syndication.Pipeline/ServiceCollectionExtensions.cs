@@ -9,15 +9,6 @@ using Syndication.Core.Ingestion;
 
 namespace Syndication.Pipeline;
 
-/// <summary>Settings of the storage account, read from the Functions host's own setting.</summary>
-public sealed class StorageSettings
-{
-    /// <summary>The configuration key the Functions host uses for its storage.</summary>
-    public const string ConnectionSetting = "AzureWebJobsStorage";
-
-    public string ConnectionString { get; set; } = "";
-}
-
 public static class ServiceCollectionExtensions
 {
     /// <summary>
@@ -33,17 +24,30 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<SyndicationOptions>, SyndicationOptionsValidator>();
 
         services.AddOptions<StorageSettings>()
-            .Configure(settings => settings.ConnectionString = configuration[StorageSettings.ConnectionSetting] ?? "")
+            .Configure(settings =>
+            {
+                var read = StorageSettings.Read(configuration);
+                settings.ConnectionString = read.ConnectionString;
+                settings.BlobServiceUri = read.BlobServiceUri;
+                settings.TableServiceUri = read.TableServiceUri;
+                settings.Credential = read.Credential;
+                settings.ClientId = read.ClientId;
+                settings.FeedsConnectionString = read.FeedsConnectionString;
+                settings.FeedsBlobServiceUri = read.FeedsBlobServiceUri;
+            })
             .Validate(
-                settings => !string.IsNullOrWhiteSpace(settings.ConnectionString),
-                $"{StorageSettings.ConnectionSetting} must be set to a storage connection string (UseDevelopmentStorage=true for Azurite).")
+                settings => settings.IsComplete,
+                $"{StorageSettings.ConnectionSetting} must be set to a storage connection string (UseDevelopmentStorage=true for Azurite), " +
+                $"or to identity-based settings ({StorageSettings.ConnectionSetting}__blobServiceUri and __tableServiceUri, or __accountName).")
             .ValidateOnStart();
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<StorageRequestCounter>();
-        services.AddSingleton(sp => new StorageAccount(
-            sp.GetRequiredService<IOptions<StorageSettings>>().Value.ConnectionString,
-            sp.GetRequiredService<StorageRequestCounter>()));
+        services.AddSingleton(sp =>
+        {
+            var settings = sp.GetRequiredService<IOptions<StorageSettings>>().Value;
+            return new StorageAccount(settings.Storage(), sp.GetRequiredService<StorageRequestCounter>(), settings.Feeds());
+        });
         services.AddSingleton(sp => new PublicationCatalog(sp.GetRequiredService<IOptions<SyndicationOptions>>().Value));
         services.AddSingleton(sp => new ArticleNormalizer(
             sp.GetRequiredService<PublicationCatalog>(),

@@ -14,7 +14,7 @@ public sealed class FeedPublisher(StorageAccount account)
     /// <summary>Uploads <paramref name="content"/> unless the blob already holds these bytes. True when it wrote.</summary>
     public async Task<bool> PublishAsync(string path, ReadOnlyMemory<byte> content, string contentType, string cacheControl, CancellationToken cancellationToken)
     {
-        var blob = account.Container(StorageNames.FeedsContainer).GetBlobClient(path);
+        var blob = account.Feeds.GetBlobClient(path);
 #pragma warning disable CA5351 // Content-MD5 is the blob service's own change marker, not a security measure.
         var md5 = MD5.HashData(content.Span);
 #pragma warning restore CA5351
@@ -47,5 +47,5 @@ public sealed class FeedPublisher(StorageAccount account)
     }
 
     /// <summary>The URL of a feed in the storage account itself (used when no public base URL is configured).</summary>
-    public Uri StorageUrl(string path) => account.Container(StorageNames.FeedsContainer).GetBlobClient(path).Uri;
+    public Uri StorageUrl(string path) => account.Feeds.GetBlobClient(path).Uri;
 }
