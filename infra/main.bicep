@@ -75,6 +75,9 @@ param sweepSchedule string = '0 */5 * * * *'
 @description('NCRONTAB of the feed build.')
 param feedsSchedule string = '30 */5 * * * *'
 
+@description('NCRONTAB of the agency feed poll (each feed is still polled at most every Syndication__Upstream__MinIntervalMinutes).')
+param upstreamSchedule string = '15 */5 * * * *'
+
 @description('Site base URL: article links are {siteBaseUrl}/{section}/{slug}.')
 param siteBaseUrl string = 'https://news.example.com'
 
@@ -234,6 +237,7 @@ module functionApp 'modules/functionapp.bicep' = {
     tokenSigningKeySecretUri: empty(tokenSigningKey) ? '' : keyVault.outputs.tokenSigningKeyUri
     sweepSchedule: sweepSchedule
     feedsSchedule: feedsSchedule
+    upstreamSchedule: upstreamSchedule
     maximumInstanceCount: maximumInstanceCount
     instanceMemoryMB: instanceMemoryMB
     syndicationSettings: {

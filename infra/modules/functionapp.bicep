@@ -54,6 +54,9 @@ param sweepSchedule string
 @description('NCRONTAB of the feed build.')
 param feedsSchedule string
 
+@description('NCRONTAB of the agency feed poll.')
+param upstreamSchedule string
+
 @description('Syndication__* settings, as documented in local.settings.sample.json.')
 param syndicationSettings object
 
@@ -101,6 +104,7 @@ var appSettings = union(
     APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identityClientId};Authorization=AAD'
     SweepSchedule: sweepSchedule
     FeedsSchedule: feedsSchedule
+    UpstreamSchedule: upstreamSchedule
   },
   syndicationSettings,
   keyVaultSettings

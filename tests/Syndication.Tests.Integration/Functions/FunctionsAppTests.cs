@@ -54,16 +54,18 @@ public sealed class FunctionsAppTests
     }
 
     [Fact]
-    public void The_built_app_carries_host_json_and_every_schedule_setting_is_documented()
+    public void The_built_app_carries_host_json_and_every_schedule_setting_is_documented_and_deployed()
     {
         Assert.True(File.Exists(Path.Combine(BuiltApp, "host.json")));
         using var sample = JsonDocument.Parse(File.ReadAllText(Path.Combine(Repository.Root, "local.settings.sample.json")));
         var values = sample.RootElement.GetProperty("Values");
+        var functionAppBicep = File.ReadAllText(Path.Combine(Repository.Root, "infra", "modules", "functionapp.bicep"));
 
         foreach (var schedule in Bindings().Values.Where(b => b.TryGetProperty("schedule", out _)).Select(b => b.GetProperty("schedule").GetString()!.Trim('%')))
         {
             Assert.True(values.TryGetProperty(schedule, out var value), $"local.settings.sample.json should document {schedule}.");
             Assert.True(ScheduleSettings.IsNcrontab(value.GetString()!));
+            Assert.Contains($"{schedule}: ", functionAppBicep, StringComparison.Ordinal);
         }
     }
 
