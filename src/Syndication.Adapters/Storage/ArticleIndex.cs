@@ -4,6 +4,7 @@ using Azure;
 using Azure.Data.Tables;
 using Syndication.Core.Articles;
 using Syndication.Core.Feeds;
+using Syndication.Core.Ingestion.Normalization;
 
 namespace Syndication.Adapters.Storage;
 
@@ -81,6 +82,7 @@ public sealed class ArticleIndex(StorageAccount account)
             return IndexUpdate.Empty;
         }
 
+        var clusters = await ClusterAsync(pending, cancellationToken);
         var upserts = new Dictionary<string, List<TableTransactionAction>>(StringComparer.Ordinal);
         var deletes = new List<(string Scope, string RowKey)>();
         var touched = new HashSet<string>(StringComparer.Ordinal);
@@ -96,8 +98,10 @@ public sealed class ArticleIndex(StorageAccount account)
                 var row = new TableEntity(scope, rowKey);
                 foreach (var field in IndexFieldNames)
                 {
-                    row[field] = latest[field];
+                    row[field] = latest.TryGetValue(field, out var value) ? value : null;
                 }
+
+                row["ClusterId"] = clusters.GetValueOrDefault(latest.GetString("Id"), latest.GetString("Id"));
 
                 if (!upserts.TryGetValue(scope, out var actions))
                 {
@@ -127,6 +131,45 @@ public sealed class ArticleIndex(StorageAccount account)
         return new IndexUpdate(touched, pending);
     }
 
+    /// <summary>
+    /// Links each changed article to a story cluster: the cluster of a recent article whose text is
+    /// a near duplicate (SimHash within <see cref="NearDuplicate.DefaultMaxDistance"/> bits, published
+    /// within <see cref="ClusterWindow"/>), else its own. Wire copy run by several outlets becomes one
+    /// story that feeds and trending show once. Costs one query of the newest rows, only when
+    /// something changed.
+    /// </summary>
+    private async Task<Dictionary<string, string>> ClusterAsync(List<TableEntity> pending, CancellationToken cancellationToken)
+    {
+        var candidates = new List<(string Id, ulong Hash, string Cluster, DateTimeOffset Created)>();
+        var table = account.Table(StorageNames.ArticleIndexTable);
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {AllScope}");
+        await foreach (var page in table.QueryAsync<TableEntity>(filter, maxPerPage: RecentForClustering, select: ["Id", "TextHash", "ClusterId", "Created"], cancellationToken: cancellationToken).AsPages())
+        {
+            candidates.AddRange(page.Values
+                .Where(e => e.GetInt64("TextHash") is not null and not 0)
+                .Select(e => (e.GetString("Id"), unchecked((ulong)e.GetInt64("TextHash")!.Value), e.GetString("ClusterId") ?? e.GetString("Id"), e.GetDateTimeOffset("Created") ?? default)));
+            break; // the newest page is enough: duplicates are published close together
+        }
+
+        var clusters = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var change in pending.OrderBy(c => c.GetDateTimeOffset("Created")).ThenBy(c => c.RowKey, StringComparer.Ordinal))
+        {
+            var id = change.GetString("Id");
+            var hash = unchecked((ulong)(change.GetInt64("TextHash") ?? 0));
+            var created = change.GetDateTimeOffset("Created") ?? default;
+            var own = candidates.FirstOrDefault(c => c.Id == id);
+            var near = hash == 0 ? default : candidates.FirstOrDefault(c => c.Id != id
+                && (c.Created - created).Duration() <= ClusterWindow
+                && NearDuplicate.AreNear(c.Hash, hash));
+            var cluster = near.Id is not null ? near.Cluster : own.Id is not null ? own.Cluster : id;
+            clusters[id] = cluster;
+            candidates.RemoveAll(c => c.Id == id);
+            candidates.Add((id, hash, cluster, created));
+        }
+
+        return clusters;
+    }
+
     /// <summary>Removes applied changes from the queue, in batches.</summary>
     public async Task AcknowledgeAsync(IndexUpdate update, CancellationToken cancellationToken)
     {
@@ -149,16 +192,25 @@ public sealed class ArticleIndex(StorageAccount account)
         }
     }
 
-    /// <summary>The newest <paramref name="max"/> articles of a scope, newest first: one query.</summary>
+    /// <summary>
+    /// The newest <paramref name="max"/> articles of a scope, newest first, one per story cluster
+    /// (the newest telling of a story stands for it): usually one query.
+    /// </summary>
     public async Task<IReadOnlyList<FeedEntry>> NewestAsync(string scope, int max, CancellationToken cancellationToken)
     {
         var table = account.Table(StorageNames.ArticleIndexTable);
         var entries = new List<FeedEntry>(max);
+        var seenClusters = new HashSet<string>(StringComparer.Ordinal);
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {scope}");
-        await foreach (var page in table.QueryAsync<TableEntity>(filter, maxPerPage: Math.Min(max, 1000), cancellationToken: cancellationToken).AsPages())
+        await foreach (var page in table.QueryAsync<TableEntity>(filter, maxPerPage: Math.Min(max * 2, 1000), cancellationToken: cancellationToken).AsPages())
         {
             foreach (var entity in page.Values)
             {
+                if (!seenClusters.Add(entity.GetString("ClusterId") ?? entity.GetString("Id")))
+                {
+                    continue;
+                }
+
                 entries.Add(FromEntity(entity));
                 if (entries.Count == max)
                 {
@@ -170,7 +222,9 @@ public sealed class ArticleIndex(StorageAccount account)
         return entries;
     }
 
-    private static readonly string[] IndexFieldNames = ["Id", "Url", "Headline", "Summary", "Byline", "Created", "Updated", "Sectors", "Section", "Version"];
+    private const int RecentForClustering = 1000;
+    private static readonly TimeSpan ClusterWindow = TimeSpan.FromDays(3);
+    private static readonly string[] IndexFieldNames = ["Id", "Url", "Headline", "Summary", "Byline", "Created", "Updated", "Sectors", "Section", "Version", "TextHash"];
 
     private static TableEntity IndexFields(TableEntity entity, Article article)
     {
@@ -184,6 +238,7 @@ public sealed class ArticleIndex(StorageAccount account)
         entity["Sectors"] = string.Join(',', article.Sectors);
         entity["Section"] = article.Section.ToString();
         entity["Version"] = article.Version;
+        entity["TextHash"] = unchecked((long)article.TextHash);
         return entity;
     }
 

@@ -117,6 +117,25 @@ public sealed class FeedsStageTests
     }
 
     [Fact]
+    public async Task The_same_wire_story_run_by_two_outlets_appears_once_in_a_feed()
+    {
+        await using var pipeline = await TestPipeline.StartAsync();
+        var story = string.Join(' ', Enumerable.Range(1, 12).Select(i =>
+            $"Paragraph {i}: the port authority said the second container terminal would double capacity and cut waiting times for ships at anchor by half."));
+        static string Ninjs(string uri, string headline, string body, string created) =>
+            $$"""{"uri":"{{uri}}","headline":"{{headline}}","body_text":"{{body}}","firstcreated":"{{created}}","versioncreated":"{{created}}"}""";
+        await pipeline.DropAndIngestAsync("outlet-a.json", Encoding.UTF8.GetBytes(Ninjs("urn:outlet-a:1", "Port opens second terminal", "MUMBAI (Wire) - " + story, "2026-11-24T08:00:00Z")));
+        await pipeline.DropAndIngestAsync("outlet-b.json", Encoding.UTF8.GetBytes(Ninjs("urn:outlet-b:1", "Second container terminal opens at port", story + " (With inputs from agencies.)", "2026-11-24T09:30:00Z")));
+        await pipeline.DropAndIngestAsync("other.json", Encoding.UTF8.GetBytes(Ninjs("urn:outlet-a:2", "Monsoon arrives early", "The weather office said the monsoon reached the coast a week early this year, and farmers began sowing.", "2026-11-24T10:00:00Z")));
+
+        var feeds = await pipeline.Feeds.BuildAsync(rebuildAll: false, CancellationToken.None);
+        var rss = XDocument.Parse(await Http.GetStringAsync(feeds.Single(f => f.Path == "rss.xml").Url));
+        var titles = rss.Root!.Element("channel")!.Elements("item").Select(i => i.Element("title")!.Value).ToList();
+
+        Assert.Equal(["Monsoon arrives early", "Second container terminal opens at port"], titles);
+    }
+
+    [Fact]
     public async Task A_configured_public_base_url_is_the_self_link()
     {
         await using var pipeline = await TestPipeline.StartAsync(new Dictionary<string, string?> { ["Syndication:Feeds:PublicBaseUrl"] = "https://feeds.news.example.com/" });
