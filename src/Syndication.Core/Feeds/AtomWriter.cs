@@ -1,5 +1,3 @@
-using System.Xml;
-
 namespace Syndication.Core.Feeds;
 
 /// <summary>
@@ -9,142 +7,128 @@ public static class AtomWriter
 {
     public const string ContentType = "application/atom+xml; charset=utf-8";
 
-    private const string XmlNamespace = "http://www.w3.org/XML/1998/namespace";
-
     /// <summary>The channel's Atom feed under the size cap of <paramref name="options"/>.</summary>
     public static byte[] Write(FeedChannel channel, IReadOnlyList<FeedEntry> entries, FeedWriteOptions? options = null) =>
-        FeedWriter.Write(FeedFormat.Atom, channel, entries, options).Content.ToArray();
+        FeedWriter.WriteBytes(FeedFormat.Atom, channel, entries, options);
 
-    internal static void WriteBody(Stream stream, FeedChannel channel, IReadOnlyList<PreparedEntry> items, Limits limits)
+    internal static void WriteBody(PooledBuffer buffer, FeedChannel channel, IReadOnlyList<PreparedEntry> items, Limits limits, ItemSize[]? sizes)
     {
-        using var xml = XmlWriter.Create(stream, RssWriter.Settings);
-        xml.WriteStartDocument();
-        xml.WriteStartElement("feed", RssWriter.AtomNamespace);
-        xml.WriteAttributeString("xml", "lang", XmlNamespace, channel.Language);
-        xml.WriteAttributeString("xmlns", "media", null, RssWriter.MediaNamespace);
-        var self = channel.UrlOf(FeedFormat.Atom);
+        var xml = new Utf8Xml(buffer);
+        xml.Raw("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed"u8)
+            .Attribute(" xmlns=\""u8, RssWriter.AtomNamespace)
+            .Attribute(" xmlns:media=\""u8, RssWriter.MediaNamespace)
+            .Attribute(" xml:lang=\""u8, XmlText.Clean(channel.Language))
+            .Raw(">\n"u8);
+        var self = channel.UrlOf(FeedFormat.Atom).AbsoluteUri;
 
         // The feed's id is its own URL: Atom wants an IRI that never changes for the feed, and a
         // reader subscribed to this URL already identifies the feed by it.
-        xml.WriteElementString("id", self.AbsoluteUri);
-        var title = FeedText.Plain(channel.Title);
-        WriteText(xml, "title", title);
+        xml.Element("  <id>"u8, self, "</id>\n"u8)
+            .Element("  <title type=\"text\">"u8, FeedText.Plain(channel.Title), "</title>\n"u8);
         if (FeedText.Plain(channel.Description) is { Length: > 0 } subtitle)
         {
-            WriteText(xml, "subtitle", subtitle);
+            xml.Element("  <subtitle type=\"text\">"u8, subtitle, "</subtitle>\n"u8);
         }
 
         // Atom requires updated. The newest change among the entries written, never the clock;
-        // an empty feed gets the Unix epoch, which is as deterministic and obviously "nothing yet".
-        var updated = items.Where(limits.Includes).Select(e => e.Updated).DefaultIfEmpty(DateTimeOffset.UnixEpoch).Max();
-        xml.WriteElementString("updated", FeedText.Rfc3339(updated));
-        WriteLink(xml, "alternate", channel.HomePage.AbsoluteUri, "text/html");
-        WriteLink(xml, "self", self.AbsoluteUri, FeedFormats.MediaType(FeedFormat.Atom));
+        // an empty feed gets the Unix epoch, which is as deterministic and plainly "nothing yet".
+        var updated = DateTimeOffset.UnixEpoch;
+        foreach (var entry in items)
+        {
+            if (limits.Includes(entry) && entry.Updated > updated)
+            {
+                updated = entry.Updated;
+            }
+        }
+
+        xml.Element("  <updated>"u8, FeedText.Rfc3339(updated), "</updated>\n"u8)
+            .Attribute("  <link rel=\"alternate\" type=\"text/html\" href=\""u8, channel.HomePage.AbsoluteUri).Raw(" />\n"u8)
+            .Attribute("  <link rel=\"self\" type=\"application/atom+xml\" href=\""u8, self).Raw(" />\n"u8);
         if (channel.HubUrl is { } hub)
         {
-            WriteLink(xml, "hub", hub.AbsoluteUri, type: null);
+            xml.Attribute("  <link rel=\"hub\" href=\""u8, hub.AbsoluteUri).Raw(" />\n"u8);
         }
 
         // Atom requires an author for every entry; entries without a byline inherit this one.
-        xml.WriteStartElement("author");
-        xml.WriteElementString("name", FeedText.Plain(channel.Publisher ?? channel.Title));
-        xml.WriteElementString("uri", channel.HomePage.AbsoluteUri);
-        xml.WriteEndElement();
-        xml.WriteElementString("generator", FeedText.Plain(channel.Generator));
+        xml.Raw("  <author>\n"u8)
+            .Element("    <name>"u8, FeedText.Plain(channel.Publisher ?? channel.Title), "</name>\n"u8)
+            .Element("    <uri>"u8, channel.HomePage.AbsoluteUri, "</uri>\n"u8)
+            .Raw("  </author>\n"u8)
+            .Element("  <generator>"u8, FeedText.Plain(channel.Generator), "</generator>\n"u8);
         if (channel.ImageUrl is { } image)
         {
-            xml.WriteElementString("logo", image.AbsoluteUri);
+            xml.Element("  <logo>"u8, image.AbsoluteUri, "</logo>\n"u8);
         }
 
         foreach (var entry in items)
         {
             if (limits.Includes(entry))
             {
-                WriteEntry(xml, entry, limits.HasContent(entry));
+                WriteEntry(xml, entry, limits.HasContent(entry), sizes);
             }
         }
 
-        xml.WriteEndElement();
-        xml.WriteEndDocument();
+        xml.Raw("</feed>"u8);
     }
 
-    private static void WriteEntry(XmlWriter xml, PreparedEntry entry, bool withContent)
+    private static void WriteEntry(Utf8Xml xml, PreparedEntry entry, bool withContent, ItemSize[]? sizes)
     {
-        xml.WriteStartElement("entry");
+        var start = xml.Position;
+        xml.Raw("  <entry"u8);
         if (entry.Language is { } language)
         {
-            xml.WriteAttributeString("xml", "lang", XmlNamespace, language);
+            xml.Attribute(" xml:lang=\""u8, language);
         }
 
         // The permanent URL, not a tag: URI. It is captured at first publication and never
         // changes (the slug is fixed then), it is the RSS guid too, so a reader that sees both
         // formats dedupes them, and unlike a tag: URI it needs no "date the domain was owned".
-        xml.WriteElementString("id", entry.Id);
-        WriteText(xml, "title", entry.Title);
-        WriteLink(xml, "alternate", entry.Link, "text/html");
-        xml.WriteElementString("published", FeedText.Rfc3339(entry.Published));
-        xml.WriteElementString("updated", FeedText.Rfc3339(entry.Updated));
+        Span<char> date = stackalloc char[24];
+        xml.Raw(">\n"u8)
+            .Element("    <id>"u8, entry.Id, "</id>\n"u8)
+            .Element("    <title type=\"text\">"u8, entry.Title, "</title>\n"u8)
+            .Attribute("    <link rel=\"alternate\" type=\"text/html\" href=\""u8, entry.Link).Raw(" />\n"u8)
+            .Element("    <published>"u8, FeedText.Rfc3339(entry.Published, date), "</published>\n"u8)
+            .Element("    <updated>"u8, FeedText.Rfc3339(entry.Updated, date), "</updated>\n"u8);
         if (entry.Author is { } author)
         {
-            xml.WriteStartElement("author");
-            xml.WriteElementString("name", author);
-            xml.WriteEndElement();
+            xml.Raw("    <author>\n"u8).Element("      <name>"u8, author, "</name>\n"u8).Raw("    </author>\n"u8);
         }
 
         foreach (var category in entry.Sectors)
         {
-            WriteCategory(xml, category);
+            Category(xml, category);
         }
 
-        WriteCategory(xml, entry.Section);
+        Category(xml, entry.Section);
         if (entry.Summary.Length > 0)
         {
-            WriteText(xml, "summary", entry.Summary);
+            xml.Element("    <summary type=\"text\">"u8, entry.Summary, "</summary>\n"u8);
         }
 
+        var content = 0;
         if (withContent)
         {
-            xml.WriteStartElement("content");
-            xml.WriteAttributeString("type", "html");
-            FeedHtml.WriteCData(xml, entry.ContentHtml!);
-            xml.WriteEndElement();
+            var before = xml.Position;
+            xml.Raw("    <content type=\"html\">"u8).CData(entry.ContentHtml).Raw("</content>\n"u8);
+            content = xml.Position - before;
         }
 
         foreach (var image in entry.Images)
         {
-            RssWriter.WriteMediaContent(xml, image);
+            RssWriter.MediaContent(xml, "    "u8, image);
         }
 
-        xml.WriteEndElement();
-    }
-
-    private static void WriteText(XmlWriter xml, string name, string text)
-    {
-        xml.WriteStartElement(name);
-        xml.WriteAttributeString("type", "text");
-        xml.WriteString(text);
-        xml.WriteEndElement();
-    }
-
-    private static void WriteLink(XmlWriter xml, string rel, string href, string? type)
-    {
-        xml.WriteStartElement("link");
-        xml.WriteAttributeString("rel", rel);
-        if (type is not null)
+        xml.Raw("  </entry>\n"u8);
+        if (sizes is not null)
         {
-            xml.WriteAttributeString("type", type);
+            sizes[entry.Rank] = new ItemSize(xml.Position - start, content);
         }
-
-        xml.WriteAttributeString("href", href);
-        xml.WriteEndElement();
     }
 
-    private static void WriteCategory(XmlWriter xml, PreparedCategory category)
-    {
-        xml.WriteStartElement("category");
-        xml.WriteAttributeString("term", category.Term);
-        xml.WriteAttributeString("scheme", category.Scheme);
-        xml.WriteAttributeString("label", category.Label);
-        xml.WriteEndElement();
-    }
+    private static void Category(Utf8Xml xml, PreparedCategory category) =>
+        xml.Attribute("    <category term=\""u8, category.Term)
+            .Attribute(" scheme=\""u8, category.Scheme)
+            .Attribute(" label=\""u8, category.Label)
+            .Raw(" />\n"u8);
 }

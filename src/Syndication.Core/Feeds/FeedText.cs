@@ -120,16 +120,27 @@ public static partial class FeedText
         return string.Concat(text.AsSpan(0, cut > maxChars / 2 ? cut : maxChars - 1).TrimEnd(), "\u2026");
     }
 
+    private const string Rfc822Format = "ddd, dd MMM yyyy HH:mm:ss +0000";
+    private const string Rfc3339Format = "yyyy'-'MM'-'dd'T'HH':'mm':'ss'Z'";
+
     /// <summary>RFC 822 date as RSS wants it, in GMT with the weekday that matches.</summary>
     public static string Rfc822(DateTimeOffset instant) =>
-        instant.UtcDateTime.ToString("ddd, dd MMM yyyy HH:mm:ss +0000", CultureInfo.InvariantCulture);
+        instant.UtcDateTime.ToString(Rfc822Format, CultureInfo.InvariantCulture);
 
     /// <summary>
     /// RFC 3339 date in UTC to the second, as Atom and JSON Feed want it. Seconds only, like RSS,
     /// so every format and every parser agrees on the same instant.
     /// </summary>
     public static string Rfc3339(DateTimeOffset instant) =>
-        instant.UtcDateTime.ToString("yyyy'-'MM'-'dd'T'HH':'mm':'ss'Z'", CultureInfo.InvariantCulture);
+        instant.UtcDateTime.ToString(Rfc3339Format, CultureInfo.InvariantCulture);
+
+    /// <summary><see cref="Rfc822(DateTimeOffset)"/> into a caller's buffer (of 31 characters or more), for writing without a string.</summary>
+    internal static ReadOnlySpan<char> Rfc822(DateTimeOffset instant, Span<char> buffer) =>
+        instant.UtcDateTime.TryFormat(buffer, out var written, Rfc822Format, CultureInfo.InvariantCulture) ? buffer[..written] : Rfc822(instant);
+
+    /// <summary><see cref="Rfc3339(DateTimeOffset)"/> into a caller's buffer (of 20 characters or more).</summary>
+    internal static ReadOnlySpan<char> Rfc3339(DateTimeOffset instant, Span<char> buffer) =>
+        instant.UtcDateTime.TryFormat(buffer, out var written, Rfc3339Format, CultureInfo.InvariantCulture) ? buffer[..written] : Rfc3339(instant);
 
     private static string Fold(string text)
     {
@@ -148,37 +159,131 @@ public static partial class FeedText
     private static partial Regex Tag();
 }
 
-/// <summary>HTML bodies as feeds need them: links absolute, CDATA-safe.</summary>
+/// <summary>HTML bodies as feeds need them: every link absolute.</summary>
 public static class FeedHtml
 {
     // Attributes whose value is a URL (srcset is a list of them).
     private static readonly string[] UrlAttributes = ["href", "src", "srcset", "poster", "cite", "action", "background", "longdesc", "formaction"];
 
+    private static readonly SearchValues<string> UrlAttributeNames = SearchValues.Create(UrlAttributes, StringComparison.OrdinalIgnoreCase);
+
+    // Inside a tag, what matters: its end, an attribute's '=', or a stray quote.
+    private static readonly SearchValues<char> TagStops = SearchValues.Create("=>\"'");
+
     /// <summary>
     /// Makes every relative URL in tag attributes absolute against <paramref name="baseUrl"/> (the
     /// entry's URL). Readers resolve relative links against the feed's URL, not the article's, so
     /// "/img/a.jpg" in a feed would break; the W3C validator flags them too. Returns the same
-    /// string when nothing changes.
+    /// string, allocating nothing, when every link is absolute already (the usual case).
     /// </summary>
     public static string AbsolutizeLinks(string html, Uri baseUrl)
     {
         ArgumentNullException.ThrowIfNull(html);
         ArgumentNullException.ThrowIfNull(baseUrl);
-        List<(int Start, int Length, string Value)>? edits = null;
-        var i = 0;
-        while ((i = html.IndexOf('<', i)) >= 0)
+        return AllLinksAbsolute(html) ? html : Rewrite(html, baseUrl);
+    }
+
+    /// <summary>
+    /// The fast check: a vectorised search for the URL attributes' names, and a look at each
+    /// value. It looks at more than the rewrite does (a name in text or a comment counts too), so
+    /// "true" is certain; on "false" the rewrite goes through the markup properly.
+    /// </summary>
+    private static bool AllLinksAbsolute(string html)
+    {
+        var offset = 0;
+        int hit;
+        while ((hit = html.AsSpan(offset).IndexOfAny(UrlAttributeNames)) >= 0)
         {
-            i++;
-            if (i >= html.Length)
+            var at = offset + hit;
+            var i = at;
+            while (i < html.Length && char.IsAsciiLetter(html[i]))
             {
-                break;
+                i++;
             }
 
+            offset = i;
+            var name = html.AsSpan(at, i - at);
+            if ((at > 0 && !(char.IsWhiteSpace(html[at - 1]) || html[at - 1] is '/' or '"' or '\'')) || !IsUrlAttribute(name))
+            {
+                continue;
+            }
+
+            while (i < html.Length && char.IsWhiteSpace(html[i]))
+            {
+                i++;
+            }
+
+            if (i >= html.Length || html[i] != '=')
+            {
+                continue;
+            }
+
+            i++;
+            while (i < html.Length && char.IsWhiteSpace(html[i]))
+            {
+                i++;
+            }
+
+            var value = html.AsSpan(i);
+            if (value.Length > 0 && value[0] is '"' or '\'')
+            {
+                var closing = value[1..].IndexOf(value[0]);
+                value = closing < 0 ? value[1..] : value.Slice(1, closing);
+            }
+            else
+            {
+                var end = value.IndexOfAny(" \t\n\r>");
+                value = end < 0 ? value : value[..end];
+            }
+
+            if (value.Contains('&'))
+            {
+                return false;
+            }
+
+            if (!name.Equals("srcset", StringComparison.OrdinalIgnoreCase))
+            {
+                if (!IsAbsoluteOrEmpty(value))
+                {
+                    return false;
+                }
+
+                continue;
+            }
+
+            // "a.jpg 1x, https://b/c.jpg 2x": the URL of each candidate is before its first space.
+            foreach (var range in value.Split(','))
+            {
+                var candidate = value[range].Trim();
+                var space = candidate.IndexOfAny(" \t\n\r");
+                if (!IsAbsoluteOrEmpty(space < 0 ? candidate : candidate[..space]))
+                {
+                    return false;
+                }
+            }
+        }
+
+        return true;
+
+        static bool IsAbsoluteOrEmpty(ReadOnlySpan<char> url)
+        {
+            url = url.Trim();
+            return url.IsEmpty || HasScheme(url);
+        }
+    }
+
+    /// <summary>The rewrite: from '&lt;' to '=' to '&gt;' with vectorised searches, quotes honoured, comments skipped.</summary>
+    private static string Rewrite(string html, Uri baseUrl)
+    {
+        List<(int Start, int End, string Value)>? edits = null;
+        var i = 0;
+        while ((i = html.IndexOf('<', i)) >= 0 && ++i < html.Length)
+        {
             if (html[i] == '!')
             {
                 // Comment, CDATA or doctype: skip it whole, its text is no markup.
-                var end = html.AsSpan(i).StartsWith("!--") ? html.IndexOf("-->", i, StringComparison.Ordinal) : html.IndexOf('>', i);
-                i = end < 0 ? html.Length : end + 1;
+                var close = html.AsSpan(i).StartsWith("!--") ? html.IndexOf("-->", i, StringComparison.Ordinal) : html.IndexOf('>', i);
+                i = close < 0 ? html.Length : close + 1;
                 continue;
             }
 
@@ -187,35 +292,41 @@ public static class FeedHtml
                 continue;
             }
 
-            // Tag name, then attributes until '>', quotes honoured (a '>' inside a value is text).
-            while (i < html.Length && !char.IsWhiteSpace(html[i]) && html[i] is not ('>' or '/'))
+            // Attributes until '>'; quotes honoured, so a '>' inside a value is text.
+            while (i < html.Length)
             {
-                i++;
-            }
+                var stop = html.AsSpan(i).IndexOfAny(TagStops);
+                if (stop < 0)
+                {
+                    i = html.Length;
+                    break;
+                }
 
-            while (i < html.Length && html[i] != '>')
-            {
-                if (char.IsWhiteSpace(html[i]) || html[i] == '/')
+                i += stop;
+                if (html[i] == '>')
                 {
                     i++;
+                    break;
+                }
+
+                if (html[i] is '"' or '\'')
+                {
+                    var unmatched = html.IndexOf(html[i], i + 1);
+                    i = unmatched < 0 ? html.Length : unmatched + 1;
                     continue;
                 }
 
-                var nameStart = i;
-                while (i < html.Length && !char.IsWhiteSpace(html[i]) && html[i] is not ('=' or '>' or '/'))
+                // '=': the attribute's name is the word before it, its value what follows.
+                var nameEnd = i;
+                while (nameEnd > 0 && char.IsWhiteSpace(html[nameEnd - 1]))
                 {
-                    i++;
+                    nameEnd--;
                 }
 
-                var name = html.AsSpan(nameStart, i - nameStart);
-                while (i < html.Length && char.IsWhiteSpace(html[i]))
+                var nameStart = nameEnd;
+                while (nameStart > 0 && !char.IsWhiteSpace(html[nameStart - 1]) && html[nameStart - 1] is not ('<' or '"' or '\'' or '/'))
                 {
-                    i++;
-                }
-
-                if (i >= html.Length || html[i] != '=')
-                {
-                    continue;
+                    nameStart--;
                 }
 
                 i++;
@@ -229,45 +340,32 @@ public static class FeedHtml
                     break;
                 }
 
-                int valueStart, valueEnd, next;
-                var quoted = html[i] is '"' or '\'';
-                if (quoted)
+                int start, valueStart, valueEnd;
+                if (html[i] is '"' or '\'')
                 {
-                    var quote = html[i];
+                    start = i;
                     valueStart = i + 1;
-                    valueEnd = html.IndexOf(quote, valueStart);
-                    if (valueEnd < 0)
-                    {
-                        valueEnd = html.Length;
-                    }
-
-                    next = Math.Min(valueEnd + 1, html.Length);
+                    var closing = html.IndexOf(html[i], valueStart);
+                    valueEnd = closing < 0 ? html.Length : closing;
+                    i = closing < 0 ? html.Length : closing + 1;
                 }
                 else
                 {
-                    valueStart = i;
+                    start = valueStart = i;
+                    while (i < html.Length && !char.IsWhiteSpace(html[i]) && html[i] != '>')
+                    {
+                        i++;
+                    }
+
                     valueEnd = i;
-                    while (valueEnd < html.Length && !char.IsWhiteSpace(html[valueEnd]) && html[valueEnd] != '>')
-                    {
-                        valueEnd++;
-                    }
-
-                    next = valueEnd;
                 }
 
-                if (IsUrlAttribute(name))
+                var name = html.AsSpan(nameStart, nameEnd - nameStart);
+                if (IsUrlAttribute(name) && Resolve(html.AsSpan(valueStart, valueEnd - valueStart), baseUrl, name.Equals("srcset", StringComparison.OrdinalIgnoreCase)) is { } resolved)
                 {
-                    var raw = html[valueStart..valueEnd];
-                    var isSrcset = name.Equals("srcset", StringComparison.OrdinalIgnoreCase);
-                    if (Resolve(raw, baseUrl, isSrcset) is { } resolved)
-                    {
-                        // The whole value with its quotes, re-quoted with double quotes.
-                        var start = quoted ? valueStart - 1 : valueStart;
-                        (edits ??= []).Add((start, next - start, "\"" + WebUtility.HtmlEncode(resolved) + "\""));
-                    }
+                    // The whole value with its quotes, re-quoted with double quotes.
+                    (edits ??= []).Add((start, i, "\"" + WebUtility.HtmlEncode(resolved) + "\""));
                 }
-
-                i = next;
             }
         }
 
@@ -278,32 +376,13 @@ public static class FeedHtml
 
         var builder = new StringBuilder(html.Length + (edits.Count * 32));
         var at = 0;
-        foreach (var (start, length, value) in edits)
+        foreach (var (start, end, value) in edits)
         {
             builder.Append(html, at, start - at).Append(value);
-            at = start + length;
+            at = end;
         }
 
         return builder.Append(html, at, html.Length - at).ToString();
-    }
-
-    /// <summary>
-    /// Writes text as CDATA, splitting it where it contains "]]>" (which would end the section):
-    /// "a]]>b" becomes <c>&lt;![CDATA[a]]]]&gt;&lt;![CDATA[&gt;b]]&gt;</c>, which every XML parser joins back.
-    /// </summary>
-    public static void WriteCData(System.Xml.XmlWriter xml, string text)
-    {
-        ArgumentNullException.ThrowIfNull(xml);
-        ArgumentNullException.ThrowIfNull(text);
-        var start = 0;
-        int end;
-        while ((end = text.IndexOf("]]>", start, StringComparison.Ordinal)) >= 0)
-        {
-            xml.WriteCData(text[start..(end + 2)]);
-            start = end + 2;
-        }
-
-        xml.WriteCData(start == 0 ? text : text[start..]);
     }
 
     private static bool IsUrlAttribute(ReadOnlySpan<char> name)
@@ -320,9 +399,15 @@ public static class FeedHtml
     }
 
     /// <summary>The absolute form of a relative attribute value; null when it is absolute already (or empty).</summary>
-    private static string? Resolve(string raw, Uri baseUrl, bool isSrcset)
+    private static string? Resolve(ReadOnlySpan<char> raw, Uri baseUrl, bool isSrcset)
     {
-        var value = raw.Contains('&', StringComparison.Ordinal) ? WebUtility.HtmlDecode(raw) : raw;
+        raw = raw.Trim();
+        if (!isSrcset && (raw.IsEmpty || (HasScheme(raw) && !raw.Contains('&'))))
+        {
+            return null;
+        }
+
+        var value = raw.Contains('&') ? WebUtility.HtmlDecode(raw.ToString()) : raw.ToString();
         if (!isSrcset)
         {
             return ResolveOne(value.Trim(), baseUrl);
@@ -333,7 +418,7 @@ public static class FeedHtml
         var candidates = value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
         for (var c = 0; c < candidates.Length; c++)
         {
-            var space = candidates[c].IndexOfAny([' ', '\t', '\n']);
+            var space = candidates[c].AsSpan().IndexOfAny(' ', '\t', '\n');
             var url = space < 0 ? candidates[c] : candidates[c][..space];
             if (ResolveOne(url, baseUrl) is { } absolute)
             {
@@ -357,7 +442,7 @@ public static class FeedHtml
     }
 
     /// <summary>"https:", "mailto:", "data:"... : RFC 3986 scheme, then a colon, before any '/', '?' or '#'.</summary>
-    internal static bool HasScheme(string value)
+    internal static bool HasScheme(ReadOnlySpan<char> value)
     {
         if (value.Length == 0 || !char.IsAsciiLetter(value[0]))
         {

@@ -1,4 +1,3 @@
-using System.Buffers;
 using Syndication.Core.Articles;
 
 namespace Syndication.Core.Feeds;
@@ -57,76 +56,105 @@ public static class FeedWriter
 
     internal static FeedDocument Write(FeedFormat format, FeedChannel channel, IReadOnlyList<PreparedEntry> items, FeedWriteOptions options)
     {
-        Action<Stream, FeedChannel, IReadOnlyList<PreparedEntry>, Limits> body = format switch
+        var (bytes, limits) = WriteBytes(format, channel, items, options);
+        var written = items.Count(e => limits.Includes(e));
+        var withContent = items.Count(e => limits.Includes(e) && limits.HasContent(e));
+        return new FeedDocument(format, channel.PathOf(format), channel.UrlOf(format), FeedFormats.ContentType(format), bytes, written, withContent);
+    }
+
+    /// <summary>The bytes alone, for the per-format <c>Write</c> methods: no second copy.</summary>
+    internal static byte[] WriteBytes(FeedFormat format, FeedChannel channel, IReadOnlyList<FeedEntry> entries, FeedWriteOptions? options)
+    {
+        ArgumentNullException.ThrowIfNull(channel);
+        ArgumentNullException.ThrowIfNull(entries);
+        options ??= FeedWriteOptions.Default;
+        return WriteBytes(format, channel, PreparedEntry.Prepare(channel, entries, options), options).Bytes;
+    }
+
+    private static (byte[] Bytes, Limits Limits) WriteBytes(FeedFormat format, FeedChannel channel, IReadOnlyList<PreparedEntry> items, FeedWriteOptions options)
+    {
+        BodyWriter body = format switch
         {
             FeedFormat.Rss => RssWriter.WriteBody,
             FeedFormat.Atom => AtomWriter.WriteBody,
             FeedFormat.Json => JsonFeedWriter.WriteBody,
             _ => throw new ArgumentOutOfRangeException(nameof(format), format, null),
         };
-        var (bytes, limits) = Capped(channel, items, options.MaxBytes, body);
-        var written = items.Count(e => limits.Includes(e));
-        var withContent = items.Count(e => limits.Includes(e) && limits.HasContent(e));
-        return new FeedDocument(format, channel.PathOf(format), channel.UrlOf(format), FeedFormats.ContentType(format), bytes, written, withContent);
+        return Capped(channel, items, options.MaxBytes, body);
     }
 
     /// <summary>
-    /// The largest feed under the cap: all of it when it fits (one write, the usual case), else
-    /// the most bodies that fit, newest first, else the most items that fit without bodies. Size
-    /// only shrinks as bodies or items go, so each step is a binary search of a few writes.
+    /// The largest feed under the cap: all of it when it fits (one write, the usual case), else the
+    /// most bodies that fit, newest first, else the most items that fit without bodies. The first
+    /// write measures every item and its body, so the second write is of the right size already
+    /// (XML exactly; JSON Feed's stand-in content_text makes its guess a little short, so it steps
+    /// back until it fits).
     /// </summary>
-    private static (byte[] Bytes, Limits Limits) Capped(
-        FeedChannel channel, IReadOnlyList<PreparedEntry> items, int maxBytes, Action<Stream, FeedChannel, IReadOnlyList<PreparedEntry>, Limits> body)
+    private static (byte[] Bytes, Limits Limits) Capped(FeedChannel channel, IReadOnlyList<PreparedEntry> items, int maxBytes, BodyWriter body)
     {
         var count = items.Count;
         var full = new Limits(count, count);
-        var bytes = Render(channel, items, full, body);
-        if (bytes.Length <= maxBytes || count == 0)
+        var sizes = new ItemSize[count];
+        long excess;
+        using (var buffer = Render(channel, items, full, body, sizes))
         {
-            return (bytes, full);
-        }
-
-        var noContent = new Limits(count, 0);
-        var withoutBodies = Render(channel, items, noContent, body);
-        if (withoutBodies.Length <= maxBytes)
-        {
-            return Search(withoutBodies, noContent, k => new Limits(count, k));
-        }
-
-        var empty = new Limits(0, 0);
-        var bare = Render(channel, items, empty, body);
-        return bare.Length > maxBytes ? (bare, empty) : Search(bare, empty, n => new Limits(n, 0));
-
-        // Largest value in [0, count) that fits, knowing 0 fits and count does not.
-        (byte[], Limits) Search(byte[] fits, Limits fitsLimits, Func<int, Limits> limitsOf)
-        {
-            var (lo, hi) = (0, count);
-            while (hi - lo > 1)
+            if (buffer.Length <= maxBytes || count == 0)
             {
-                var mid = lo + ((hi - lo) / 2);
-                var candidate = limitsOf(mid);
-                var rendered = Render(channel, items, candidate, body);
-                if (rendered.Length <= maxBytes)
-                {
-                    (lo, fits, fitsLimits) = (mid, rendered, candidate);
-                }
-                else
-                {
-                    hi = mid;
-                }
+                return (buffer.ToArray(), full);
             }
 
-            return (fits, fitsLimits);
+            // Over the cap: this write only measured, its bytes are not copied out.
+            excess = buffer.Length - maxBytes;
+        }
+
+        // Sizes are by rank: the oldest is last. Drop bodies from the oldest, then whole items.
+        var keepContent = count;
+        while (keepContent > 0 && excess > 0)
+        {
+            excess -= sizes[--keepContent].Content;
+        }
+
+        var keepItems = count;
+        while (keepItems > 0 && excess > 0)
+        {
+            keepItems--;
+            excess -= sizes[keepItems].Total - sizes[keepItems].Content;
+        }
+
+        var limits = new Limits(keepItems, keepItems < count ? 0 : keepContent);
+        while (true)
+        {
+            using var buffer = Render(channel, items, limits, body, sizes: null);
+            if (buffer.Length <= maxBytes || limits.Items == 0)
+            {
+                return (buffer.ToArray(), limits);
+            }
+
+            limits = limits.Content > 0 ? limits with { Content = limits.Content - 1 } : limits with { Items = limits.Items - 1 };
         }
     }
 
-    private static byte[] Render(FeedChannel channel, IReadOnlyList<PreparedEntry> items, Limits limits, Action<Stream, FeedChannel, IReadOnlyList<PreparedEntry>, Limits> body)
+    private static PooledBuffer Render(FeedChannel channel, IReadOnlyList<PreparedEntry> items, Limits limits, BodyWriter body, ItemSize[]? sizes)
     {
-        using var stream = new PooledStream(PreparedEntry.EstimateBytes(items, limits));
-        body(stream, channel, items, limits);
-        return stream.ToArray();
+        var buffer = new PooledBuffer(PreparedEntry.EstimateBytes(items, limits));
+        try
+        {
+            body(buffer, channel, items, limits, sizes);
+            return buffer;
+        }
+        catch
+        {
+            buffer.Dispose();
+            throw;
+        }
     }
 }
+
+/// <summary>Writes a feed's bytes; where <paramref name="sizes"/> is given, records each item's size by rank.</summary>
+internal delegate void BodyWriter(PooledBuffer buffer, FeedChannel channel, IReadOnlyList<PreparedEntry> items, Limits limits, ItemSize[]? sizes);
+
+/// <summary>Bytes an item took, and how many of them were its body.</summary>
+internal readonly record struct ItemSize(int Total, int Content);
 
 /// <summary>Which entries go in: the <see cref="Items"/> newest, the <see cref="Content"/> newest of them with full bodies.</summary>
 internal readonly record struct Limits(int Items, int Content)
@@ -262,70 +290,5 @@ internal sealed class PreparedEntry
         }
 
         return [.. images];
-    }
-}
-
-/// <summary>
-/// A write-only stream over pooled buffers: a feed is written once and copied out once, so the
-/// only large allocation per feed is the returned array.
-/// </summary>
-internal sealed class PooledStream(int capacity) : Stream
-{
-    private byte[] _buffer = ArrayPool<byte>.Shared.Rent(Math.Max(capacity, 4096));
-    private int _length;
-
-    public override bool CanRead => false;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => true;
-
-    public override long Length => _length;
-
-    public override long Position
-    {
-        get => _length;
-        set => throw new NotSupportedException();
-    }
-
-    public byte[] ToArray() => _buffer.AsSpan(0, _length).ToArray();
-
-    public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
-
-    public override void Write(ReadOnlySpan<byte> buffer)
-    {
-        if (_length + buffer.Length > _buffer.Length)
-        {
-            var bigger = ArrayPool<byte>.Shared.Rent(Math.Max(_buffer.Length * 2, _length + buffer.Length));
-            _buffer.AsSpan(0, _length).CopyTo(bigger);
-            ArrayPool<byte>.Shared.Return(_buffer);
-            _buffer = bigger;
-        }
-
-        buffer.CopyTo(_buffer.AsSpan(_length));
-        _length += buffer.Length;
-    }
-
-    public override void WriteByte(byte value) => Write([value]);
-
-    public override void Flush()
-    {
-    }
-
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing && _buffer.Length > 0)
-        {
-            ArrayPool<byte>.Shared.Return(_buffer);
-            _buffer = [];
-        }
-
-        base.Dispose(disposing);
     }
 }

@@ -23,11 +23,11 @@ public static class JsonFeedWriter
 
     /// <summary>The channel's JSON Feed under the size cap of <paramref name="options"/>.</summary>
     public static byte[] Write(FeedChannel channel, IReadOnlyList<FeedEntry> entries, FeedWriteOptions? options = null) =>
-        FeedWriter.Write(FeedFormat.Json, channel, entries, options).Content.ToArray();
+        FeedWriter.WriteBytes(FeedFormat.Json, channel, entries, options);
 
-    internal static void WriteBody(Stream stream, FeedChannel channel, IReadOnlyList<PreparedEntry> items, Limits limits)
+    internal static void WriteBody(PooledBuffer buffer, FeedChannel channel, IReadOnlyList<PreparedEntry> items, Limits limits, ItemSize[]? sizes)
     {
-        using var json = new Utf8JsonWriter(stream, Options);
+        using var json = new Utf8JsonWriter(buffer, Options);
         json.WriteStartObject();
         json.WriteString("version", Version);
         var title = FeedText.Plain(channel.Title);
@@ -66,7 +66,7 @@ public static class JsonFeedWriter
         {
             if (limits.Includes(entry))
             {
-                WriteItem(json, entry, limits.HasContent(entry));
+                WriteItem(json, entry, limits.HasContent(entry), sizes);
             }
         }
 
@@ -74,8 +74,10 @@ public static class JsonFeedWriter
         json.WriteEndObject();
     }
 
-    private static void WriteItem(Utf8JsonWriter json, PreparedEntry entry, bool withContent)
+    private static void WriteItem(Utf8JsonWriter json, PreparedEntry entry, bool withContent, ItemSize[]? sizes)
     {
+        var start = Position(json);
+        var content = 0;
         json.WriteStartObject();
         json.WriteString("id", entry.Id);
         json.WriteString("url", entry.Link);
@@ -84,7 +86,9 @@ public static class JsonFeedWriter
         // JSON Feed requires content_html or content_text: without the body, the summary (or title) stands in.
         if (withContent)
         {
+            var before = Position(json);
             json.WriteString("content_html", entry.ContentHtml);
+            content = (int)(Position(json) - before);
         }
         else
         {
@@ -101,8 +105,9 @@ public static class JsonFeedWriter
             json.WriteString("image", entry.Images[0].Url);
         }
 
-        json.WriteString("date_published", FeedText.Rfc3339(entry.Published));
-        json.WriteString("date_modified", FeedText.Rfc3339(entry.Updated));
+        Span<char> date = stackalloc char[24];
+        json.WriteString("date_published", FeedText.Rfc3339(entry.Published, date));
+        json.WriteString("date_modified", FeedText.Rfc3339(entry.Updated, date));
         if (entry.Author is { } author)
         {
             json.WriteStartArray("authors");
@@ -136,5 +141,11 @@ public static class JsonFeedWriter
         }
 
         json.WriteEndObject();
+        if (sizes is not null)
+        {
+            sizes[entry.Rank] = new ItemSize((int)(Position(json) - start), content);
+        }
     }
+
+    private static long Position(Utf8JsonWriter json) => json.BytesCommitted + json.BytesPending;
 }

@@ -1,3 +1,4 @@
+using System.Text;
 using System.Xml;
 
 namespace Syndication.Core.Feeds;
@@ -35,12 +36,23 @@ public static class OpmlWriter
     /// <summary>Where the list lives in the <c>feeds</c> container.</summary>
     public const string FileName = "feeds.opml";
 
+    private static readonly XmlWriterSettings Settings = new()
+    {
+        Encoding = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false),
+        Indent = true,
+        IndentChars = "  ",
+        NewLineChars = "\n",
+
+        // Every text is cleaned of what XML forbids first (FeedText.Plain), so no need to check again.
+        CheckCharacters = false,
+    };
+
     public static byte[] Write(string title, IEnumerable<OpmlFeed> feeds, string? ownerName = null)
     {
         ArgumentNullException.ThrowIfNull(title);
         ArgumentNullException.ThrowIfNull(feeds);
         using var stream = new MemoryStream();
-        using (var xml = XmlWriter.Create(stream, RssWriter.Settings))
+        using (var xml = XmlWriter.Create(stream, Settings))
         {
             xml.WriteStartDocument();
             xml.WriteStartElement("opml");

@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Text;
-using System.Xml;
 
 namespace Syndication.Core.Feeds;
 
@@ -20,21 +18,9 @@ public static class RssWriter
     /// <summary>Media RSS; the trailing slash is part of the namespace name, and readers match it exactly.</summary>
     internal const string MediaNamespace = "http://search.yahoo.com/mrss/";
 
-    internal static readonly XmlWriterSettings Settings = new()
-    {
-        Encoding = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false),
-        Indent = true,
-        IndentChars = "  ",
-        NewLineChars = "\n",
-
-        // Every text is cleaned of what XML forbids before it gets here (XmlText.Clean), so the
-        // writer need not check each character again.
-        CheckCharacters = false,
-    };
-
     /// <summary>The channel's RSS feed under the size cap of <paramref name="options"/>.</summary>
     public static byte[] Write(FeedChannel channel, IReadOnlyList<FeedEntry> entries, FeedWriteOptions? options = null) =>
-        FeedWriter.Write(FeedFormat.Rss, channel, entries, options).Content.ToArray();
+        FeedWriter.WriteBytes(FeedFormat.Rss, channel, entries, options);
 
     /// <summary>As the stage calls it today: <paramref name="siteName"/> is the publisher.</summary>
     public static byte[] Write(FeedChannel channel, IReadOnlyList<FeedEntry> entries, string siteName)
@@ -46,160 +32,156 @@ public static class RssWriter
     /// <summary>RFC 822 date as RSS wants it, in GMT with the weekday that matches.</summary>
     public static string Rfc822(DateTimeOffset instant) => FeedText.Rfc822(instant);
 
-    internal static void WriteBody(Stream stream, FeedChannel channel, IReadOnlyList<PreparedEntry> items, Limits limits)
+    internal static void WriteBody(PooledBuffer buffer, FeedChannel channel, IReadOnlyList<PreparedEntry> items, Limits limits, ItemSize[]? sizes)
     {
-        using var xml = XmlWriter.Create(stream, Settings);
-        xml.WriteStartDocument();
-        xml.WriteStartElement("rss");
-        xml.WriteAttributeString("version", "2.0");
+        var xml = new Utf8Xml(buffer);
 
         // The prefixes readers and the W3C validator know (atom:, not a10: as .NET's formatter writes).
-        xml.WriteAttributeString("xmlns", "atom", null, AtomNamespace);
-        xml.WriteAttributeString("xmlns", "dc", null, DublinCoreNamespace);
-        xml.WriteAttributeString("xmlns", "content", null, ContentNamespace);
-        xml.WriteAttributeString("xmlns", "media", null, MediaNamespace);
-        xml.WriteStartElement("channel");
+        xml.Raw("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<rss version=\"2.0\""u8)
+            .Attribute(" xmlns:atom=\""u8, AtomNamespace)
+            .Attribute(" xmlns:dc=\""u8, DublinCoreNamespace)
+            .Attribute(" xmlns:content=\""u8, ContentNamespace)
+            .Attribute(" xmlns:media=\""u8, MediaNamespace)
+            .Raw(">\n  <channel>\n"u8);
         var title = FeedText.Plain(channel.Title);
-        xml.WriteElementString("title", title);
-        xml.WriteElementString("link", channel.HomePage.AbsoluteUri);
-        xml.WriteElementString("description", FeedText.Plain(channel.Description) is { Length: > 0 } description ? description : title);
-        xml.WriteElementString("language", channel.Language);
-        WriteAtomLink(xml, "self", channel.UrlOf(FeedFormat.Rss), FeedFormats.MediaType(FeedFormat.Rss));
+        xml.Element("    <title>"u8, title, "</title>\n"u8)
+            .Element("    <link>"u8, channel.HomePage.AbsoluteUri, "</link>\n"u8)
+            .Element("    <description>"u8, FeedText.Plain(channel.Description) is { Length: > 0 } description ? description : title, "</description>\n"u8)
+            .Element("    <language>"u8, XmlText.Clean(channel.Language), "</language>\n"u8);
+        xml.Attribute("    <atom:link href=\""u8, channel.UrlOf(FeedFormat.Rss).AbsoluteUri)
+            .Attribute(" rel=\""u8, "self")
+            .Attribute(" type=\""u8, FeedFormats.MediaType(FeedFormat.Rss))
+            .Raw(" />\n"u8);
         if (channel.HubUrl is { } hub)
         {
-            WriteAtomLink(xml, "hub", hub, type: null);
+            xml.Attribute("    <atom:link href=\""u8, hub.AbsoluteUri).Raw(" rel=\"hub\" />\n"u8);
         }
 
         // The newest change among the items written: the same items give the same date.
-        var lastBuild = items.Where(limits.Includes).Select(e => e.Updated).DefaultIfEmpty().Max();
-        if (lastBuild != default)
+        var lastBuild = DateTimeOffset.MinValue;
+        foreach (var entry in items)
         {
-            xml.WriteElementString("lastBuildDate", FeedText.Rfc822(lastBuild));
+            if (limits.Includes(entry) && entry.Updated > lastBuild)
+            {
+                lastBuild = entry.Updated;
+            }
         }
 
-        xml.WriteElementString("docs", "https://www.rssboard.org/rss-specification");
-        xml.WriteElementString("generator", FeedText.Plain(channel.Generator));
-        xml.WriteElementString("ttl", channel.TtlMinutes.ToString(CultureInfo.InvariantCulture));
+        if (lastBuild != DateTimeOffset.MinValue)
+        {
+            xml.Element("    <lastBuildDate>"u8, FeedText.Rfc822(lastBuild), "</lastBuildDate>\n"u8);
+        }
+
+        xml.Raw("    <docs>https://www.rssboard.org/rss-specification</docs>\n"u8)
+            .Element("    <generator>"u8, FeedText.Plain(channel.Generator), "</generator>\n"u8)
+            .Element("    <ttl>"u8, channel.TtlMinutes.ToString(CultureInfo.InvariantCulture), "</ttl>\n"u8);
         if (channel.ImageUrl is { } image)
         {
-            xml.WriteStartElement("image");
-            xml.WriteElementString("url", image.AbsoluteUri);
-            xml.WriteElementString("title", title);
-            xml.WriteElementString("link", channel.HomePage.AbsoluteUri);
-            xml.WriteEndElement();
+            xml.Raw("    <image>\n"u8)
+                .Element("      <url>"u8, image.AbsoluteUri, "</url>\n"u8)
+                .Element("      <title>"u8, title, "</title>\n"u8)
+                .Element("      <link>"u8, channel.HomePage.AbsoluteUri, "</link>\n"u8)
+                .Raw("    </image>\n"u8);
         }
 
         foreach (var entry in items)
         {
             if (limits.Includes(entry))
             {
-                WriteItem(xml, entry, limits.HasContent(entry));
+                WriteItem(xml, entry, limits.HasContent(entry), sizes);
             }
         }
 
-        xml.WriteEndElement();
-        xml.WriteEndElement();
-        xml.WriteEndDocument();
+        xml.Raw("  </channel>\n</rss>"u8);
     }
 
-    private static void WriteItem(XmlWriter xml, PreparedEntry entry, bool withContent)
+    private static void WriteItem(Utf8Xml xml, PreparedEntry entry, bool withContent, ItemSize[]? sizes)
     {
-        xml.WriteStartElement("item");
-        xml.WriteElementString("title", entry.Title);
-        xml.WriteElementString("link", entry.Link);
-        xml.WriteStartElement("guid");
-        xml.WriteAttributeString("isPermaLink", "true");
-        xml.WriteString(entry.Id);
-        xml.WriteEndElement();
-        xml.WriteElementString("pubDate", FeedText.Rfc822(entry.Published));
+        var start = xml.Position;
+        xml.Raw("    <item>\n"u8)
+            .Element("      <title>"u8, entry.Title, "</title>\n"u8)
+            .Element("      <link>"u8, entry.Link, "</link>\n"u8)
+            .Element("      <guid isPermaLink=\"true\">"u8, entry.Id, "</guid>\n"u8);
+        Span<char> date = stackalloc char[40];
+        xml.Element("      <pubDate>"u8, FeedText.Rfc822(entry.Published, date), "</pubDate>\n"u8);
 
         // The plain summary first, for readers that show only description; the full body after.
         if (entry.Summary.Length > 0)
         {
-            xml.WriteElementString("description", entry.Summary);
+            xml.Element("      <description>"u8, entry.Summary, "</description>\n"u8);
         }
 
+        var content = 0;
         if (withContent)
         {
-            xml.WriteStartElement("content", "encoded", ContentNamespace);
-            FeedHtml.WriteCData(xml, entry.ContentHtml!);
-            xml.WriteEndElement();
+            var before = xml.Position;
+            xml.Raw("      <content:encoded>"u8).CData(entry.ContentHtml).Raw("</content:encoded>\n"u8);
+            content = xml.Position - before;
         }
 
         if (entry.Author is { } author)
         {
-            xml.WriteElementString("dc", "creator", DublinCoreNamespace, author);
+            xml.Element("      <dc:creator>"u8, author, "</dc:creator>\n"u8);
         }
 
         if (entry.Language is { } language)
         {
-            xml.WriteElementString("dc", "language", DublinCoreNamespace, language);
+            xml.Element("      <dc:language>"u8, language, "</dc:language>\n"u8);
         }
 
         foreach (var category in entry.Sectors)
         {
-            WriteCategory(xml, category);
+            Category(xml, category);
         }
 
-        WriteCategory(xml, entry.Section);
+        Category(xml, entry.Section);
         foreach (var image in entry.Images)
         {
-            WriteMediaContent(xml, image);
+            MediaContent(xml, "      "u8, image);
         }
 
-        xml.WriteEndElement();
-    }
-
-    private static void WriteCategory(XmlWriter xml, PreparedCategory category)
-    {
-        xml.WriteStartElement("category");
-        xml.WriteAttributeString("domain", category.Scheme);
-        xml.WriteString(category.Term);
-        xml.WriteEndElement();
-    }
-
-    internal static void WriteAtomLink(XmlWriter xml, string rel, Uri href, string? type)
-    {
-        xml.WriteStartElement("atom", "link", AtomNamespace);
-        xml.WriteAttributeString("href", href.AbsoluteUri);
-        xml.WriteAttributeString("rel", rel);
-        if (type is not null)
+        xml.Raw("    </item>\n"u8);
+        if (sizes is not null)
         {
-            xml.WriteAttributeString("type", type);
+            sizes[entry.Rank] = new ItemSize(xml.Position - start, content);
         }
-
-        xml.WriteEndElement();
     }
+
+    private static void Category(Utf8Xml xml, PreparedCategory category) =>
+        xml.Attribute("      <category domain=\""u8, category.Scheme).Element(">"u8, category.Term, "</category>\n"u8);
 
     /// <summary>Media RSS <c>media:content</c>: what Feedly, Inoreader and NetNewsWire show as the item's picture.</summary>
-    internal static void WriteMediaContent(XmlWriter xml, PreparedImage image)
+    internal static void MediaContent(Utf8Xml xml, ReadOnlySpan<byte> indent, PreparedImage image)
     {
-        xml.WriteStartElement("media", "content", MediaNamespace);
-        xml.WriteAttributeString("url", image.Url);
-        xml.WriteAttributeString("medium", "image");
-        if (image.Width is { } width)
+        Span<char> number = stackalloc char[11];
+        xml.Raw(indent).Attribute("<media:content url=\""u8, image.Url).Raw(" medium=\"image\""u8);
+        if (image.Width is { } width && width.TryFormat(number, out var written, default, CultureInfo.InvariantCulture))
         {
-            xml.WriteAttributeString("width", width.ToString(CultureInfo.InvariantCulture));
+            xml.Attribute(" width=\""u8, number[..written]);
         }
 
-        if (image.Height is { } height)
+        if (image.Height is { } height && height.TryFormat(number, out written, default, CultureInfo.InvariantCulture))
         {
-            xml.WriteAttributeString("height", height.ToString(CultureInfo.InvariantCulture));
+            xml.Attribute(" height=\""u8, number[..written]);
         }
 
+        if (image.Alt is null && image.Credit is null)
+        {
+            xml.Raw(" />\n"u8);
+            return;
+        }
+
+        xml.Raw(">\n"u8);
         if (image.Alt is { } alt)
         {
-            xml.WriteStartElement("media", "description", MediaNamespace);
-            xml.WriteAttributeString("type", "plain");
-            xml.WriteString(alt);
-            xml.WriteEndElement();
+            xml.Raw(indent).Element("  <media:description type=\"plain\">"u8, alt, "</media:description>\n"u8);
         }
 
         if (image.Credit is { } credit)
         {
-            xml.WriteElementString("media", "credit", MediaNamespace, credit);
+            xml.Raw(indent).Element("  <media:credit>"u8, credit, "</media:credit>\n"u8);
         }
 
-        xml.WriteEndElement();
+        xml.Raw(indent).Raw("</media:content>\n"u8);
     }
 }
