@@ -13,7 +13,13 @@ internal sealed class PooledBuffer(int capacity) : IBufferWriter<byte>, IDisposa
 
     public int Length { get; private set; }
 
-    public byte[] ToArray() => _buffer.AsSpan(0, Length).ToArray();
+    /// <summary>The bytes written, in an array of their own; not zeroed first, since every byte is copied over.</summary>
+    public byte[] ToArray()
+    {
+        var bytes = GC.AllocateUninitializedArray<byte>(Length);
+        _buffer.AsSpan(0, Length).CopyTo(bytes);
+        return bytes;
+    }
 
     public void Advance(int count) => Length += count;
 
