@@ -36,7 +36,7 @@ public sealed class RssWriterTests
         Assert.Equal("self", channel.Element(atom + "link")!.Attribute("rel")!.Value);
         var items = channel.Elements("item").ToList();
         Assert.Equal(2, items.Count);
-        Assert.Equal("Story 1 & more ", items[0].Element("title")!.Value);
+        Assert.Equal("Story 1 & more", items[0].Element("title")!.Value);
         Assert.Equal("https://news.example.com/news/story-1", items[0].Element("guid")!.Value);
         Assert.Equal("true", items[0].Element("guid")!.Attribute("isPermaLink")!.Value);
         Assert.Equal("News Desk", items[0].Element(dc + "creator")!.Value);
