@@ -1,23 +1,27 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Syndication.Adapters.Storage;
+using Syndication.Core.Articles;
 using Syndication.Core.Catalog;
 using Syndication.Core.Feeds;
 
 namespace Syndication.Pipeline;
 
-/// <summary>One feed after a build: where it is and whether its bytes changed.</summary>
+/// <summary>One feed file after a build: where it is and whether its bytes changed.</summary>
 public sealed record FeedResult(string Path, Uri Url, int Items, bool Written);
 
 /// <summary>
 /// Feeds stage: brings the article index up to date from the queued changes, then rebuilds the
-/// feeds of the scopes that changed and uploads the ones whose bytes changed. With nothing new it
+/// feeds (RSS 2.0, Atom 1.0, JSON Feed 1.1) of the scopes that changed — all articles, each
+/// edition, sector and section — uploads the files whose bytes changed, keeps <c>index.html</c> and
+/// <c>feeds.opml</c> current, and pings the WebSub hub for the changed feeds. With nothing new it
 /// costs one storage request.
 /// </summary>
 public sealed class FeedsStage(
     StorageAccount account,
     ArticleIndex index,
     FeedPublisher publisher,
+    WebSubPinger hub,
     PublicationCatalog catalog,
     IOptions<SyndicationOptions> options,
     ILogger<FeedsStage> logger)
@@ -33,8 +37,10 @@ public sealed class FeedsStage(
         }
 
         var feeds = options.Value.Feeds;
+        var writeOptions = new FeedWriteOptions { MaxBytes = feeds.MaxBytes };
+        var channels = Channels().ToList();
         var results = new List<FeedResult>();
-        foreach (var (scope, channel) in Channels())
+        foreach (var (scope, channel) in channels)
         {
             if (!rebuildAll && !update.TouchedScopes.Contains(scope))
             {
@@ -42,32 +48,42 @@ public sealed class FeedsStage(
             }
 
             var entries = await index.NewestAsync(scope, feeds.MaxItems, cancellationToken);
-            var bytes = RssWriter.Write(channel, entries, catalog.Site.Name);
-            var written = await publisher.PublishAsync(channel.Path, bytes, RssWriter.ContentType, feeds.CacheControl, cancellationToken);
-            results.Add(new FeedResult(channel.Path, channel.SelfUrl, entries.Count, written));
-            if (written)
+            foreach (var document in FeedWriter.WriteAll(channel, entries, writeOptions))
             {
-                logger.LogInformation("Wrote feed {Feed} with {Items} items", channel.Path, entries.Count);
+                var written = await publisher.PublishAsync(document.Path, document.Content, document.ContentType, feeds.CacheControl, cancellationToken);
+                results.Add(new FeedResult(document.Path, document.Url, document.Items, written));
             }
         }
 
+        results.AddRange(await PublishDirectoryAsync(channels.Select(c => c.Channel).ToList(), cancellationToken));
+        await PingHubAsync(results, cancellationToken);
+
         // Only now are the changes done with: a crash before this applies them again next time.
         await index.AcknowledgeAsync(update, cancellationToken);
+        logger.LogInformation("Feed build: {Written} files written, {Unchanged} unchanged", results.Count(r => r.Written), results.Count(r => !r.Written));
         return results;
     }
 
-    /// <summary>Every feed the site publishes, with the index scope it lists.</summary>
+    /// <summary>Every channel the site publishes, with the index scope it lists: all, editions, sectors, sections.</summary>
     public IEnumerable<(string Scope, FeedChannel Channel)> Channels()
     {
         var site = catalog.Site;
-        yield return (ArticleIndex.AllScope, Channel("rss.xml", site.Name, site.Description));
+        yield return (ArticleIndex.AllScope, Channel("", site.Name, site.Description));
         foreach (var edition in catalog.Editions)
         {
-            yield return (ArticleIndex.EditionScope(edition.Id), Channel($"editions/{edition.Id}/rss.xml", $"{site.Name}: {edition.Name}", $"{site.Description} {edition.Name} edition."));
+            yield return (ArticleIndex.EditionScope(edition.Id), Channel($"editions/{edition.Id}", $"{site.Name}: {edition.Name}", $"{edition.Name} edition of {site.Name}."));
         }
 
-        FeedChannel Channel(string path, string title, string description) =>
-            new(path, title, description, new Uri(site.BaseUrl), PublicUrl(path), site.Language, options.Value.Feeds.TtlMinutes);
+        foreach (var sector in catalog.Sectors)
+        {
+            yield return (ArticleIndex.SectorScope(sector.Id), Channel($"sectors/{sector.Id}", $"{site.Name}: {sector.Name}", $"{sector.Name} news from {site.Name}."));
+        }
+
+        foreach (var section in Enum.GetValues<SectionType>())
+        {
+            var id = section.ToString().ToLowerInvariant();
+            yield return (ArticleIndex.SectionScope(section), Channel($"sections/{id}", $"{site.Name}: {section}", $"{section} from {site.Name}."));
+        }
     }
 
     /// <summary>The URL readers use: the configured public base (CDN, custom domain) or the storage account's own.</summary>
@@ -75,4 +91,60 @@ public sealed class FeedsStage(
         options.Value.Feeds.PublicBaseUrl is { Length: > 0 } publicBase
             ? new Uri($"{publicBase.TrimEnd('/')}/{path}")
             : publisher.StorageUrl(path);
+
+    private FeedChannel Channel(string folder, string title, string description)
+    {
+        var site = catalog.Site;
+        var feeds = options.Value.Feeds;
+        var rssPath = folder.Length == 0 ? FeedFormats.FileName(FeedFormat.Rss) : $"{folder}/{FeedFormats.FileName(FeedFormat.Rss)}";
+        return new FeedChannel
+        {
+            Folder = folder,
+            FolderUrl = new Uri(PublicUrl(rssPath), "."),
+            Title = title,
+            Description = description,
+            HomePage = new Uri(site.BaseUrl),
+            Language = site.Language,
+            TtlMinutes = feeds.TtlMinutes,
+            HubUrl = feeds.HubUrl is { Length: > 0 } hubUrl ? new Uri(hubUrl) : null,
+            Publisher = site.Name,
+            Taxonomy = FeedTaxonomy.For(catalog),
+        };
+    }
+
+    /// <summary><c>index.html</c> (every feed, with autodiscovery links) and <c>feeds.opml</c> (subscribe to a whole set at once).</summary>
+    private async Task<IEnumerable<FeedResult>> PublishDirectoryAsync(List<FeedChannel> channels, CancellationToken cancellationToken)
+    {
+        var site = catalog.Site;
+        var cacheControl = options.Value.Feeds.CacheControl;
+        var opmlUrl = PublicUrl(OpmlWriter.FileName);
+        var opml = OpmlWriter.Write($"{site.Name}: all feeds", channels.Select(c => OpmlFeed.Of(c)), site.Name);
+        var html = FeedIndexWriter.Write(new FeedIndexPage($"{site.Name} feeds", site.Description, site.Language, channels) { OpmlUrl = opmlUrl });
+        return
+        [
+            new FeedResult(OpmlWriter.FileName, opmlUrl, channels.Count,
+                await publisher.PublishAsync(OpmlWriter.FileName, opml, "text/x-opml; charset=utf-8", cacheControl, cancellationToken)),
+            new FeedResult(FeedIndexWriter.FileName, PublicUrl(FeedIndexWriter.FileName), channels.Count,
+                await publisher.PublishAsync(FeedIndexWriter.FileName, html, "text/html; charset=utf-8", cacheControl, cancellationToken)),
+        ];
+    }
+
+    private async Task PingHubAsync(List<FeedResult> results, CancellationToken cancellationToken)
+    {
+        if (options.Value.Feeds.HubUrl is not { Length: > 0 } hubUrl)
+        {
+            return;
+        }
+
+        var changed = results.Where(r => r.Written && r.Path != OpmlWriter.FileName && r.Path != FeedIndexWriter.FileName).Select(r => r.Url).ToList();
+        if (changed.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var failure in await hub.PublishAsync(new Uri(hubUrl), changed, cancellationToken))
+        {
+            logger.LogWarning("WebSub ping failed for {Failure}", failure);
+        }
+    }
 }

@@ -58,6 +58,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<DropZone>();
         services.AddSingleton<FeedPublisher>();
         services.AddSingleton<IngestStage>();
+        services.AddSingleton(_ => new WebSubPinger(new HttpClient { Timeout = TimeSpan.FromSeconds(10) }));
         services.AddSingleton<FeedsStage>();
         services.AddSingleton(sp => new UpstreamFetcher(sp.GetRequiredService<IOptions<SyndicationOptions>>().Value.Upstream));
         services.AddSingleton<UpstreamStateStore>();

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
 using Syndication.Core.Articles;
@@ -224,7 +225,11 @@ public sealed class ArticleIndex(StorageAccount account)
 
     private const int RecentForClustering = 1000;
     private static readonly TimeSpan ClusterWindow = TimeSpan.FromDays(3);
-    private static readonly string[] IndexFieldNames = ["Id", "Url", "Headline", "Summary", "Byline", "Created", "Updated", "Sectors", "Section", "Version", "TextHash"];
+    /// <summary>Bodies up to this many characters ride in the index row (a Table property holds 32K); longer ones are summarised in feeds.</summary>
+    private const int MaxIndexedBodyChars = 30_000;
+
+    private static readonly string[] IndexFieldNames =
+        ["Id", "Url", "Headline", "Summary", "Byline", "Created", "Updated", "Sectors", "Section", "Version", "TextHash", "ContentHtml", "Images", "Language"];
 
     private static TableEntity IndexFields(TableEntity entity, Article article)
     {
@@ -239,6 +244,9 @@ public sealed class ArticleIndex(StorageAccount account)
         entity["Section"] = article.Section.ToString();
         entity["Version"] = article.Version;
         entity["TextHash"] = unchecked((long)article.TextHash);
+        entity["ContentHtml"] = article.BodyHtml.Length <= MaxIndexedBodyChars ? article.BodyHtml : null;
+        entity["Images"] = article.Images.Count == 0 ? null : JsonSerializer.Serialize(article.Images, ImageJson);
+        entity["Language"] = article.Language;
         return entity;
     }
 
@@ -271,5 +279,10 @@ public sealed class ArticleIndex(StorageAccount account)
         Updated = entity.GetDateTimeOffset("Updated") ?? DateTimeOffset.MinValue,
         Sectors = entity.GetString("Sectors") is { Length: > 0 } sectors ? sectors.Split(',') : [],
         Section = Enum.TryParse<SectionType>(entity.GetString("Section"), out var section) ? section : SectionType.News,
+        ContentHtml = entity.GetString("ContentHtml"),
+        Images = entity.GetString("Images") is { Length: > 0 } images ? JsonSerializer.Deserialize<List<ArticleImage>>(images, ImageJson) ?? [] : [],
+        Language = entity.GetString("Language"),
     };
+
+    private static readonly JsonSerializerOptions ImageJson = new(JsonSerializerDefaults.Web);
 }

@@ -41,6 +41,16 @@ public sealed class SyndicationOptions
             errors.Add($"Syndication:Feeds:PublicBaseUrl must be an absolute URL, not '{publicBase}'.");
         }
 
+        if (Feeds.HubUrl is { Length: > 0 } hub && !(Uri.TryCreate(hub, UriKind.Absolute, out var hubUri) && hubUri.Scheme is "https" or "http"))
+        {
+            errors.Add($"Syndication:Feeds:HubUrl must be an absolute http(s) URL, not '{hub}'.");
+        }
+
+        if (Feeds.MaxBytes is < 10_000 or > 10_000_000)
+        {
+            errors.Add($"Syndication:Feeds:MaxBytes must be between 10,000 and 10,000,000, not {Feeds.MaxBytes}.");
+        }
+
         if (Feeds.MaxItems is < 1 or > 1000)
         {
             errors.Add($"Syndication:Feeds:MaxItems must be between 1 and 1000, not {Feeds.MaxItems}.");
@@ -118,4 +128,10 @@ public sealed class FeedOptions
 
     /// <summary>Cache-Control of every feed blob.</summary>
     public string CacheControl { get; set; } = "public, max-age=300";
+
+    /// <summary>Upper bound of one feed's size: bodies of the oldest items go first, then the oldest items.</summary>
+    public int MaxBytes { get; set; } = 250_000;
+
+    /// <summary>A WebSub hub advertised in every feed and pinged once per changed feed; none when empty.</summary>
+    public string? HubUrl { get; set; }
 }
