@@ -42,6 +42,7 @@ public sealed class DigestRenderer
     private readonly NewsletterOptions options;
     private readonly PublicationCatalog catalog;
     private readonly NewsletterLinks links;
+    private readonly Dictionary<string, string> sectorIds;
 
     public DigestRenderer(NewsletterOptions options, PublicationCatalog catalog)
     {
@@ -56,6 +57,7 @@ public sealed class DigestRenderer
         this.options = options;
         this.catalog = catalog;
         links = new NewsletterLinks(options);
+        sectorIds = catalog.Sectors.ToDictionary(s => s.Id, s => s.Id, StringComparer.OrdinalIgnoreCase);
     }
 
     /// <summary>The subject: site, edition, cadence and the issue's date in the edition's own time zone.</summary>
@@ -121,8 +123,8 @@ public sealed class DigestRenderer
             throw new ArgumentException("The recipient's subscriber id is not a valid id.", nameof(recipient));
         }
 
-        var unsubscribe = links.Unsubscribe(recipient.UnsubscribeToken).AbsoluteUri;
-        var preferences = links.Preferences(recipient.PreferencesToken).AbsoluteUri;
+        var unsubscribe = links.UnsubscribeUrl(recipient.UnsubscribeToken);
+        var preferences = links.PreferencesUrl(recipient.PreferencesToken);
         var name = MailText.HeaderValue(recipient.Name, MaximumNameLength);
         var greeting = name.Length == 0 ? "Hello," : $"Hello {name},";
 
@@ -152,14 +154,26 @@ public sealed class DigestRenderer
     }
 
     /// <summary>The cache key of a sector selection: known sector ids, lower-case, sorted, comma-separated.</summary>
+    /// <remarks>Looked up for every email, so it avoids LINQ: a reader follows a handful of sectors.</remarks>
     public string SectorKey(IEnumerable<string> sectors)
     {
         ArgumentNullException.ThrowIfNull(sectors);
-        return string.Join(',', sectors
-            .Select(s => catalog.FindSector(s ?? "")?.Id)
-            .OfType<string>()
-            .Distinct(StringComparer.Ordinal)
-            .Order(StringComparer.Ordinal));
+        var ids = new List<string>(4);
+        foreach (var sector in sectors)
+        {
+            if (sector is not null && sectorIds.TryGetValue(sector, out var id) && !ids.Contains(id))
+            {
+                ids.Add(id);
+            }
+        }
+
+        if (ids.Count == 0)
+        {
+            return "";
+        }
+
+        ids.Sort(StringComparer.Ordinal);
+        return ids.Count == 1 ? ids[0] : string.Join(',', ids);
     }
 
     private DigestView View(DigestIssue issue, string subject, List<DigestStory> stories, string[] wanted, bool fellBack)
@@ -298,9 +312,14 @@ public sealed class DigestIssueRenderer
 
     public PreparedDigest Prepared(IEnumerable<string> sectors)
     {
-        var list = sectors.ToList();
-        var key = renderer.SectorKey(list);
-        return prepared.GetOrAdd(key, _ => new Lazy<PreparedDigest>(() => renderer.Prepare(Issue, list))).Value;
+        var key = renderer.SectorKey(sectors);
+        if (prepared.TryGetValue(key, out var found))
+        {
+            return found.Value;
+        }
+
+        // Lazy, so that readers arriving together on several threads prepare a variant once.
+        return prepared.GetOrAdd(key, k => new Lazy<PreparedDigest>(() => renderer.Prepare(Issue, k.Length == 0 ? [] : k.Split(',')))).Value;
     }
 
     public DigestMessage Render(DigestRecipient recipient)

@@ -85,7 +85,7 @@ public sealed class NewsletterLinks
     public NewsletterLinks(NewsletterOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        baseUrl = options.PublicBaseUrl.TrimEnd('/');
+        baseUrl = new Uri(options.PublicBaseUrl.TrimEnd('/')).AbsoluteUri.TrimEnd('/');
         mailbox = EmailAddress.Parse(options.UnsubscribeMailbox).Value;
     }
 
@@ -95,9 +95,9 @@ public sealed class NewsletterLinks
     public Uri Subscribe() => new(baseUrl + "/subscribe");
 
     /// <summary>GET shows a page with a button; POST (the button, or a mail client's one-click) unsubscribes.</summary>
-    public Uri Unsubscribe(string token) => new($"{baseUrl}/u/{Checked(token)}");
+    public Uri Unsubscribe(string token) => new(UnsubscribeUrl(token));
 
-    public Uri Preferences(string token) => new($"{baseUrl}/p/{Checked(token)}");
+    public Uri Preferences(string token) => new(PreferencesUrl(token));
 
     public Uri Confirm(string token) => new($"{baseUrl}/c/{Checked(token)}");
 
@@ -106,7 +106,13 @@ public sealed class NewsletterLinks
     /// require it of bulk senders, with <see cref="ListUnsubscribePost"/>), then a mailto fallback.
     /// </summary>
     public string ListUnsubscribe(string token) =>
-        $"<{Unsubscribe(token).AbsoluteUri}>, <mailto:{mailbox}?subject=unsubscribe-{Checked(token)}>";
+        $"<{UnsubscribeUrl(token)}>, <mailto:{mailbox}?subject=unsubscribe-{Checked(token)}>";
+
+    // Strings for the per-email path: the base URL was checked once and a base64url token needs
+    // no escaping, so there is nothing for a Uri to parse.
+    internal string UnsubscribeUrl(string token) => $"{baseUrl}/u/{Checked(token)}";
+
+    internal string PreferencesUrl(string token) => $"{baseUrl}/p/{Checked(token)}";
 
     /// <summary>Tokens are base64url: anything else would change the meaning of a URL or a header.</summary>
     private static string Checked(string token)
