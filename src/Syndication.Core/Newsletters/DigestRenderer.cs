@@ -27,7 +27,7 @@ public sealed class DigestRenderer
     public const int MaximumNameLength = 60;
 
     /// <summary>The widest a per-reader value can be once encoded (a URL with a token, a greeting with a name).</summary>
-    private const int MaximumSlotBytes = 1024;
+    internal const int MaximumSlotBytes = 1024;
 
     private const int ImageWidth = 568;
     private const int UnsubscribeSlot = 0;
@@ -285,7 +285,7 @@ public sealed class PreparedDigest
     public IReadOnlyList<string> InliningWarnings { get; }
 
     /// <summary>Worst-case UTF-8 size of a personalized HTML body.</summary>
-    public int MaximumHtmlBytes => Html.LiteralUtf8Bytes + (Html.SlotOccurrences * 1024);
+    public int MaximumHtmlBytes => Html.LiteralUtf8Bytes + (Html.SlotOccurrences * DigestRenderer.MaximumSlotBytes);
 
     internal SlotTemplate Html { get; }
 

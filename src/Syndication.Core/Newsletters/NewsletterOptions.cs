@@ -42,9 +42,14 @@ public sealed class NewsletterOptions
     public IReadOnlyList<string> Validate()
     {
         var errors = new List<string>();
-        if (!Uri.TryCreate(PublicBaseUrl, UriKind.Absolute, out var baseUrl) || baseUrl.Scheme != Uri.UriSchemeHttps && baseUrl.Scheme != Uri.UriSchemeHttp)
+        if (!Uri.TryCreate(PublicBaseUrl, UriKind.Absolute, out var baseUrl) || (baseUrl.Scheme != Uri.UriSchemeHttps && baseUrl.Scheme != Uri.UriSchemeHttp))
         {
             errors.Add($"Syndication:Newsletter:PublicBaseUrl must be an absolute http(s) URL, not '{PublicBaseUrl}'.");
+        }
+        else if (PublicBaseUrl.Length > 200)
+        {
+            // Links with a token must fit the room the digest's size budget keeps for them.
+            errors.Add($"Syndication:Newsletter:PublicBaseUrl must be at most 200 characters, not {PublicBaseUrl.Length}.");
         }
 
         if (!EmailAddress.TryParse(UnsubscribeMailbox, out _))

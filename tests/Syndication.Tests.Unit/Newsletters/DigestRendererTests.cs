@@ -322,3 +322,46 @@ public sealed class MailTextTests
         Assert.Equal(new string('x', 8) + "\u2026", value);
     }
 }
+
+public sealed class NewsletterOptionsTests
+{
+    [Fact]
+    public void The_defaults_are_valid()
+    {
+        Assert.Empty(new NewsletterOptions().Validate());
+        Assert.Equal(new TimeOnly(7, 0), new NewsletterOptions().SendAtTime);
+    }
+
+    [Fact]
+    public void Every_wrong_setting_is_named()
+    {
+        var errors = new NewsletterOptions
+        {
+            PublicBaseUrl = "ftp://news.example.com",
+            UnsubscribeMailbox = "unsubscribe",
+            SendAt = "7am",
+            MaxStories = 0,
+            MaxTrending = 50,
+            ConfirmTokenDays = 90,
+        }.Validate();
+
+        Assert.Equal(6, errors.Count);
+        Assert.Contains(errors, e => e.Contains("PublicBaseUrl", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.Contains("SendAt", StringComparison.Ordinal));
+        Assert.Single(new NewsletterOptions { PublicBaseUrl = "https://news.example.com/" + new string('a', 200) }.Validate());
+        Assert.Throws<ArgumentException>(() => new DigestRenderer(new NewsletterOptions { MaxStories = 0 }, DigestFixtures.Catalog));
+    }
+
+    [Fact]
+    public void Links_put_the_token_in_the_path_and_list_unsubscribe_offers_https_first()
+    {
+        var links = new NewsletterLinks(new NewsletterOptions { PublicBaseUrl = "https://news.example.com/newsletter/" });
+
+        Assert.Equal("https://news.example.com/newsletter/u/abc-_1", links.Unsubscribe("abc-_1").AbsoluteUri);
+        Assert.Equal("https://news.example.com/newsletter/p/abc", links.Preferences("abc").AbsoluteUri);
+        Assert.Equal("https://news.example.com/newsletter/c/abc", links.Confirm("abc").AbsoluteUri);
+        Assert.Equal("https://news.example.com/newsletter/subscribe", links.Subscribe().AbsoluteUri);
+        Assert.Equal("<https://news.example.com/newsletter/u/abc>, <mailto:unsubscribe@news.example.com?subject=unsubscribe-abc>", links.ListUnsubscribe("abc"));
+        Assert.Throws<ArgumentException>(() => links.Confirm("a/b"));
+    }
+}
