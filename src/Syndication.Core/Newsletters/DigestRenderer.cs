@@ -1,0 +1,373 @@
+using System.Collections.Concurrent;
+using System.Text;
+using System.Text.Encodings.Web;
+using Fluid;
+using Syndication.Core.Articles;
+using Syndication.Core.Catalog;
+
+namespace Syndication.Core.Newsletters;
+
+/// <summary>
+/// Renders digest emails (HTML and plain text) from Liquid templates parsed once. The expensive
+/// part, Liquid rendering and CSS inlining with PreMailer.Net, is done once per issue and sector
+/// selection (<see cref="Prepare"/>); each reader's email then only fills in their greeting and
+/// links, already encoded (<see cref="Personalize"/>). Use <see cref="ForIssue"/> to have the
+/// prepared variants of an issue cached while sending it.
+/// </summary>
+public sealed class DigestRenderer
+{
+    /// <summary>
+    /// Gmail clips messages whose HTML passes about 102 KB; a prepared email with its longest
+    /// per-reader values stays under this, and loses stories from the end until it does.
+    /// </summary>
+    public const int HtmlByteBudget = 96 * 1024;
+
+    public const int MaximumHeadlineLength = 200;
+    public const int MaximumSummaryLength = 320;
+    public const int MaximumNameLength = 60;
+
+    /// <summary>The widest a per-reader value can be once encoded (a URL with a token, a greeting with a name).</summary>
+    internal const int MaximumSlotBytes = 1024;
+
+    private const int ImageWidth = 568;
+    private const int UnsubscribeSlot = 0;
+    private const int PreferencesSlot = 1;
+    private const int GreetingSlot = 2;
+    private const int SlotCount = 3;
+
+    private static readonly TemplateOptions Options = NewsletterTemplates.Options(typeof(DigestView), typeof(StoryView), typeof(TrendingView));
+    private static readonly IFluidTemplate HtmlTemplate = NewsletterTemplates.Parse("digest.html.liquid");
+    private static readonly IFluidTemplate TextTemplate = NewsletterTemplates.Parse("digest.txt.liquid");
+
+    private readonly NewsletterOptions options;
+    private readonly PublicationCatalog catalog;
+    private readonly NewsletterLinks links;
+    private readonly Dictionary<string, string> sectorIds;
+
+    public DigestRenderer(NewsletterOptions options, PublicationCatalog catalog)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(catalog);
+        var errors = options.Validate();
+        if (errors.Count > 0)
+        {
+            throw new ArgumentException(string.Join(" ", errors), nameof(options));
+        }
+
+        this.options = options;
+        this.catalog = catalog;
+        links = new NewsletterLinks(options);
+        sectorIds = catalog.Sectors.ToDictionary(s => s.Id, s => s.Id, StringComparer.OrdinalIgnoreCase);
+    }
+
+    /// <summary>The subject: site, edition, cadence and the issue's date in the edition's own time zone.</summary>
+    public string Subject(DigestIssue issue)
+    {
+        ArgumentNullException.ThrowIfNull(issue);
+        var kind = issue.Cadence == NewsletterCadence.Weekly ? "weekly digest" : "daily digest";
+        return MailText.HeaderValue($"{catalog.Site.Name} {issue.Edition.Name} {kind}: {MailText.LongDate(issue.LocalDate)}");
+    }
+
+    /// <summary>A cache of prepared variants for sending one issue to many readers; thread-safe.</summary>
+    public DigestIssueRenderer ForIssue(DigestIssue issue) => new(this, issue);
+
+    /// <summary>
+    /// Renders and inlines the issue for readers of <paramref name="sectors"/> (none: every sector),
+    /// leaving the per-reader values as slots. This is the slow step; do it once per variant.
+    /// </summary>
+    public PreparedDigest Prepare(DigestIssue issue, IEnumerable<string> sectors)
+    {
+        ArgumentNullException.ThrowIfNull(issue);
+        ArgumentNullException.ThrowIfNull(sectors);
+        var selected = SectorKey(sectors);
+        var wanted = selected.Length == 0 ? [] : selected.Split(',');
+        var stories = issue.Stories.Where(s => wanted.Length == 0 || s.Sectors.Any(x => wanted.Contains(x, StringComparer.OrdinalIgnoreCase))).ToList();
+        var fellBack = stories.Count == 0 && wanted.Length > 0;
+        if (fellBack)
+        {
+            stories = [.. issue.Stories];
+        }
+
+        var subject = Subject(issue);
+        var count = Math.Min(stories.Count, options.MaxStories);
+        for (var attempt = 0; ; attempt++)
+        {
+            var view = View(issue, subject, stories.Take(count).ToList(), wanted, fellBack);
+            var context = new TemplateContext(view, Options, allowModelMembers: true);
+            var rendered = HtmlTemplate.Render(context, HtmlEncoder.Default);
+
+            // Inline once: the style block is kept only for the dark-mode and mobile media queries,
+            // which cannot be inlined; everything else becomes style attributes.
+            var inlined = PreMailer.Net.PreMailer.MoveCssInline(rendered, removeStyleElements: true, preserveMediaQueries: true, removeComments: true);
+            var html = SlotTemplate.Compile(inlined.Html, SlotCount);
+            var worst = html.LiteralUtf8Bytes + (html.SlotOccurrences * MaximumSlotBytes);
+            if (worst <= HtmlByteBudget || count <= 1 || attempt >= 8)
+            {
+                var text = SlotTemplate.Compile(TextTemplate.Render(new TemplateContext(view, Options, allowModelMembers: true), NullEncoder.Default), SlotCount);
+                return new PreparedDigest(issue.IssueKey, selected, subject, count, fellBack, html, text, inlined.Warnings);
+            }
+
+            // Too big: drop stories in proportion to the excess, and at least one.
+            var perStory = Math.Max(1, (worst - HtmlByteBudget) * count / worst);
+            count = Math.Max(1, count - Math.Max(1, perStory + 1));
+        }
+    }
+
+    /// <summary>One reader's email from a prepared variant: no template engine and no CSS work, only copies.</summary>
+    public DigestMessage Personalize(PreparedDigest digest, DigestRecipient recipient)
+    {
+        ArgumentNullException.ThrowIfNull(digest);
+        ArgumentNullException.ThrowIfNull(recipient);
+        if (!SubscriberTokens.IsValidSubscriberId(recipient.SubscriberId))
+        {
+            throw new ArgumentException("The recipient's subscriber id is not a valid id.", nameof(recipient));
+        }
+
+        var unsubscribe = links.UnsubscribeUrl(recipient.UnsubscribeToken);
+        var preferences = links.PreferencesUrl(recipient.PreferencesToken);
+        var name = MailText.HeaderValue(recipient.Name, MaximumNameLength);
+        var greeting = name.Length == 0 ? "Hello," : $"Hello {name},";
+
+        var encoder = HtmlEncoder.Default;
+        var html = digest.Html.Fill([encoder.Encode(unsubscribe), encoder.Encode(preferences), encoder.Encode(greeting)]);
+        var text = digest.Text.Fill([unsubscribe, preferences, greeting]);
+        return new DigestMessage
+        {
+            ToAddress = recipient.Email.Value,
+            ToName = name.Length == 0 ? null : name,
+            Subject = digest.Subject,
+            Html = html,
+            Text = text,
+            Headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
+            {
+                ["List-Unsubscribe"] = links.ListUnsubscribe(recipient.UnsubscribeToken),
+                ["List-Unsubscribe-Post"] = NewsletterLinks.ListUnsubscribePost,
+            },
+            CustomArgs = new Dictionary<string, string>(StringComparer.Ordinal)
+            {
+                ["issue"] = digest.IssueKey,
+                ["subscriber"] = recipient.SubscriberId,
+            },
+            IssueKey = digest.IssueKey,
+            SubscriberId = recipient.SubscriberId,
+        };
+    }
+
+    /// <summary>The cache key of a sector selection: known sector ids, lower-case, sorted, comma-separated.</summary>
+    /// <remarks>Looked up for every email, so it avoids LINQ: a reader follows a handful of sectors.</remarks>
+    public string SectorKey(IEnumerable<string> sectors)
+    {
+        ArgumentNullException.ThrowIfNull(sectors);
+        var ids = new List<string>(4);
+        foreach (var sector in sectors)
+        {
+            if (sector is not null && sectorIds.TryGetValue(sector, out var id) && !ids.Contains(id))
+            {
+                ids.Add(id);
+            }
+        }
+
+        if (ids.Count == 0)
+        {
+            return "";
+        }
+
+        ids.Sort(StringComparer.Ordinal);
+        return ids.Count == 1 ? ids[0] : string.Join(',', ids);
+    }
+
+    private DigestView View(DigestIssue issue, string subject, List<DigestStory> stories, string[] wanted, bool fellBack)
+    {
+        var storyViews = stories.Select(s => StoryView(s, wanted)).ToList();
+        var trending = issue.Trending
+            .Where(t => IsWebUrl(t.Url))
+            .Take(options.MaxTrending)
+            .Select((t, i) => new TrendingView(i + 1, MailText.Truncate(MailText.SingleLine(t.Headline), MaximumHeadlineLength), t.Url.AbsoluteUri))
+            .ToList();
+        var first = storyViews.FirstOrDefault();
+        var preheader = MailText.Truncate(first?.Summary ?? first?.Headline ?? subject, 140);
+        var sectorNames = string.Join(", ", wanted.Select(id => catalog.FindSector(id)?.Name ?? id));
+        return new DigestView
+        {
+            Lang = catalog.Site.Language,
+            Subject = subject,
+            Preheader = preheader,
+            SiteName = MailText.SingleLine(catalog.Site.Name),
+            SiteUrl = catalog.Site.BaseUrl,
+            EditionName = MailText.SingleLine(issue.Edition.Name),
+            DateText = MailText.LongDate(issue.LocalDate),
+            CadenceText = issue.Cadence == NewsletterCadence.Weekly ? "weekly" : "daily",
+            ArchiveUrl = issue.ArchiveUrl.AbsoluteUri,
+            Stories = storyViews,
+            Trending = trending,
+            FellBack = fellBack,
+            SectorsText = sectorNames,
+            PublisherName = MailText.SingleLine(options.PublisherName is { Length: > 0 } publisher ? publisher : catalog.Site.Name),
+            PostalAddress = MailText.SingleLine(options.PostalAddress),
+            UnsubscribeUrl = SlotTemplate.Marker(UnsubscribeSlot),
+            PreferencesUrl = SlotTemplate.Marker(PreferencesSlot),
+            Greeting = SlotTemplate.Marker(GreetingSlot),
+        };
+    }
+
+    private StoryView StoryView(DigestStory story, string[] wanted)
+    {
+        var headline = MailText.Truncate(MailText.SingleLine(story.Headline), MaximumHeadlineLength);
+        var summary = MailText.SingleLine(story.Summary);
+        var sectorId = story.Sectors.FirstOrDefault(s => wanted.Contains(s, StringComparer.OrdinalIgnoreCase)) ?? (story.Sectors.Count > 0 ? story.Sectors[0] : null);
+        var sector = sectorId is null ? null : catalog.FindSector(sectorId)?.Name;
+        var label = (sector, story.Section) switch
+        {
+            (null, var section) => section.ToString(),
+            (var name, SectionType.News) => name,
+            (var name, var section) => $"{name} \u00b7 {section}",
+        };
+
+        string? imageUrl = null;
+        string? imageAlt = null;
+        int? imageHeight = null;
+        if (story.Image is { } image && IsWebUrl(image.Url))
+        {
+            imageUrl = image.Url.AbsoluteUri;
+            imageAlt = MailText.Truncate(MailText.SingleLine(image.Alt is { Length: > 0 } alt ? alt : story.Headline), 150);
+            if (image is { Width: > 0, Height: > 0 })
+            {
+                imageHeight = (int)Math.Round((double)image.Height.Value * ImageWidth / image.Width.Value);
+            }
+        }
+
+        return new StoryView(
+            headline,
+            summary.Length == 0 ? null : MailText.Truncate(summary, MaximumSummaryLength),
+            IsWebUrl(story.Url) ? story.Url.AbsoluteUri : catalog.Site.BaseUrl,
+            label,
+            imageUrl,
+            imageAlt,
+            imageHeight);
+    }
+
+    /// <summary>Only http(s) links and images: a <c>javascript:</c> or <c>data:</c> URL from a source never reaches a reader.</summary>
+    private static bool IsWebUrl(Uri url) => url.IsAbsoluteUri && (url.Scheme == Uri.UriSchemeHttps || url.Scheme == Uri.UriSchemeHttp);
+}
+
+/// <summary>
+/// An issue rendered for one sector selection, with the per-reader values left as slots. Immutable
+/// and thread-safe: fill it for as many readers as need it.
+/// </summary>
+public sealed class PreparedDigest
+{
+    internal PreparedDigest(string issueKey, string sectorKey, string subject, int storyCount, bool fellBack, SlotTemplate html, SlotTemplate text, IReadOnlyList<string> warnings)
+    {
+        IssueKey = issueKey;
+        SectorKey = sectorKey;
+        Subject = subject;
+        StoryCount = storyCount;
+        FellBackToAllSectors = fellBack;
+        Html = html;
+        Text = text;
+        InliningWarnings = warnings;
+    }
+
+    public string IssueKey { get; }
+
+    /// <summary>The sector selection (<see cref="DigestRenderer.SectorKey"/>); empty for every sector.</summary>
+    public string SectorKey { get; }
+
+    public string Subject { get; }
+
+    /// <summary>Stories shown: capped by the settings and by the size budget.</summary>
+    public int StoryCount { get; }
+
+    /// <summary>No story matched the selection, so the edition's top stories are shown with a note.</summary>
+    public bool FellBackToAllSectors { get; }
+
+    /// <summary>What PreMailer.Net could not inline, for the log.</summary>
+    public IReadOnlyList<string> InliningWarnings { get; }
+
+    /// <summary>Worst-case UTF-8 size of a personalized HTML body.</summary>
+    public int MaximumHtmlBytes => Html.LiteralUtf8Bytes + (Html.SlotOccurrences * DigestRenderer.MaximumSlotBytes);
+
+    internal SlotTemplate Html { get; }
+
+    internal SlotTemplate Text { get; }
+}
+
+/// <summary>Renders one issue for many readers, preparing each sector selection once (thread-safe).</summary>
+public sealed class DigestIssueRenderer
+{
+    private readonly DigestRenderer renderer;
+    private readonly ConcurrentDictionary<string, Lazy<PreparedDigest>> prepared = new(StringComparer.Ordinal);
+
+    internal DigestIssueRenderer(DigestRenderer renderer, DigestIssue issue)
+    {
+        ArgumentNullException.ThrowIfNull(issue);
+        this.renderer = renderer;
+        Issue = issue;
+    }
+
+    public DigestIssue Issue { get; }
+
+    /// <summary>How many sector selections have been prepared so far.</summary>
+    public int PreparedVariants => prepared.Count;
+
+    public PreparedDigest Prepared(IEnumerable<string> sectors)
+    {
+        var key = renderer.SectorKey(sectors);
+        if (prepared.TryGetValue(key, out var found))
+        {
+            return found.Value;
+        }
+
+        // Lazy, so that readers arriving together on several threads prepare a variant once.
+        return prepared.GetOrAdd(key, k => new Lazy<PreparedDigest>(() => renderer.Prepare(Issue, k.Length == 0 ? [] : k.Split(',')))).Value;
+    }
+
+    public DigestMessage Render(DigestRecipient recipient)
+    {
+        ArgumentNullException.ThrowIfNull(recipient);
+        return renderer.Personalize(Prepared(recipient.Sectors), recipient);
+    }
+}
+
+internal sealed record DigestView
+{
+    public required string Lang { get; init; }
+
+    public required string Subject { get; init; }
+
+    public required string Preheader { get; init; }
+
+    public required string SiteName { get; init; }
+
+    public required string SiteUrl { get; init; }
+
+    public required string EditionName { get; init; }
+
+    public required string DateText { get; init; }
+
+    public required string CadenceText { get; init; }
+
+    public required string ArchiveUrl { get; init; }
+
+    public required IReadOnlyList<StoryView> Stories { get; init; }
+
+    public required IReadOnlyList<TrendingView> Trending { get; init; }
+
+    public required bool FellBack { get; init; }
+
+    public required string SectorsText { get; init; }
+
+    public required string PublisherName { get; init; }
+
+    public required string PostalAddress { get; init; }
+
+    public required string UnsubscribeUrl { get; init; }
+
+    public required string PreferencesUrl { get; init; }
+
+    public required string Greeting { get; init; }
+}
+
+internal sealed record StoryView(string Headline, string? Summary, string Url, string Label, string? ImageUrl, string? ImageAlt, int? ImageHeight);
+
+internal sealed record TrendingView(int Rank, string Headline, string Url);

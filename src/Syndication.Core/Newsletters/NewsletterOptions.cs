@@ -1,0 +1,133 @@
+using System.Globalization;
+
+namespace Syndication.Core.Newsletters;
+
+/// <summary>
+/// Newsletter settings (<c>Syndication:Newsletter</c>). Secrets (token keys, the subscriber id key,
+/// SendGrid's API key) are not here: they come from Key Vault references and are passed to
+/// <see cref="TokenKeyRing"/> and <see cref="SubscriberIds"/> directly.
+/// </summary>
+public sealed class NewsletterOptions
+{
+    public const string SectionName = "Syndication:Newsletter";
+
+    /// <summary>Where the subscription pages live; links are <c>{PublicBaseUrl}/u/{token}</c> and so on.</summary>
+    public string PublicBaseUrl { get; set; } = "https://news.example.com/newsletter";
+
+    /// <summary>The mailbox of the <c>mailto:</c> half of <c>List-Unsubscribe</c>.</summary>
+    public string UnsubscribeMailbox { get; set; } = "unsubscribe@news.example.com";
+
+    /// <summary>Who the footer says sends the newsletter; the site's name when empty.</summary>
+    public string? PublisherName { get; set; }
+
+    /// <summary>The publisher's postal address for the footer (required by CAN-SPAM for US readers).</summary>
+    public string? PostalAddress { get; set; }
+
+    /// <summary>Local time of day, in each edition's zone, when issues go out (<c>HH:mm</c>).</summary>
+    public string SendAt { get; set; } = "07:00";
+
+    /// <summary>The weekday of weekly issues.</summary>
+    public DayOfWeek WeeklyOn { get; set; } = DayOfWeek.Monday;
+
+    /// <summary>Top stories per email at most: more lengthen the email towards Gmail's clipping.</summary>
+    public int MaxStories { get; set; } = 12;
+
+    /// <summary>Items of the trending list at most.</summary>
+    public int MaxTrending { get; set; } = 10;
+
+    public int ConfirmTokenDays { get; set; } = 7;
+
+    public TimeOnly SendAtTime => TimeOnly.ParseExact(SendAt, "HH:mm", CultureInfo.InvariantCulture);
+
+    public IReadOnlyList<string> Validate()
+    {
+        var errors = new List<string>();
+        if (!Uri.TryCreate(PublicBaseUrl, UriKind.Absolute, out var baseUrl) || (baseUrl.Scheme != Uri.UriSchemeHttps && baseUrl.Scheme != Uri.UriSchemeHttp))
+        {
+            errors.Add($"Syndication:Newsletter:PublicBaseUrl must be an absolute http(s) URL, not '{PublicBaseUrl}'.");
+        }
+        else if (PublicBaseUrl.Length > 200)
+        {
+            // Links with a token must fit the room the digest's size budget keeps for them.
+            errors.Add($"Syndication:Newsletter:PublicBaseUrl must be at most 200 characters, not {PublicBaseUrl.Length}.");
+        }
+
+        if (!EmailAddress.TryParse(UnsubscribeMailbox, out _))
+        {
+            errors.Add($"Syndication:Newsletter:UnsubscribeMailbox must be an email address, not '{UnsubscribeMailbox}'.");
+        }
+
+        if (!TimeOnly.TryParseExact(SendAt, "HH:mm", CultureInfo.InvariantCulture, DateTimeStyles.None, out _))
+        {
+            errors.Add($"Syndication:Newsletter:SendAt must be a time of day as HH:mm, not '{SendAt}'.");
+        }
+
+        if (MaxStories is < 1 or > 50)
+        {
+            errors.Add($"Syndication:Newsletter:MaxStories must be between 1 and 50, not {MaxStories}.");
+        }
+
+        if (MaxTrending is < 0 or > 20)
+        {
+            errors.Add($"Syndication:Newsletter:MaxTrending must be between 0 and 20, not {MaxTrending}.");
+        }
+
+        if (ConfirmTokenDays is < 1 or > 30)
+        {
+            errors.Add($"Syndication:Newsletter:ConfirmTokenDays must be between 1 and 30, not {ConfirmTokenDays}.");
+        }
+
+        return errors;
+    }
+}
+
+/// <summary>The links of the subscription pages, built in one place so emails and pages agree.</summary>
+public sealed class NewsletterLinks
+{
+    private readonly string baseUrl;
+    private readonly string mailbox;
+
+    public NewsletterLinks(NewsletterOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        baseUrl = new Uri(options.PublicBaseUrl.TrimEnd('/')).AbsoluteUri.TrimEnd('/');
+        mailbox = EmailAddress.Parse(options.UnsubscribeMailbox).Value;
+    }
+
+    /// <summary>The <c>List-Unsubscribe-Post</c> header value (RFC 8058 one-click).</summary>
+    public const string ListUnsubscribePost = "List-Unsubscribe=One-Click";
+
+    public Uri Subscribe() => new(baseUrl + "/subscribe");
+
+    /// <summary>GET shows a page with a button; POST (the button, or a mail client's one-click) unsubscribes.</summary>
+    public Uri Unsubscribe(string token) => new(UnsubscribeUrl(token));
+
+    public Uri Preferences(string token) => new(PreferencesUrl(token));
+
+    public Uri Confirm(string token) => new($"{baseUrl}/c/{Checked(token)}");
+
+    /// <summary>
+    /// The <c>List-Unsubscribe</c> header value: the one-click HTTPS URL first (Gmail and Yahoo
+    /// require it of bulk senders, with <see cref="ListUnsubscribePost"/>), then a mailto fallback.
+    /// </summary>
+    public string ListUnsubscribe(string token) =>
+        $"<{UnsubscribeUrl(token)}>, <mailto:{mailbox}?subject=unsubscribe-{Checked(token)}>";
+
+    // Strings for the per-email path: the base URL was checked once and a base64url token needs
+    // no escaping, so there is nothing for a Uri to parse.
+    internal string UnsubscribeUrl(string token) => $"{baseUrl}/u/{Checked(token)}";
+
+    internal string PreferencesUrl(string token) => $"{baseUrl}/p/{Checked(token)}";
+
+    /// <summary>Tokens are base64url: anything else would change the meaning of a URL or a header.</summary>
+    private static string Checked(string token)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(token);
+        if (token.Length > SubscriberTokens.MaximumTokenLength || !token.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
+        {
+            throw new ArgumentException("A token must be base64url.", nameof(token));
+        }
+
+        return token;
+    }
+}

@@ -1,0 +1,196 @@
+using System.Text.Encodings.Web;
+using Fluid;
+using Syndication.Core.Catalog;
+
+namespace Syndication.Core.Newsletters;
+
+/// <summary>What a reader chose to receive.</summary>
+/// <param name="Sectors">Sector ids; none means every sector.</param>
+public sealed record SubscriptionChoices(string Edition, IReadOnlyList<string> Sectors, NewsletterCadence Cadence);
+
+/// <summary>An error to show beside a form field.</summary>
+/// <param name="Field">The id of the field (<c>email</c>, <c>edition</c>, <c>sectors</c>, <c>cadence</c>).</param>
+public sealed record FormError(string Field, string Message);
+
+/// <summary>
+/// The small HTML pages of subscribing and unsubscribing, rendered from Liquid templates with HTML
+/// encoding: one column, readable without CSS, every input labelled, nothing loaded from elsewhere,
+/// and no referrer sent, so a token in the page's URL does not leak through a link. Pure functions
+/// of their arguments; the HTTP functions serve them with <c>text/html; charset=utf-8</c>.
+/// </summary>
+public sealed class NewsletterPages
+{
+    public const string ContentType = "text/html; charset=utf-8";
+
+    private static readonly TemplateOptions Options = NewsletterTemplates.Options(
+        typeof(PageView), typeof(FormView), typeof(OptionView), typeof(FormError), typeof(MessageView), typeof(UnsubscribeView));
+
+    private static readonly IFluidTemplate Layout = NewsletterTemplates.Parse("page.html.liquid");
+    private static readonly IFluidTemplate Form = NewsletterTemplates.Parse("form.html.liquid");
+    private static readonly IFluidTemplate Message = NewsletterTemplates.Parse("message.html.liquid");
+    private static readonly IFluidTemplate UnsubscribeForm = NewsletterTemplates.Parse("unsubscribe.html.liquid");
+
+    private readonly NewsletterOptions options;
+    private readonly PublicationCatalog catalog;
+
+    public NewsletterPages(NewsletterOptions options, PublicationCatalog catalog)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(catalog);
+        this.options = options;
+        this.catalog = catalog;
+    }
+
+    /// <summary>The sign-up form; after a failed POST, pass back what was typed and the errors.</summary>
+    public string Subscribe(Uri action, string email = "", SubscriptionChoices? choices = null, IReadOnlyList<FormError>? errors = null)
+    {
+        ArgumentNullException.ThrowIfNull(action);
+        errors ??= [];
+        var view = FormView(action, choices, errors) with
+        {
+            Heading = $"Get the {catalog.Site.Name} newsletter",
+            Intro = "The top stories of your edition and sectors, and what readers are reading, in your inbox.",
+            ShowEmail = true,
+            Email = email ?? "",
+            EmailError = errors.FirstOrDefault(e => e.Field == "email")?.Message ?? "",
+            Button = "Subscribe",
+            Note = "We will email you a link to confirm. Every newsletter has a link to unsubscribe.",
+        };
+        return Page(errors.Count > 0 ? "Error: Subscribe" : "Subscribe", Form, view);
+    }
+
+    /// <summary>
+    /// After a sign-up. It says the same whether or not the address was already subscribed, so the
+    /// form cannot be used to find out who is.
+    /// </summary>
+    public string CheckInbox() => MessagePage(
+        "Check your inbox",
+        [
+            "If the address can receive email, a message with a link to confirm your subscription is on its way.",
+            $"The link works for {options.ConfirmTokenDays} days. Nothing is sent to you until you confirm.",
+        ]);
+
+    public string Confirmed(Uri? preferences = null) => MessagePage(
+        "You are subscribed",
+        ["Thank you for confirming. Your first newsletter arrives with the next issue of your edition."],
+        preferences,
+        "Change what you receive");
+
+    /// <summary>The preferences form of a subscriber (reached through the link in every email).</summary>
+    public string Preferences(Uri action, SubscriptionChoices current, Uri? unsubscribe = null, bool saved = false, IReadOnlyList<FormError>? errors = null)
+    {
+        ArgumentNullException.ThrowIfNull(action);
+        ArgumentNullException.ThrowIfNull(current);
+        errors ??= [];
+        var view = FormView(action, current, errors) with
+        {
+            Heading = "Your newsletter preferences",
+            Intro = "",
+            Saved = saved && errors.Count == 0,
+            Button = "Save preferences",
+            LinkUrl = unsubscribe?.AbsoluteUri ?? "",
+            LinkText = "Unsubscribe from every newsletter",
+        };
+        return Page(errors.Count > 0 ? "Error: Preferences" : "Preferences", Form, view);
+    }
+
+    /// <summary>
+    /// What GET on an unsubscribe link shows: a button that POSTs. Link scanners and previews
+    /// follow links with GET, so a GET must never unsubscribe anyone.
+    /// </summary>
+    public string UnsubscribeConfirm(Uri action, Uri? preferences = null)
+    {
+        ArgumentNullException.ThrowIfNull(action);
+        return Page("Unsubscribe", UnsubscribeForm, new UnsubscribeView(catalog.Site.Name, action.AbsoluteUri, preferences?.AbsoluteUri ?? ""));
+    }
+
+    public string Unsubscribed(Uri? subscribe = null) => MessagePage(
+        "You are unsubscribed",
+        [$"You will not receive the {catalog.Site.Name} newsletter any more. If this was a mistake, you can subscribe again."],
+        subscribe,
+        "Subscribe again");
+
+    /// <summary>For a link that is expired, damaged or unknown: the same page whatever the reason.</summary>
+    public string LinkInvalid(Uri? subscribe = null) => MessagePage(
+        "This link does not work",
+        ["It may have expired or been cut short by your email program. Confirmation links work for a limited time; you can sign up again to get a new one."],
+        subscribe,
+        "Go to the sign-up form");
+
+    private string MessagePage(string heading, IReadOnlyList<string> paragraphs, Uri? link = null, string linkText = "") =>
+        Page(heading, Message, new MessageView(heading, paragraphs, link?.AbsoluteUri ?? "", linkText));
+
+    private FormView FormView(Uri action, SubscriptionChoices? choices, IReadOnlyList<FormError> errors)
+    {
+        var edition = choices?.Edition is { Length: > 0 } id && catalog.FindEdition(id) is { } found ? found.Id : catalog.Editions[0].Id;
+        var sectors = new HashSet<string>(choices?.Sectors ?? [], StringComparer.OrdinalIgnoreCase);
+        var cadence = choices?.Cadence ?? NewsletterCadence.Daily;
+        return new FormView
+        {
+            Action = action.AbsoluteUri,
+            Errors = errors,
+            Editions = [.. catalog.Editions.Select(e => new OptionView(e.Id, e.Name, e.Id == edition))],
+            Sectors = [.. catalog.Sectors.Select(s => new OptionView(s.Id, s.Name, sectors.Contains(s.Id)))],
+            Cadences =
+            [
+                new OptionView("daily", "Every day", cadence == NewsletterCadence.Daily),
+                new OptionView("weekly", $"Once a week, on {options.WeeklyOn}s", cadence == NewsletterCadence.Weekly),
+            ],
+        };
+    }
+
+    private string Page(string title, IFluidTemplate body, object view)
+    {
+        var content = body.Render(new TemplateContext(view, Options, allowModelMembers: true), HtmlEncoder.Default);
+        var page = new PageView(
+            catalog.Site.Language,
+            title,
+            catalog.Site.Name,
+            catalog.Site.BaseUrl,
+            options.PublisherName is { Length: > 0 } publisher ? publisher : catalog.Site.Name,
+            options.PostalAddress ?? "",
+            content);
+        return Layout.Render(new TemplateContext(page, Options, allowModelMembers: true), HtmlEncoder.Default);
+    }
+}
+
+internal sealed record PageView(string Lang, string Title, string SiteName, string SiteUrl, string PublisherName, string PostalAddress, string Content);
+
+internal sealed record OptionView(string Id, string Name, bool Selected);
+
+internal sealed record MessageView(string Heading, IReadOnlyList<string> Paragraphs, string LinkUrl, string LinkText);
+
+internal sealed record UnsubscribeView(string SiteName, string Action, string PreferencesUrl);
+
+internal sealed record FormView
+{
+    public string Heading { get; init; } = "";
+
+    public string Intro { get; init; } = "";
+
+    public bool Saved { get; init; }
+
+    public required string Action { get; init; }
+
+    public required IReadOnlyList<FormError> Errors { get; init; }
+
+    public bool ShowEmail { get; init; }
+
+    public string Email { get; init; } = "";
+
+    public string EmailError { get; init; } = "";
+
+    public required IReadOnlyList<OptionView> Editions { get; init; }
+
+    public required IReadOnlyList<OptionView> Sectors { get; init; }
+
+    public required IReadOnlyList<OptionView> Cadences { get; init; }
+
+    public string Button { get; init; } = "";
+
+    public string Note { get; init; } = "";
+
+    public string LinkUrl { get; init; } = "";
+
+    public string LinkText { get; init; } = "";
+}
