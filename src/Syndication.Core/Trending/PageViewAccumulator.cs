@@ -15,9 +15,20 @@ internal sealed class PageViewAccumulator(PageViewAggregatorOptions options)
     private static readonly int EpochDayNumber = DateOnly.FromDateTime(DateTime.UnixEpoch).DayNumber;
 
     private readonly List<byte[]> _editions = [];
-    private readonly Dictionary<byte[], int> _articles = new(Utf8KeyComparer.Instance);
+    private readonly Dictionary<byte[], int>.AlternateLookup<ReadOnlySpan<byte>> _articles =
+        new Dictionary<byte[], int>(Utf8KeyComparer.Instance).GetAlternateLookup<ReadOnlySpan<byte>>();
     private readonly List<byte[]> _articleKeys = [];
-    private readonly Dictionary<BucketKey, Bucket> _buckets = [];
+    // Buckets are structs in one growing array, found by key through _bucketIndex. Logs are in
+    // time order, so each (article, edition) pair also remembers the bucket of the hour it last
+    // saw: nearly every line then reaches its bucket through two small dense arrays instead of a
+    // hash lookup in a dictionary as large as the key space (fewer cache misses per line).
+    private const int DenseEditions = 8;
+    private readonly Dictionary<BucketKey, int> _bucketIndex = [];
+    private BucketKey[] _keys = new BucketKey[1024];
+    private Bucket[] _states = new Bucket[1024];
+    private int _bucketCount;
+    private int[] _pairHour = new int[1024 * DenseEditions];
+    private int[] _pairBucket = new int[1024 * DenseEditions]; // bucket index + 1; 0 for none yet
     private readonly List<long> _firstMalformed = [];
     private byte[] _scratch = [];
     private long _lines;
@@ -64,11 +75,49 @@ internal sealed class PageViewAccumulator(PageViewAggregatorOptions options)
             return;
         }
 
-        var key = new BucketKey(InternEdition(fields.Edition), InternArticle(fields.Article), hour);
-        ref var bucket = ref CollectionsMarshal.GetValueRefOrAddDefault(_buckets, key, out _);
-        bucket ??= new Bucket();
+        var index = FindBucket(InternEdition(fields.Edition), InternArticle(fields.Article), hour); // may grow _states: before taking the ref
+        ref var bucket = ref _states[index];
         bucket.Views++;
         bucket.Sessions.Add(SessionHash(fields.Session), options.ExactSessionsPerBucket);
+    }
+
+    private int FindBucket(int edition, int article, int hour)
+    {
+        var pair = (article * DenseEditions) + edition;
+        var dense = edition < DenseEditions;
+        if (dense && pair < _pairBucket.Length && _pairBucket[pair] != 0 && _pairHour[pair] == hour)
+        {
+            return _pairBucket[pair] - 1;
+        }
+
+        var key = new BucketKey(edition, article, hour);
+        ref var index = ref CollectionsMarshal.GetValueRefOrAddDefault(_bucketIndex, key, out var exists);
+        if (!exists)
+        {
+            if (_bucketCount == _states.Length)
+            {
+                Array.Resize(ref _states, _states.Length * 2);
+                Array.Resize(ref _keys, _keys.Length * 2);
+            }
+
+            index = _bucketCount++;
+            _keys[index] = key;
+        }
+
+        if (dense)
+        {
+            if (pair >= _pairBucket.Length)
+            {
+                var length = Math.Max(_pairBucket.Length * 2, (pair / DenseEditions * DenseEditions) + DenseEditions);
+                Array.Resize(ref _pairBucket, length);
+                Array.Resize(ref _pairHour, length);
+            }
+
+            _pairBucket[pair] = index + 1;
+            _pairHour[pair] = hour;
+        }
+
+        return index;
     }
 
     public void OverlongLine()
@@ -86,11 +135,13 @@ internal sealed class PageViewAccumulator(PageViewAggregatorOptions options)
         }
 
         var editionNames = _editions.Select(e => Encoding.ASCII.GetString(e)).ToArray();
-        var buckets = new List<HourlyViewCount>(_buckets.Count);
+        var buckets = new List<HourlyViewCount>(_bucketCount);
         long counted = 0, views = 0;
         var estimated = 0;
-        foreach (var (key, bucket) in _buckets)
+        for (var i = 0; i < _bucketCount; i++)
         {
+            var key = _keys[i];
+            ref var bucket = ref _states[i];
             // A sketch can overshoot the views it saw, or undershoot the exact limit it passed.
             var unique = bucket.Sessions.IsEstimated
                 ? Math.Clamp(bucket.Sessions.Count, Math.Min(options.ExactSessionsPerBucket, bucket.Views), bucket.Views)
@@ -155,8 +206,7 @@ internal sealed class PageViewAccumulator(PageViewAggregatorOptions options)
 
     private int InternArticle(ReadOnlySpan<byte> article)
     {
-        var lookup = _articles.GetAlternateLookup<ReadOnlySpan<byte>>();
-        ref var index = ref CollectionsMarshal.GetValueRefOrAddDefault(lookup, article, out var exists);
+        ref var index = ref CollectionsMarshal.GetValueRefOrAddDefault(_articles, article, out var exists);
         if (!exists)
         {
             index = _articleKeys.Count;
@@ -204,16 +254,18 @@ internal sealed class PageViewAccumulator(PageViewAggregatorOptions options)
     {
         if (session.Length == 16)
         {
+            // Branch-free: a non-hex byte maps to 0xFF and leaves a high bit in 'invalid'.
             ulong value = 0;
-            var hex = true;
+            var invalid = 0;
+            var digits = HexDigits;
             foreach (var b in session)
             {
-                var digit = HexValue(b);
-                hex &= digit >= 0;
-                value = (value << 4) | (uint)digit;
+                var digit = digits[b];
+                invalid |= digit;
+                value = (value << 4) | (uint)(digit & 0xF);
             }
 
-            if (hex)
+            if (invalid < 0x10)
             {
                 return value;
             }
@@ -228,13 +280,25 @@ internal sealed class PageViewAccumulator(PageViewAggregatorOptions options)
         return SessionSet.Mix(hash);
     }
 
-    private static int HexValue(byte b) => b switch
-    {
-        >= (byte)'0' and <= (byte)'9' => b - '0',
-        >= (byte)'a' and <= (byte)'f' => b - 'a' + 10,
-        >= (byte)'A' and <= (byte)'F' => b - 'A' + 10,
-        _ => -1,
-    };
+    private static ReadOnlySpan<byte> HexDigits =>
+    [
+        0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
+        0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
+        0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
+        0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
+        0xFF, 10, 11, 12, 13, 14, 15, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
+        0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
+        0xFF, 10, 11, 12, 13, 14, 15, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
+        0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
+        0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
+        0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
+        0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
+        0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
+        0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
+        0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
+        0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
+        0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
+    ];
 
     /// <summary>
     /// The UTC hour (hours since 1970) of an RFC 3339 instant: <c>yyyy-MM-ddTHH:mm:ss</c>, optional
@@ -318,9 +382,15 @@ internal sealed class PageViewAccumulator(PageViewAggregatorOptions options)
         return (uint)tens <= 9 && (uint)units <= 9;
     }
 
-    private readonly record struct BucketKey(int Edition, int Article, int Hour);
+    private readonly record struct BucketKey(int Edition, int Article, int Hour)
+    {
+        public bool Equals(BucketKey other) => Article == other.Article && Hour == other.Hour && Edition == other.Edition;
 
-    private sealed class Bucket
+        // Indexes are small dense integers: one multiply spreads them (the default combines with several rounds).
+        public override int GetHashCode() => (int)(((ulong)(uint)Article << 32 | (uint)((Hour << 8) ^ Edition)) * 0x9E3779B97F4A7C15UL >> 32);
+    }
+
+    private struct Bucket
     {
         public long Views;
         public SessionSet Sessions;

@@ -9,12 +9,13 @@ namespace Syndication.Core.Trending;
 /// Almost every bucket (one article, one edition, one hour) sees a handful of sessions, so they
 /// live inline in two fields and then in an open-addressing table of 64-bit hashes (8 bytes
 /// each, no per-entry object). Only a bucket that passes the exact limit (a front-page story in a
-/// big edition) switches to 1,024 one-byte registers, about 3.25% standard error: enough for a
-/// ranking whose hysteresis margin is 10%, and bounded however many readers arrive.
+/// big edition) switches to 4,096 one-byte registers (4 KiB, a quarter of the table it replaces),
+/// about 1.6% standard error: well inside a ranking whose hysteresis margin is 10%, and bounded
+/// however many readers arrive.
 /// </remarks>
 internal struct SessionSet
 {
-    private const int SketchBits = 10;
+    private const int SketchBits = 12;
     private const int SketchRegisters = 1 << SketchBits;
 
     private ulong _first;
