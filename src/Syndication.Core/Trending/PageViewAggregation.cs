@@ -50,7 +50,7 @@ public sealed record PageViewAggregatorOptions
     /// </summary>
     public int BufferSize { get; init; } = 64 * 1024;
 
-    /// <summary>A longer line is counted as malformed and skipped without being held in memory.</summary>
+    /// <summary>A line of this many bytes or more is counted as malformed and skipped without being held in memory.</summary>
     public int MaxLineBytes { get; init; } = 64 * 1024;
 
     /// <summary>

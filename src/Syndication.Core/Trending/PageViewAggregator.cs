@@ -22,14 +22,18 @@ public static class PageViewAggregator
         while (!utf8Lines.IsEmpty)
         {
             var newline = utf8Lines.IndexOf((byte)'\n');
-            if (newline < 0)
+            var line = newline < 0 ? utf8Lines : utf8Lines[..newline];
+            // The same limit as the stream path, so both count the same lines as malformed.
+            if (line.Length >= options.MaxLineBytes)
             {
-                accumulator.Line(utf8Lines);
-                break;
+                accumulator.OverlongLine();
+            }
+            else
+            {
+                accumulator.Line(line);
             }
 
-            accumulator.Line(utf8Lines[..newline]);
-            utf8Lines = utf8Lines[(newline + 1)..];
+            utf8Lines = newline < 0 ? default : utf8Lines[(newline + 1)..];
         }
 
         return accumulator.Finish();
