@@ -1,0 +1,269 @@
+using System.Text.Json;
+
+namespace Syndication.Core.Trending;
+
+/// <summary>The five fields of one page-view line, as UTF-8 slices of the line or of a scratch buffer.</summary>
+internal ref struct PageViewFields
+{
+    public ReadOnlySpan<byte> Timestamp;
+    public ReadOnlySpan<byte> Article;
+    public ReadOnlySpan<byte> Edition;
+    public ReadOnlySpan<byte> Session;
+    public ReadOnlySpan<byte> Agent;
+    public bool HasTimestamp;
+    public bool HasArticle;
+    public bool HasEdition;
+    public bool HasSession;
+    public bool HasAgent;
+
+    public readonly bool IsComplete => HasTimestamp && HasArticle && HasEdition && HasSession && HasAgent;
+}
+
+internal enum ScanOutcome
+{
+    Parsed,
+    Malformed,
+
+    /// <summary>Valid JSON may be there but the fast scanner does not handle it (escapes, non-ASCII, numbers...).</summary>
+    Unsure,
+}
+
+/// <summary>
+/// Reads a page-view line. The fast scanner handles the shape our producer writes (one flat
+/// object of ASCII strings without escapes) with vectorized searches and no allocation; any line
+/// it cannot decide goes to <see cref="Utf8JsonReader"/>, so both accept exactly the same lines.
+/// </summary>
+internal static class PageViewLineParser
+{
+    private enum Field
+    {
+        None,
+        Timestamp,
+        Article,
+        Edition,
+        Session,
+        Agent,
+    }
+
+    public static ScanOutcome Parse(ReadOnlySpan<byte> line, ref PageViewFields fields, ref byte[] scratch)
+    {
+        var outcome = Scan(line, ref fields);
+        if (outcome != ScanOutcome.Unsure)
+        {
+            return outcome;
+        }
+
+        fields = default;
+        return Read(line, ref fields, ref scratch);
+    }
+
+    /// <summary>
+    /// The fast path. It returns <see cref="ScanOutcome.Malformed"/> only where the JSON grammar
+    /// itself rules the line out, so the slow reader (and its exceptions) runs only on rare lines.
+    /// </summary>
+    internal static ScanOutcome Scan(ReadOnlySpan<byte> line, ref PageViewFields fields)
+    {
+        var i = SkipWhitespace(line, 0);
+        if (i == line.Length || line[i] != (byte)'{')
+        {
+            return ScanOutcome.Malformed; // not an object: no page view whatever follows
+        }
+
+        // Controls, DEL and non-ASCII (which the reader must validate as UTF-8) go the slow way.
+        if (line.IndexOfAnyExceptInRange((byte)0x20, (byte)0x7E) >= 0)
+        {
+            return ScanOutcome.Unsure;
+        }
+
+        i = SkipWhitespace(line, i + 1);
+        if (i < line.Length && line[i] == (byte)'}')
+        {
+            return AfterObject(line, i + 1);
+        }
+
+        while (true)
+        {
+            if (i == line.Length || line[i] != (byte)'"')
+            {
+                return ScanOutcome.Malformed; // a property name must be a string
+            }
+
+            var keyOutcome = ScanString(line, i + 1, out var key, out i);
+            if (keyOutcome != ScanOutcome.Parsed)
+            {
+                return keyOutcome;
+            }
+
+            i = SkipWhitespace(line, i);
+            if (i == line.Length || line[i] != (byte)':')
+            {
+                return ScanOutcome.Malformed;
+            }
+
+            i = SkipWhitespace(line, i + 1);
+            if (i == line.Length)
+            {
+                return ScanOutcome.Malformed;
+            }
+
+            if (line[i] != (byte)'"')
+            {
+                return ScanOutcome.Unsure; // numbers, literals, nested values: the reader validates and skips them
+            }
+
+            var valueOutcome = ScanString(line, i + 1, out var value, out i);
+            if (valueOutcome != ScanOutcome.Parsed)
+            {
+                return valueOutcome;
+            }
+
+            Assign(ref fields, Identify(key), value);
+            i = SkipWhitespace(line, i);
+            if (i == line.Length)
+            {
+                return ScanOutcome.Malformed; // truncated
+            }
+
+            if (line[i] == (byte)'}')
+            {
+                return AfterObject(line, i + 1);
+            }
+
+            if (line[i] != (byte)',')
+            {
+                return ScanOutcome.Malformed;
+            }
+
+            i = SkipWhitespace(line, i + 1);
+        }
+    }
+
+    /// <summary>The slow path: any valid JSON, escapes unescaped into <paramref name="scratch"/>.</summary>
+    internal static ScanOutcome Read(ReadOnlySpan<byte> line, ref PageViewFields fields, ref byte[] scratch)
+    {
+        if (scratch.Length < line.Length)
+        {
+            scratch = new byte[Math.Max(line.Length, scratch.Length * 2)]; // unescaped text is never longer than the line
+        }
+
+        var used = 0;
+        var reader = new Utf8JsonReader(line, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow });
+        try
+        {
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return ScanOutcome.Malformed;
+            }
+
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var field = reader.ValueTextEquals("ts"u8) ? Field.Timestamp
+                    : reader.ValueTextEquals("article"u8) ? Field.Article
+                    : reader.ValueTextEquals("edition"u8) ? Field.Edition
+                    : reader.ValueTextEquals("session"u8) ? Field.Session
+                    : reader.ValueTextEquals("agent"u8) ? Field.Agent
+                    : Field.None;
+                reader.Read();
+                if (field == Field.None)
+                {
+                    reader.Skip();
+                    continue;
+                }
+
+                if (reader.TokenType != JsonTokenType.String)
+                {
+                    return ScanOutcome.Malformed;
+                }
+
+                var written = reader.CopyString(scratch.AsSpan(used));
+                Assign(ref fields, field, scratch.AsSpan(used, written));
+                used += written;
+            }
+
+            // Past the end of the object only whitespace may follow; the reader throws on anything else.
+            return reader.TokenType == JsonTokenType.EndObject && !reader.Read() ? ScanOutcome.Parsed : ScanOutcome.Malformed;
+        }
+        catch (JsonException)
+        {
+            return ScanOutcome.Malformed;
+        }
+        catch (InvalidOperationException)
+        {
+            return ScanOutcome.Malformed; // invalid UTF-8 found while unescaping a string
+        }
+    }
+
+    private static ScanOutcome ScanString(ReadOnlySpan<byte> line, int start, out ReadOnlySpan<byte> value, out int next)
+    {
+        var end = line[start..].IndexOfAny((byte)'"', (byte)'\\');
+        value = default;
+        next = line.Length;
+        if (end < 0)
+        {
+            return ScanOutcome.Malformed; // unterminated: the line was cut
+        }
+
+        if (line[start + end] == (byte)'\\')
+        {
+            return ScanOutcome.Unsure;
+        }
+
+        value = line.Slice(start, end);
+        next = start + end + 1;
+        return ScanOutcome.Parsed;
+    }
+
+    private static ScanOutcome AfterObject(ReadOnlySpan<byte> line, int i) =>
+        SkipWhitespace(line, i) == line.Length ? ScanOutcome.Parsed : ScanOutcome.Malformed;
+
+    private static int SkipWhitespace(ReadOnlySpan<byte> line, int i)
+    {
+        while (i < line.Length && line[i] is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n')
+        {
+            i++;
+        }
+
+        return i;
+    }
+
+    private static Field Identify(ReadOnlySpan<byte> key) => key.Length switch
+    {
+        2 when key.SequenceEqual("ts"u8) => Field.Timestamp,
+        5 when key.SequenceEqual("agent"u8) => Field.Agent,
+        7 when key.SequenceEqual("article"u8) => Field.Article,
+        7 when key.SequenceEqual("edition"u8) => Field.Edition,
+        7 when key.SequenceEqual("session"u8) => Field.Session,
+        _ => Field.None,
+    };
+
+    private static void Assign(ref PageViewFields fields, Field field, ReadOnlySpan<byte> value)
+    {
+        // A repeated name takes the last value, as the reader path does.
+        switch (field)
+        {
+            case Field.Timestamp:
+                fields.Timestamp = value;
+                fields.HasTimestamp = true;
+                break;
+            case Field.Article:
+                fields.Article = value;
+                fields.HasArticle = true;
+                break;
+            case Field.Edition:
+                fields.Edition = value;
+                fields.HasEdition = true;
+                break;
+            case Field.Session:
+                fields.Session = value;
+                fields.HasSession = true;
+                break;
+            case Field.Agent:
+                fields.Agent = value;
+                fields.HasAgent = true;
+                break;
+            case Field.None:
+            default:
+                break;
+        }
+    }
+}
