@@ -61,6 +61,20 @@ public sealed class ArticleNormalizerTests
     }
 
     [Fact]
+    public void A_new_site_address_in_configuration_does_not_change_the_url_of_a_published_story()
+    {
+        var first = _normalizer.Normalize(Draft());
+        var moved = new ArticleNormalizer(
+            new PublicationCatalog(new SyndicationOptions { Site = new SiteOptions { BaseUrl = "https://www.news.example.org" } }), Clock);
+
+        var edited = moved.Normalize(Draft() with { Updated = Draft().Updated!.Value.AddHours(1) }, first);
+        var fresh = moved.Normalize(Draft() with { SourceKey = "urn:test:other" });
+
+        Assert.Equal(first.Url, edited.Url);
+        Assert.Equal("www.news.example.org", fresh.Url.Host);
+    }
+
+    [Fact]
     public void The_same_content_has_the_same_fingerprint()
     {
         Assert.Equal(ArticleNormalizer.Fingerprint(Draft()), ArticleNormalizer.Fingerprint(Draft()));
