@@ -169,20 +169,35 @@ public sealed class TrendingRanker
             box.Add(outsiders.Dequeue());
         }
 
-        // Order: start from last run's order (newcomers after, best first) and move an article up
-        // past its neighbour only when it beats it by more than the margin. Every swap removes one
-        // inversion of the true order, so this ends; with no previous box it is the plain order.
-        for (var swapped = true; swapped;)
+        // Order: start from last run's order (newcomers after, best first) and repair only the
+        // large inversions: while some article scores more than (1 + margin) times one above it,
+        // move the best such article just above the highest one it beats so. A chain of small
+        // steps (each within the margin of its neighbour) cannot then hide a big riser. Each move
+        // removes at least one large inversion and creates none, so this ends; with no previous
+        // box it gives the plain order.
+        while (true)
         {
-            swapped = false;
-            for (var i = 1; i < box.Count; i++)
+            int to = -1, from = -1;
+            for (var i = 0; i < box.Count && to < 0; i++)
             {
-                if (box[i].Score > box[i - 1].Score * margin)
+                for (var j = i + 1; j < box.Count; j++)
                 {
-                    (box[i - 1], box[i]) = (box[i], box[i - 1]);
-                    swapped = true;
+                    if (box[j].Score > box[i].Score * margin && (from < 0 || box[j].Score > box[from].Score))
+                    {
+                        to = i;
+                        from = j;
+                    }
                 }
             }
+
+            if (to < 0)
+            {
+                break;
+            }
+
+            var riser = box[from];
+            box.RemoveAt(from);
+            box.Insert(to, riser);
         }
 
         var left = representatives.Where(c => !box.Contains(c)).ToList();

@@ -142,6 +142,36 @@ public sealed class TrendingRankerTests
     }
 
     [Fact]
+    public void Neighbours_within_the_margin_do_not_hide_a_riser_far_above_the_top()
+    {
+        // Each article scores within 10% of the one above it, but e is 40% above a.
+        TrendingArticle[] articles = [Article("a", 5), Article("b", 5), Article("c", 5), Article("d", 5), Article("e", 5)];
+        var first = Ranker().Rank(new TrendingInput
+        {
+            Views = [Views("global", "a", 0, 1_500), Views("global", "b", 0, 1_400), Views("global", "c", 0, 1_300), Views("global", "d", 0, 1_200), Views("global", "e", 0, 1_100)],
+            Articles = articles,
+        });
+
+        var drifted = Ranker().Rank(new TrendingInput
+        {
+            Views = [Views("global", "a", 0, 1_000), Views("global", "b", 0, 1_090), Views("global", "c", 0, 1_180), Views("global", "d", 0, 1_290), Views("global", "e", 0, 1_400)],
+            Articles = articles,
+            PreviousBoxes = first.ToPreviousBoxes(),
+        });
+
+        Assert.Equal(["a", "b", "c", "d", "e"], Ids(first, "global"));
+        var box = drifted.For("global")!.Items;
+        Assert.Equal(["e", "d", "c", "a", "b"], box.Select(i => i.ArticleId));
+        for (var i = 0; i < box.Count; i++)
+        {
+            for (var j = i + 1; j < box.Count; j++)
+            {
+                Assert.True(box[j].Score <= box[i].Score * 1.10, $"{box[j].ArticleId} is more than 10% above {box[i].ArticleId} yet below it");
+            }
+        }
+    }
+
+    [Fact]
     public void An_outsider_enters_a_full_box_only_by_beating_its_weakest_by_the_margin()
     {
         var options = new TrendingOptions { TopCount = 3 };
