@@ -43,6 +43,7 @@ public sealed class UpstreamStage(
     UpstreamStateStore states,
     IngestStage ingest,
     DropZone dropZone,
+    PublicationCatalog catalog,
     IOptions<SyndicationOptions> options,
     TimeProvider clock,
     ILogger<UpstreamStage> logger)
@@ -141,7 +142,7 @@ public sealed class UpstreamStage(
                 var origin = $"{source.Name}: {entry.Link ?? entry.Id ?? entry.Title}";
                 try
                 {
-                    items.Add(await ingest.IngestDraftAsync(Draft(source, entry.ToDraft(parsed), entry.Link), origin, ct));
+                    items.Add(await ingest.IngestDraftAsync(Draft(source, entry.ToDraft(parsed), entry), origin, ct));
                 }
                 catch (RejectedInputException ex)
                 {
@@ -156,12 +157,20 @@ public sealed class UpstreamStage(
         }
     }
 
-    /// <summary>An item as the feed's configuration places it: its editions, sectors, section and agency.</summary>
-    private static ArticleDraft Draft(UpstreamFeed feed, ArticleDraft draft, string? link) => draft with
+    /// <summary>
+    /// An item as the feed's configuration places it: its editions, sectors, section and agency, plus
+    /// the sectors its own categories name (by sector id or name, as "Health" or "health").
+    /// </summary>
+    private ArticleDraft Draft(UpstreamFeed feed, ArticleDraft draft, ParsedEntry entry) => draft with
     {
-        SourceUrl = draft.SourceUrl ?? link,
+        SourceUrl = draft.SourceUrl ?? entry.Link,
         Editions = [.. draft.Editions, .. feed.Editions.Where(e => !string.IsNullOrWhiteSpace(e))],
-        Sectors = [.. draft.Sectors, .. feed.Sectors.Where(s => !string.IsNullOrWhiteSpace(s))],
+        Sectors =
+        [
+            .. draft.Sectors,
+            .. feed.Sectors.Where(s => !string.IsNullOrWhiteSpace(s)),
+            .. catalog.Sectors.Where(s => entry.Categories.Any(c => c.Equals(s.Id, StringComparison.OrdinalIgnoreCase) || c.Equals(s.Name, StringComparison.OrdinalIgnoreCase))).Select(s => s.Id),
+        ],
         Section = draft.Section ?? (Enum.TryParse<SectionType>(feed.Section, ignoreCase: true, out var section) ? section : null),
         Attribution = draft.Attribution ?? feed.Agency,
     };

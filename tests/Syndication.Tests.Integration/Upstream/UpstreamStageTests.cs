@@ -23,6 +23,7 @@ public sealed class UpstreamStageTests
               <guid isPermaLink="false">wire-1001</guid>
               <pubDate>Tue, 24 Nov 2026 17:22:00 +0530</pubDate>
               <dc:creator>Wire Desk</dc:creator>
+              <category>Economy &amp; Business</category>
               <description><![CDATA[<p>The terminal doubles capacity.</p><img src="https://wire.example.org/px.gif" width="1" height="1">]]></description>
             </item>
             <item>
@@ -80,6 +81,8 @@ public sealed class UpstreamStageTests
         Assert.Equal("Example Wire", article.Attribution);
         Assert.Contains("india", article.Editions);
         Assert.Contains("transport", article.Sectors);
+        Assert.Contains("economy", article.Sectors); // from its category, named like the sector
+        Assert.DoesNotContain("economy", (await pipeline.Articles.GetAsync(ArticleIdentity.IdFor("wire-1002"), CancellationToken.None))!.Article.Sectors);
         Assert.DoesNotContain("px.gif", article.BodyHtml, StringComparison.Ordinal);
         Assert.Equal("https://wire.example.org/port-terminal", article.SourceUrl?.ToString().TrimEnd('/'));
         var archived = Assert.Single(pipeline.Storage.Container(StorageNames.ArchiveContainer).GetBlobs());
