@@ -86,7 +86,7 @@ public sealed class IngestStage(
         }
         catch (RejectedInputException ex)
         {
-            var rejection = new Rejection(file.Name, StageName, ex.Message, ex.Line, ex.Column, clock.GetUtcNow(), file.Length);
+            var rejection = Rejection.Of(ex, file.Name, StageName, clock.GetUtcNow(), file.Length);
             await dropZone.RejectAsync(file, rejection, cancellationToken);
             logger.LogWarning("Rejected {File}: {Reason} (line {Line}, column {Column})", file.Name, ex.Message, ex.Line, ex.Column);
             return new IngestOutcome(file.Name, IngestResult.Rejected, Rejection: rejection);
@@ -122,7 +122,7 @@ public sealed class IngestStage(
         catch (RejectedInputException ex)
         {
             logger.LogWarning("Rejected item {Origin}: {Reason}", origin, ex.Message);
-            return new IngestOutcome(origin, IngestResult.Rejected, Rejection: new Rejection(origin, StageName, ex.Message, ex.Line, ex.Column, clock.GetUtcNow(), 0));
+            return new IngestOutcome(origin, IngestResult.Rejected, Rejection: Rejection.Of(ex, origin, StageName, clock.GetUtcNow(), 0));
         }
     }
 

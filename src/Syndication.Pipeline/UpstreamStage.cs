@@ -131,7 +131,7 @@ public sealed class UpstreamStage(
             }
             catch (RejectedInputException ex)
             {
-                await dropZone.RejectAsync(original, new Rejection(name, "upstream", ex.Message, ex.Line, ex.Column, now, document.Body.Length), ct);
+                await dropZone.RejectAsync(original, Rejection.Of(ex, name, "upstream", now, document.Body.Length), ct);
                 return Failed(s, $"Not a readable feed: {ex.Message}", 200, null);
             }
 
@@ -146,7 +146,7 @@ public sealed class UpstreamStage(
                 }
                 catch (RejectedInputException ex)
                 {
-                    items.Add(new IngestOutcome(origin, IngestResult.Rejected, Rejection: new Rejection(origin, "upstream", ex.Message, ex.Line, ex.Column, now, 0)));
+                    items.Add(new IngestOutcome(origin, IngestResult.Rejected, Rejection: Rejection.Of(ex, origin, "upstream", now, 0)));
                 }
             }
 

@@ -4,6 +4,7 @@ using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Azure;
 using Azure.Storage.Blobs.Models;
+using Syndication.Core.Ingestion;
 
 namespace Syndication.Adapters.Storage;
 
@@ -21,7 +22,15 @@ public sealed record DroppedFile(string Name, BinaryData Content, long Length, E
 }
 
 /// <summary>Why a file was rejected: what <c>rejected/{name}.error.json</c> says.</summary>
-public sealed record Rejection(string File, string Stage, string Reason, long? Line, long? Column, DateTimeOffset RejectedAt, long Bytes);
+public sealed record Rejection(string File, string Stage, string Reason, long? Line, long? Column, DateTimeOffset RejectedAt, long Bytes)
+{
+    /// <summary>The rejection a reader's or the normalizer's refusal describes, with its position.</summary>
+    public static Rejection Of(RejectedInputException refusal, string file, string stage, DateTimeOffset at, long bytes)
+    {
+        ArgumentNullException.ThrowIfNull(refusal);
+        return new Rejection(file, stage, refusal.Message, refusal.Line, refusal.Column, at, bytes);
+    }
+}
 
 /// <summary>
 /// The drop zone: files arrive in <c>incoming/</c> and leave it only once their original bytes are

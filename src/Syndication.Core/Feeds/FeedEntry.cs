@@ -137,8 +137,8 @@ public sealed record FeedChannel
     }
 
     /// <summary>
-    /// A channel from the path and URL of one of its feeds (the RSS one, as the stage builds it
-    /// today): the folder and its URL are what is left without the file name.
+    /// A channel from the path and URL of one of its feeds: the folder and its URL are what is left
+    /// without the file name.
     /// </summary>
     [SetsRequiredMembers]
     public FeedChannel(string path, string title, string description, Uri link, Uri selfUrl, string language, int ttlMinutes)
@@ -205,10 +205,10 @@ public sealed record FeedChannel
         init => _taxonomy = value;
     }
 
-    /// <summary>The RSS feed's path (what the stage publishes today).</summary>
+    /// <summary>The RSS feed's path.</summary>
     public string Path => PathOf(FeedFormat.Rss);
 
-    /// <summary>The RSS feed's public URL (what the stage reports today).</summary>
+    /// <summary>The RSS feed's public URL.</summary>
     public Uri SelfUrl => UrlOf(FeedFormat.Rss);
 
     /// <summary>Where the feed of <paramref name="format"/> lives in the <c>feeds</c> container: <c>editions/india/atom.xml</c>.</summary>

@@ -22,13 +22,6 @@ public static class RssWriter
     public static byte[] Write(FeedChannel channel, IReadOnlyList<FeedEntry> entries, FeedWriteOptions? options = null) =>
         FeedWriter.WriteBytes(FeedFormat.Rss, channel, entries, options);
 
-    /// <summary>As the stage calls it today: <paramref name="siteName"/> is the publisher.</summary>
-    public static byte[] Write(FeedChannel channel, IReadOnlyList<FeedEntry> entries, string siteName)
-    {
-        ArgumentNullException.ThrowIfNull(channel);
-        return Write(channel with { Publisher = channel.Publisher ?? siteName }, entries, FeedWriteOptions.Default);
-    }
-
     /// <summary>RFC 822 date as RSS wants it, in GMT with the weekday that matches.</summary>
     public static string Rfc822(DateTimeOffset instant) => FeedText.Rfc822(instant);
 
