@@ -31,9 +31,10 @@ param principalType string = 'User'
 @description('Create the Event Grid subscriptions. False on the first provision (the app code and its blobs_extension key do not exist yet); the postdeploy hook sets it and provisions again.')
 param eventGridSubscriptionsEnabled bool = false
 
-@description('Functions with an Event Grid-sourced blob trigger, and their containers. Add CountPageViews (pageviews) when that function lands: the subscription handshake fails for a function the app does not have.')
+@description('Functions with an Event Grid-sourced blob trigger, and their containers (the subscription handshake fails for a function the app does not have).')
 param eventGridFunctions eventGridFunction[] = [
   { functionName: 'IngestDroppedFile', container: 'incoming' }
+  { functionName: 'CountPageViews', container: 'pageviews' }
 ]
 
 @secure()
@@ -77,6 +78,9 @@ param feedsSchedule string = '30 */5 * * * *'
 
 @description('NCRONTAB of the agency feed poll (each feed is still polled at most every Syndication__Upstream__MinIntervalMinutes).')
 param upstreamSchedule string = '15 */5 * * * *'
+
+@description('NCRONTAB of the trending ranking (a box is rewritten only when it changed).')
+param trendingSchedule string = '45 */5 * * * *'
 
 @description('Site base URL: article links are {siteBaseUrl}/{section}/{slug}.')
 param siteBaseUrl string = 'https://news.example.com'
@@ -238,6 +242,7 @@ module functionApp 'modules/functionapp.bicep' = {
     sweepSchedule: sweepSchedule
     feedsSchedule: feedsSchedule
     upstreamSchedule: upstreamSchedule
+    trendingSchedule: trendingSchedule
     maximumInstanceCount: maximumInstanceCount
     instanceMemoryMB: instanceMemoryMB
     syndicationSettings: {

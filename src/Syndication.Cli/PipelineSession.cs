@@ -31,7 +31,17 @@ internal sealed class PipelineSession : IAsyncDisposable
 
     public FeedsStage Feeds => _host.Services.GetRequiredService<FeedsStage>();
 
+    public PageViewStore PageViews => _host.Services.GetRequiredService<PageViewStore>();
+
     public UpstreamStage Upstream => _host.Services.GetRequiredService<UpstreamStage>();
+
+    /// <summary>
+    /// The trending stage, on the real clock or as of a given instant: sample and replayed logs are
+    /// counted and ranked as when they were written, since only recent stories can trend.
+    /// </summary>
+    public TrendingStage Trending(DateTimeOffset? asOf) => asOf is { } instant
+        ? ActivatorUtilities.CreateInstance<TrendingStage>(_host.Services, new FixedClock(instant))
+        : _host.Services.GetRequiredService<TrendingStage>();
 
     public long MaxFileBytes => _host.Services.GetRequiredService<IOptions<SyndicationOptions>>().Value.Ingest.MaxFileBytes;
 
@@ -89,6 +99,12 @@ internal sealed class PipelineSession : IAsyncDisposable
         output.WriteLine(
             $"Azurite (pid {azurite.ProcessId}) listens on 127.0.0.1:10000-10002 and keeps running after this command, so the URLs below stay readable; " +
             $"its data lives in memory until you stop it (kill {azurite.ProcessId}). Log: .azurite/azurite.log");
+    }
+
+    /// <summary>A clock that stays at one instant, for <see cref="Trending"/>.</summary>
+    private sealed class FixedClock(DateTimeOffset instant) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => instant;
     }
 
     public async ValueTask DisposeAsync()

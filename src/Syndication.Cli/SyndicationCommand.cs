@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Syndication.Adapters.Storage;
 using Syndication.Cli.Generate;
+using Syndication.Core.Trending;
 using Syndication.Pipeline;
 
 namespace Syndication.Cli;
@@ -36,6 +37,8 @@ public static class SyndicationCommand
         root.Subcommands.Add(IngestCommand(output, storage, verbose));
         root.Subcommands.Add(PollCommand(output, storage, verbose));
         root.Subcommands.Add(FeedsCommand(output, storage, verbose));
+        root.Subcommands.Add(PageViewsCommand(output, storage, verbose));
+        root.Subcommands.Add(TrendingCommand(output, storage, verbose));
         root.Subcommands.Add(GenerateCommand(output));
         root.Subcommands.Add(RunCommand(output, storage, verbose));
         return root;
@@ -73,6 +76,7 @@ public static class SyndicationCommand
         command.SetAction((parse, cancellationToken) => WithSessionAsync(parse, output, storage, verbose, async session =>
         {
             var outcomes = new List<IngestOutcome>();
+            DateTimeOffset? samplesAsOf = null;
             if (parse.GetValue(samples) is { } folder)
             {
                 if (!folder.Exists)
@@ -90,6 +94,20 @@ public static class SyndicationCommand
                 {
                     await session.DropZone.DropAsync(name, BinaryData.FromBytes(await File.ReadAllBytesAsync(file, cancellationToken)), cancellationToken);
                 }
+
+                var logs = Path.Combine(folder.FullName, "pageviews");
+                if (Directory.Exists(logs))
+                {
+                    var logFiles = ExpandPaths([logs]);
+                    output.WriteLine($"Dropping {logFiles.Count} sample page-view logs into pageviews/ ...");
+                    foreach (var (file, name) in logFiles)
+                    {
+                        await using var content = File.OpenRead(file);
+                        await session.PageViews.DropAsync(name, content, cancellationToken);
+                    }
+
+                    samplesAsOf = SampleLogs.EndOfNewestHour(logFiles.Select(f => f.File));
+                }
             }
 
             await PollAsync(session, force: false, output, cancellationToken);
@@ -99,15 +117,83 @@ public static class SyndicationCommand
             Report.Summary(output, outcomes);
 
             await BuildFeedsAsync(session, rebuildAll: false, output, cancellationToken);
+            await RankTrendingAsync(session, samplesAsOf, output, cancellationToken);
 
             output.WriteLine();
             output.WriteLine("Where to look:");
             output.WriteLine($"  feed of all articles:  {session.Feeds.PublicUrl("rss.xml")}");
             output.WriteLine($"  feed of an edition:    {session.Feeds.PublicUrl("editions/india/rss.xml")}");
+            output.WriteLine($"  trending in an edition: {session.Feeds.PublicUrl(TrendingDocument.PathOf("india"))} and {session.Feeds.PublicUrl("trending/india/rss.xml")}");
             output.WriteLine($"  containers:            {string.Join(", ", StorageNames.PrivateContainers.Append(StorageNames.FeedsContainer))} in {session.Account.Blobs.Uri}");
             output.WriteLine($"  rejected files:        {session.Account.Container(StorageNames.RejectedContainer).Uri} (each with a .error.json)");
         }, cancellationToken));
         return command;
+    }
+
+    private static Option<DateTimeOffset?> AsOfOption() => new("--as-of")
+    {
+        Description = "Count and rank as of this instant (ISO 8601, e.g. 2026-11-25T10:00Z) instead of now: for replayed or sample logs, since only stories published in the last 48 hours can trend.",
+    };
+
+    private static Command PageViewsCommand(TextWriter output, Option<string?> storage, Option<bool> verbose)
+    {
+        var paths = new Argument<string[]>("PATH")
+        {
+            Description = "Page-view logs (JSON lines: ts, article, edition, session, agent) or folders of them, dropped into pageviews/ and counted.",
+            Arity = ArgumentArity.OneOrMore,
+        };
+        var asOf = AsOfOption();
+        var command = new Command("pageviews", "Drop page-view logs into pageviews/ and count them into hourly views per edition and article, once per file.");
+        command.Arguments.Add(paths);
+        command.Options.Add(asOf);
+        command.SetAction((parse, cancellationToken) => WithSessionAsync(parse, output, storage, verbose, async session =>
+        {
+            var trending = session.Trending(parse.GetValue(asOf));
+            foreach (var (file, name) in ExpandPaths(parse.GetValue(paths) ?? []))
+            {
+                await using (var content = File.OpenRead(file))
+                {
+                    await session.PageViews.DropAsync(name, content, cancellationToken);
+                }
+
+                Report.PageViews(output, await trending.CountAsync(name, cancellationToken));
+            }
+        }, cancellationToken));
+        return command;
+    }
+
+    private static Command TrendingCommand(TextWriter output, Option<string?> storage, Option<bool> verbose)
+    {
+        var asOf = AsOfOption();
+        var command = new Command("trending", "Count page-view logs waiting in pageviews/, then rank every edition's trending box; a box is published (trending/{edition}.json and its feeds) only when it changed.");
+        command.Options.Add(asOf);
+        command.SetAction((parse, cancellationToken) => WithSessionAsync(parse, output, storage, verbose, session =>
+            RankTrendingAsync(session, parse.GetValue(asOf), output, cancellationToken), cancellationToken));
+        return command;
+    }
+
+    private static async Task RankTrendingAsync(PipelineSession session, DateTimeOffset? asOf, TextWriter output, CancellationToken cancellationToken)
+    {
+        var trending = session.Trending(asOf);
+        foreach (var counted in await trending.SweepAsync(cancellationToken))
+        {
+            Report.PageViews(output, counted);
+        }
+
+        output.WriteLine(asOf is { } instant ? $"Trending as of {instant:u}:" : "Trending:");
+        foreach (var box in await trending.RankAsync(cancellationToken))
+        {
+            output.WriteLine($"  {box.Edition} ({(box.Changed ? "published" : "unchanged")}): {session.Feeds.PublicUrl(TrendingDocument.PathOf(box.Edition))}");
+            foreach (var item in box.Document.Items.Take(5))
+            {
+                output.WriteLine($"    {item.Rank,2}. {item.Headline}  (score {item.Score:0.000}, {item.Views} views)");
+            }
+
+            if (box.Document.Items.Count == 0)
+            {
+                output.WriteLine("    (no views of recent stories yet)");
+            }
+        }
     }
 
     private static Command GenerateCommand(TextWriter output)
@@ -331,6 +417,20 @@ internal static class Report
             _ => $"{outcome.ArticleId}  {outcome.Headline}",
         };
         output.WriteLine($"  {counter} {what,-9} {outcome.File}  {detail}");
+    }
+
+    public static void PageViews(TextWriter output, PageViewCountOutcome outcome)
+    {
+        if (outcome.Missing || outcome.AlreadyCounted || outcome.Aggregation is not { } log)
+        {
+            output.WriteLine($"  {outcome.File}: {(outcome.Missing ? "no longer in pageviews/" : "counted before, skipped")}");
+            return;
+        }
+
+        output.WriteLine(
+            $"  {outcome.File}: {log.TotalLines:N0} lines, {outcome.StoredViews:N0} views counted; not counted: {log.BotViews:N0} bot, " +
+            $"{log.DuplicateSessionViews:N0} repeated, {outcome.UnknownArticleViews + outcome.UnknownEditionViews:N0} of unknown articles or editions, " +
+            $"{log.MalformedLines:N0} malformed lines{(log.MalformedLines > 0 ? $" (first: {string.Join(", ", log.FirstMalformedLines)})" : "")}");
     }
 
     public static void Summary(TextWriter output, IReadOnlyCollection<IngestOutcome> outcomes)

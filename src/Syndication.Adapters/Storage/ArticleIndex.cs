@@ -18,6 +18,12 @@ public sealed record IndexUpdate(IReadOnlySet<string> TouchedScopes, IReadOnlyLi
     public bool IsEmpty => Changes.Count == 0;
 }
 
+/// <summary>A listed article as trending sees it: the keys page views may use, and what its box shows.</summary>
+/// <param name="RowKey">Its row in the index (for <see cref="ArticleIndex.EntriesAsync"/>).</param>
+/// <param name="ClusterId">Its near-duplicate story cluster; its own id when alone.</param>
+/// <param name="Image">Its first picture, if any.</param>
+public sealed record RecentArticle(string RowKey, string Id, string SourceKey, string Slug, Uri Url, string Headline, DateTimeOffset Created, string ClusterId, SectionType Section, ArticleImage? Image);
+
 /// <summary>
 /// The article index: newest first per scope (all, each edition, sector and section), one table
 /// partition per scope, so a feed's newest items are one query. Ingest records each change in one
@@ -223,13 +229,66 @@ public sealed class ArticleIndex(StorageAccount account)
         return entries;
     }
 
+    /// <summary>
+    /// Every listed article created since <paramref name="since"/>, newest first, without bodies:
+    /// what trending needs to resolve page-view keys and label its boxes. Pages of 1,000 rows; the
+    /// row keys sort newest first, so the query stops at the first older row.
+    /// </summary>
+    public async Task<IReadOnlyList<RecentArticle>> RecentAsync(DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        var table = account.Table(StorageNames.ArticleIndexTable);
+        var upTo = IndexRowKey(since, "~");
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {AllScope} and RowKey le {upTo}");
+        var recent = new List<RecentArticle>();
+        await foreach (var entity in table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, select: RecentFieldNames, cancellationToken: cancellationToken))
+        {
+            var id = entity.GetString("Id");
+            var url = new Uri(entity.GetString("Url"));
+            recent.Add(new RecentArticle(
+                entity.RowKey,
+                id,
+                entity.GetString("SourceKey") ?? id,
+                entity.GetString("Slug") ?? url.Segments[^1].TrimEnd('/'),
+                url,
+                entity.GetString("Headline"),
+                entity.GetDateTimeOffset("Created") ?? DateTimeOffset.MinValue,
+                entity.GetString("ClusterId") ?? id,
+                SectionOf(entity),
+                ImagesOf(entity).FirstOrDefault()));
+        }
+
+        return recent;
+    }
+
+    /// <summary>The full feed entries of the given articles (index row keys from <see cref="RecentAsync"/>), in that order, in one query; rows gone since are left out.</summary>
+    public async Task<IReadOnlyList<FeedEntry>> EntriesAsync(IReadOnlyList<string> rowKeys, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(rowKeys);
+        if (rowKeys.Count == 0)
+        {
+            return [];
+        }
+
+        var table = account.Table(StorageNames.ArticleIndexTable);
+        var rows = string.Join(" or ", rowKeys.Distinct(StringComparer.Ordinal).Select(rowKey => TableClient.CreateQueryFilter($"RowKey eq {rowKey}")));
+        var found = new Dictionary<string, FeedEntry>(StringComparer.Ordinal);
+        await foreach (var entity in table.QueryAsync<TableEntity>($"{TableClient.CreateQueryFilter($"PartitionKey eq {AllScope}")} and ({rows})", cancellationToken: cancellationToken))
+        {
+            found[entity.RowKey] = FromEntity(entity);
+        }
+
+        return [.. rowKeys.Where(found.ContainsKey).Select(rowKey => found[rowKey])];
+    }
+
+    private static readonly string[] RecentFieldNames = ["RowKey", "Id", "Url", "Headline", "Created", "ClusterId", "SourceKey", "Slug", "Section", "Images"];
+
     private const int RecentForClustering = 1000;
     private static readonly TimeSpan ClusterWindow = TimeSpan.FromDays(3);
     /// <summary>Bodies up to this many characters ride in the index row (a Table property holds 32K); longer ones are summarised in feeds.</summary>
     private const int MaxIndexedBodyChars = 30_000;
 
     private static readonly string[] IndexFieldNames =
-        ["Id", "Url", "Headline", "Summary", "Byline", "Created", "Updated", "Sectors", "Section", "Version", "TextHash", "ContentHtml", "Images", "Language"];
+        ["Id", "Url", "Headline", "Summary", "Byline", "Created", "Updated", "Sectors", "Section", "Version", "TextHash", "ContentHtml", "Images", "Language", "SourceKey", "Slug"];
 
     private static TableEntity IndexFields(TableEntity entity, Article article)
     {
@@ -247,6 +306,8 @@ public sealed class ArticleIndex(StorageAccount account)
         entity["ContentHtml"] = article.BodyHtml.Length <= MaxIndexedBodyChars ? article.BodyHtml : null;
         entity["Images"] = article.Images.Count == 0 ? null : JsonSerializer.Serialize(article.Images, ImageJson);
         entity["Language"] = article.Language;
+        entity["SourceKey"] = article.SourceKey;
+        entity["Slug"] = article.Slug;
         return entity;
     }
 
@@ -278,11 +339,17 @@ public sealed class ArticleIndex(StorageAccount account)
         Created = entity.GetDateTimeOffset("Created") ?? DateTimeOffset.MinValue,
         Updated = entity.GetDateTimeOffset("Updated") ?? DateTimeOffset.MinValue,
         Sectors = entity.GetString("Sectors") is { Length: > 0 } sectors ? sectors.Split(',') : [],
-        Section = Enum.TryParse<SectionType>(entity.GetString("Section"), out var section) ? section : SectionType.News,
+        Section = SectionOf(entity),
         ContentHtml = entity.GetString("ContentHtml"),
-        Images = entity.GetString("Images") is { Length: > 0 } images ? JsonSerializer.Deserialize<List<ArticleImage>>(images, ImageJson) ?? [] : [],
+        Images = ImagesOf(entity),
         Language = entity.GetString("Language"),
     };
+
+    private static SectionType SectionOf(TableEntity entity) =>
+        Enum.TryParse<SectionType>(entity.GetString("Section"), out var section) ? section : SectionType.News;
+
+    private static List<ArticleImage> ImagesOf(TableEntity entity) =>
+        entity.GetString("Images") is { Length: > 0 } images ? JsonSerializer.Deserialize<List<ArticleImage>>(images, ImageJson) ?? [] : [];
 
     private static readonly JsonSerializerOptions ImageJson = new(JsonSerializerDefaults.Web);
 }

@@ -24,11 +24,20 @@ public static class StorageNames
     /// <summary>Changes of articles not yet applied to the index and the feeds: a queue read in batches.</summary>
     public const string ArticleChangesTable = "ArticleChanges";
 
+    /// <summary>
+    /// Page-view logs (JSON lines) as a CDN or analytics export writes them; counted once each into
+    /// <see cref="PageViewCountsTable"/> and marked with metadata, left in place for a lifecycle rule to expire.
+    /// </summary>
+    public const string PageViewsContainer = "pageviews";
+
     public static IReadOnlyList<string> PrivateContainers { get; } =
-        [IncomingContainer, ArchiveContainer, RejectedContainer, ArticlesContainer];
+        [IncomingContainer, ArchiveContainer, RejectedContainer, ArticlesContainer, PageViewsContainer];
 
     /// <summary>Poll state of each agency feed: validators, back-off, last outcome.</summary>
     public const string UpstreamFeedsTable = "UpstreamFeeds";
 
-    public static IReadOnlyList<string> Tables { get; } = [ArticleIndexTable, ArticleChangesTable, UpstreamFeedsTable];
+    /// <summary>Human views per UTC hour (partition), edition and article (row), with the files already counted into each row.</summary>
+    public const string PageViewCountsTable = "PageViewCounts";
+
+    public static IReadOnlyList<string> Tables { get; } = [ArticleIndexTable, ArticleChangesTable, UpstreamFeedsTable, PageViewCountsTable];
 }

@@ -37,7 +37,7 @@ public sealed class FunctionsAppTests
     {
         var bindings = Bindings();
 
-        Assert.Equal(["BuildFeeds", "IngestDroppedFile", "PollUpstreamFeeds", "SweepIncoming"], bindings.Keys.Order());
+        Assert.Equal(["BuildFeeds", "CountPageViews", "IngestDroppedFile", "PollUpstreamFeeds", "RankTrending", "SweepIncoming", "SweepPageViews"], bindings.Keys.Order());
 
         var ingest = bindings["IngestDroppedFile"];
         Assert.Equal("blobTrigger", ingest.GetProperty("type").GetString());
@@ -45,12 +45,19 @@ public sealed class FunctionsAppTests
         Assert.Equal("EventGrid", ingest.GetProperty("source").GetString());
         Assert.Equal("AzureWebJobsStorage", ingest.GetProperty("connection").GetString());
 
+        var pageViews = bindings["CountPageViews"];
+        Assert.Equal("blobTrigger", pageViews.GetProperty("type").GetString());
+        Assert.Equal("pageviews/{name}", pageViews.GetProperty("path").GetString());
+        Assert.Equal("EventGrid", pageViews.GetProperty("source").GetString());
+
         Assert.Equal("timerTrigger", bindings["SweepIncoming"].GetProperty("type").GetString());
         Assert.Equal("%SweepSchedule%", bindings["SweepIncoming"].GetProperty("schedule").GetString());
         Assert.Equal("timerTrigger", bindings["BuildFeeds"].GetProperty("type").GetString());
         Assert.Equal("%FeedsSchedule%", bindings["BuildFeeds"].GetProperty("schedule").GetString());
         Assert.Equal("timerTrigger", bindings["PollUpstreamFeeds"].GetProperty("type").GetString());
         Assert.Equal("%UpstreamSchedule%", bindings["PollUpstreamFeeds"].GetProperty("schedule").GetString());
+        Assert.Equal("%SweepSchedule%", bindings["SweepPageViews"].GetProperty("schedule").GetString());
+        Assert.Equal("%TrendingSchedule%", bindings["RankTrending"].GetProperty("schedule").GetString());
     }
 
     [Fact]
@@ -91,11 +98,12 @@ public sealed class FunctionsAppTests
             ["SweepSchedule"] = "0 */5 * * * *",
             ["FeedsSchedule"] = "30 */5 * * * *",
             ["UpstreamSchedule"] = "15 */5 * * * *",
+            ["TrendingSchedule"] = "45 */5 * * * *",
         });
 
         provider.GetRequiredService<IStartupValidator>().Validate();
         var classes = FunctionClasses().ToList();
-        Assert.Equal(4, classes.Count);
+        Assert.Equal(7, classes.Count);
         foreach (var type in classes)
         {
             Assert.NotNull(ActivatorUtilities.CreateInstance(provider, type));
