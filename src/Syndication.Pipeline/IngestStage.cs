@@ -115,6 +115,7 @@ public sealed class IngestStage(
     public async Task<IngestOutcome> IngestDraftAsync(ArticleDraft draft, string origin, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(draft);
+        await account.EnsureLayoutAsync(cancellationToken);
         try
         {
             return await StoreWithRetriesAsync(origin, draft, file: null, cancellationToken);
