@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using Syndication.Adapters.Local;
 using Syndication.Adapters.Storage;
 using Syndication.Core.Catalog;
+using Syndication.Core.Ingestion;
 using Syndication.Pipeline;
 
 namespace Syndication.Cli;
@@ -30,6 +31,10 @@ internal sealed class PipelineSession : IAsyncDisposable
     public IngestStage Ingest => _host.Services.GetRequiredService<IngestStage>();
 
     public FeedsStage Feeds => _host.Services.GetRequiredService<FeedsStage>();
+
+    public ArticleStore Articles => _host.Services.GetRequiredService<ArticleStore>();
+
+    public ArticleNormalizer Normalizer => _host.Services.GetRequiredService<ArticleNormalizer>();
 
     public PageViewStore PageViews => _host.Services.GetRequiredService<PageViewStore>();
 

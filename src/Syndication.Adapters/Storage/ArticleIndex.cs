@@ -11,6 +11,7 @@ namespace Syndication.Adapters.Storage;
 
 /// <summary>Changes taken from the change queue and applied to the index, to acknowledge once their feeds are written.</summary>
 /// <param name="TouchedScopes">Every scope whose newest-first list changed: the feeds to rebuild.</param>
+/// <param name="Changes">The applied change records, by key and version only (their content is not held).</param>
 public sealed record IndexUpdate(IReadOnlySet<string> TouchedScopes, IReadOnlyList<TableEntity> Changes)
 {
     public static IndexUpdate Empty { get; } = new(new HashSet<string>(), []);
@@ -77,18 +78,29 @@ public sealed class ArticleIndex(StorageAccount account)
     /// </summary>
     public async Task<IndexUpdate> ApplyPendingAsync(CancellationToken cancellationToken)
     {
+        // A page of changes at a time, so a backlog of any size (a bulk import, a long outage of the
+        // timer) is applied with memory bounded by the page. Row keys sort by time of change, so a
+        // later page holds later versions and applying page after page ends in the newest state.
         var changes = account.Table(StorageNames.ArticleChangesTable);
-        var pending = new List<TableEntity>();
-        await foreach (var change in changes.QueryAsync<TableEntity>(e => e.PartitionKey == PendingPartition, cancellationToken: cancellationToken))
+        var touched = new HashSet<string>(StringComparer.Ordinal);
+        var applied = new List<TableEntity>();
+        await foreach (var page in changes.QueryAsync<TableEntity>(e => e.PartitionKey == PendingPartition, maxPerPage: PendingPage, cancellationToken: cancellationToken).AsPages())
         {
-            pending.Add(change);
+            if (page.Values.Count == 0)
+            {
+                continue;
+            }
+
+            touched.UnionWith(await ApplyAsync([.. page.Values], cancellationToken));
+            applied.AddRange(page.Values.Select(c => new TableEntity(c.PartitionKey, c.RowKey) { ETag = c.ETag }));
         }
 
-        if (pending.Count == 0)
-        {
-            return IndexUpdate.Empty;
-        }
+        return applied.Count == 0 ? IndexUpdate.Empty : new IndexUpdate(touched, applied);
+    }
 
+    /// <summary>Applies one page of changes; returns the scopes it touched.</summary>
+    private async Task<HashSet<string>> ApplyAsync(List<TableEntity> pending, CancellationToken cancellationToken)
+    {
         var clusters = await ClusterAsync(pending, cancellationToken);
         var upserts = new Dictionary<string, List<TableTransactionAction>>(StringComparer.Ordinal);
         var deletes = new List<(string Scope, string RowKey)>();
@@ -135,7 +147,7 @@ public sealed class ArticleIndex(StorageAccount account)
         // Deletes one by one: in a transaction, one row already gone would fail the whole batch.
         work.AddRange(deletes.Select(d => DeleteIfExistsAsync(index, d.Scope, d.RowKey, cancellationToken)));
         await Task.WhenAll(work);
-        return new IndexUpdate(touched, pending);
+        return touched;
     }
 
     /// <summary>
@@ -283,6 +295,9 @@ public sealed class ArticleIndex(StorageAccount account)
     private static readonly string[] RecentFieldNames = ["RowKey", "Id", "Url", "Headline", "Created", "ClusterId", "SourceKey", "Slug", "Section", "Images"];
 
     private const int RecentForClustering = 1000;
+
+    /// <summary>Changes applied at once: what a backlog costs in memory.</summary>
+    private const int PendingPage = 1000;
     private static readonly TimeSpan ClusterWindow = TimeSpan.FromDays(3);
     /// <summary>Bodies up to this many characters ride in the index row (a Table property holds 32K); longer ones are summarised in feeds.</summary>
     private const int MaxIndexedBodyChars = 30_000;
