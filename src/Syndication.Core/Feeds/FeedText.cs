@@ -89,7 +89,8 @@ public static partial class FeedText
             var before = value;
             if (value.Contains('<', StringComparison.Ordinal))
             {
-                value = Tag().Replace(value, " ");
+                // What a script or style element holds is code, not words: dropped with the element.
+                value = Tag().Replace(ScriptOrStyle().Replace(value, " "), " ");
             }
 
             if (value.Contains('&', StringComparison.Ordinal))
@@ -155,6 +156,9 @@ public static partial class FeedText
     }
 
     // A tag, an end tag, a comment or a declaration; a lone "<" as in "5 < 6" is text and stays.
+    [GeneratedRegex(@"<(script|style)\b[^>]*>.*?(?:</\1\s*>|$)", RegexOptions.Singleline | RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 1000)]
+    private static partial Regex ScriptOrStyle();
+
     [GeneratedRegex(@"<(?:/?[A-Za-z][^<>]*|!--.*?--|![A-Za-z][^<>]*)>", RegexOptions.Singleline | RegexOptions.CultureInvariant)]
     private static partial Regex Tag();
 }

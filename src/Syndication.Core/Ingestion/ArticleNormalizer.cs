@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Syndication.Core.Articles;
+using Syndication.Core.Feeds;
 using Syndication.Core.Catalog;
 using Syndication.Core.Ingestion.Normalization;
 
@@ -56,7 +57,15 @@ public sealed class ArticleNormalizer(PublicationCatalog catalog, TimeProvider c
 
         var section = draft.Section ?? SectionFromGenres(draft.Genres);
         var id = ArticleIdentity.IdFor(draft.SourceKey);
-        var slug = existing?.Slug ?? FallbackSlug(Slug.From(draft.Headline), id);
+        // A headline is text: markup a source left in it (or smuggled into it) is dropped here,
+        // so every page, feed, email and JSON file shows the same words and nothing runs.
+        var headline = FeedText.Plain(draft.Headline);
+        if (headline.Length == 0)
+        {
+            throw new RejectedInputException("The headline has no text once its markup is removed.");
+        }
+
+        var slug = existing?.Slug ?? FallbackSlug(Slug.From(headline), id);
 
         // Relative links resolve against the page as the source gave it; the canonical form drops its fragment and query noise.
         var sourceLink = Uri.TryCreate(draft.SourceUrl?.Trim(), UriKind.Absolute, out var link) ? link : null;
@@ -73,7 +82,7 @@ public sealed class ArticleNormalizer(PublicationCatalog catalog, TimeProvider c
             SourceKey = draft.SourceKey.Trim(),
             Slug = slug,
             Url = existing?.Url ?? catalog.ArticleUrl(section, slug),
-            Headline = draft.Headline,
+            Headline = headline,
             Summary = draft.Summary is { } summary && HtmlCleaner.ToPlainText(summary) is { Length: > 0 } text ? text : null,
             BodyHtml = body,
             Byline = draft.Byline,
@@ -90,7 +99,7 @@ public sealed class ArticleNormalizer(PublicationCatalog catalog, TimeProvider c
             Fingerprint = Fingerprint(draft),
             Origin = origin,
             SourceUrl = CanonicalUrl.Normalize(draft.SourceUrl) is { } canonical ? new Uri(canonical) : null,
-            TextHash = NearDuplicate.SimHash($"{draft.Headline}\n{bodyText}"),
+            TextHash = NearDuplicate.SimHash($"{headline}\n{bodyText}"),
             Flags = flags,
         };
     }
