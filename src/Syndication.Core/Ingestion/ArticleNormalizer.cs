@@ -2,8 +2,8 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Syndication.Core.Articles;
-using Syndication.Core.Feeds;
 using Syndication.Core.Catalog;
+using Syndication.Core.Feeds;
 using Syndication.Core.Ingestion.Normalization;
 
 namespace Syndication.Core.Ingestion;
