@@ -78,6 +78,9 @@ param feedsSchedule string = '30 */5 * * * *'
 @description('NCRONTAB of the agency feed poll (each feed is still polled at most every Syndication__Upstream__MinIntervalMinutes).')
 param upstreamSchedule string = '15 */5 * * * *'
 
+@description('NCRONTAB of the status page (status/index.html): each write reads the last 48 hours of StageRuns and rejected/.')
+param statusSchedule string = '45 */10 * * * *'
+
 @description('Site base URL: article links are {siteBaseUrl}/{section}/{slug}.')
 param siteBaseUrl string = 'https://news.example.com'
 
@@ -238,6 +241,7 @@ module functionApp 'modules/functionapp.bicep' = {
     sweepSchedule: sweepSchedule
     feedsSchedule: feedsSchedule
     upstreamSchedule: upstreamSchedule
+    statusSchedule: statusSchedule
     maximumInstanceCount: maximumInstanceCount
     instanceMemoryMB: instanceMemoryMB
     syndicationSettings: {

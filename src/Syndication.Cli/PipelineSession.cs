@@ -7,6 +7,7 @@ using Syndication.Adapters.Local;
 using Syndication.Adapters.Storage;
 using Syndication.Core.Catalog;
 using Syndication.Pipeline;
+using Syndication.Pipeline.Operations;
 
 namespace Syndication.Cli;
 
@@ -32,6 +33,11 @@ internal sealed class PipelineSession : IAsyncDisposable
     public FeedsStage Feeds => _host.Services.GetRequiredService<FeedsStage>();
 
     public UpstreamStage Upstream => _host.Services.GetRequiredService<UpstreamStage>();
+
+    public StatusStage Status => _host.Services.GetRequiredService<StatusStage>();
+
+    /// <summary>Makes each verb's work a run of its stage, so the status page shows CLI runs too.</summary>
+    public StageRunRecorder Runs => _host.Services.GetRequiredService<StageRunRecorder>();
 
     public long MaxFileBytes => _host.Services.GetRequiredService<IOptions<SyndicationOptions>>().Value.Ingest.MaxFileBytes;
 

@@ -6,6 +6,7 @@ using Syndication.Adapters.Storage;
 using Syndication.Adapters.Upstream;
 using Syndication.Core.Catalog;
 using Syndication.Core.Ingestion;
+using Syndication.Pipeline.Operations;
 
 namespace Syndication.Pipeline;
 
@@ -63,6 +64,10 @@ public static class ServiceCollectionExtensions
         services.AddSingleton(sp => new UpstreamFetcher(sp.GetRequiredService<IOptions<SyndicationOptions>>().Value.Upstream));
         services.AddSingleton<UpstreamStateStore>();
         services.AddSingleton<UpstreamStage>();
+        services.AddSingleton<PipelineMetrics>();
+        services.AddSingleton<StageRunStore>();
+        services.AddSingleton<StageRunRecorder>();
+        services.AddSingleton<StatusStage>();
         return services;
     }
 

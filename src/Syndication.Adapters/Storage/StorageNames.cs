@@ -24,11 +24,17 @@ public static class StorageNames
     /// <summary>Changes of articles not yet applied to the index and the feeds: a queue read in batches.</summary>
     public const string ArticleChangesTable = "ArticleChanges";
 
+    /// <summary>The status page for editors and operators (<c>index.html</c>): private, read with a sign-in or a short-lived link.</summary>
+    public const string StatusContainer = "status";
+
     public static IReadOnlyList<string> PrivateContainers { get; } =
-        [IncomingContainer, ArchiveContainer, RejectedContainer, ArticlesContainer];
+        [IncomingContainer, ArchiveContainer, RejectedContainer, ArticlesContainer, StatusContainer];
 
     /// <summary>Poll state of each agency feed: validators, back-off, last outcome.</summary>
     public const string UpstreamFeedsTable = "UpstreamFeeds";
 
-    public static IReadOnlyList<string> Tables { get; } = [ArticleIndexTable, ArticleChangesTable, UpstreamFeedsTable];
+    /// <summary>One row per run of a stage (partition = stage, newest first): when, how it ended, what it counted.</summary>
+    public const string StageRunsTable = "StageRuns";
+
+    public static IReadOnlyList<string> Tables { get; } = [ArticleIndexTable, ArticleChangesTable, UpstreamFeedsTable, StageRunsTable];
 }
