@@ -186,8 +186,15 @@ public sealed class StatusStage(
             }
         }
 
-        var order = catalog.Editions.Select((e, i) => (e.Id, i)).ToDictionary(e => e.Id, e => e.i, StringComparer.OrdinalIgnoreCase);
-        return [.. lists.OrderBy(l => order.GetValueOrDefault(l.Edition, int.MaxValue)).ThenBy(l => l.Edition, StringComparer.Ordinal)];
+        // In the catalog's order, under the edition's name ("India", not "india").
+        var editions = catalog.Editions.Select((e, i) => (e.Id, e.Name, Order: i)).ToDictionary(e => e.Id, StringComparer.OrdinalIgnoreCase);
+        return
+        [
+            .. lists
+                .OrderBy(l => editions.TryGetValue(l.Edition, out var e) ? e.Order : int.MaxValue)
+                .ThenBy(l => l.Edition, StringComparer.Ordinal)
+                .Select(l => editions.TryGetValue(l.Edition, out var e) ? l with { Edition = e.Name } : l),
+        ];
     }
 
     /// <summary><c>{ "edition", "computedAt", "items": [ { "rank", "articleId", "headline", "url", "score" } ] }</c>; other fields are ignored.</summary>

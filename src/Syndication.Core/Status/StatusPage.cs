@@ -409,7 +409,7 @@ public static class StatusPageWriter
         ".totals div{border:1px solid var(--line);border-radius:.5rem;padding:.75rem}\n" +
         ".totals dt{color:var(--muted)}.totals dd{margin:0;font-size:2rem;font-weight:600}\n" +
         ".scroll{overflow-x:auto}table{border-collapse:collapse;width:100%}caption{text-align:left;color:var(--muted);padding:.25rem 0}\n" +
-        "th,td{text-align:left;vertical-align:top;padding:.5rem;border-bottom:1px solid var(--line)}small{color:var(--muted)}\n" +
+        "th,td{text-align:left;vertical-align:top;padding:.5rem;border-bottom:1px solid var(--line)}small{color:var(--muted);font-weight:400}\n" +
         "code{overflow-wrap:anywhere}.none{color:var(--muted);font-style:italic}\n" +
         ".outcome{font-weight:600}.outcome.succeeded{color:var(--ok)}.outcome.warning{color:var(--warn)}.outcome.failed,.bad{color:var(--bad)}\n" +
         ".outcome.succeeded::before{content:'✓ '}.outcome.warning::before{content:'! '}.outcome.failed::before{content:'✗ '}\n" +
