@@ -113,8 +113,8 @@ var tags = { 'azd-env-name': environmentName, application: 'syndication' }
 var deploymentContainer = 'app-package'
 var deadLetterContainer = 'eventgrid-deadletter'
 var feedsContainer = 'feeds'
-var pipelineContainers = ['incoming', 'archive', 'rejected', 'articles', 'pageviews', 'newsletters', 'outbox']
-var tables = ['ArticleIndex', 'ArticleChanges', 'UpstreamFeeds', 'PageViewCounts', 'Subscribers', 'SendLedger', 'Suppressions']
+var pipelineContainers = ['incoming', 'archive', 'rejected', 'articles', 'pageviews', 'newsletters', 'outbox', 'status']
+var tables = ['ArticleIndex', 'ArticleChanges', 'UpstreamFeeds', 'PageViewCounts', 'Subscribers', 'SendLedger', 'Suppressions', 'StageRuns']
 var useFrontDoor = frontDoorEnabled || !empty(customDomain)
 
 // Names are known before anything is deployed, so What-If can predict every module.
