@@ -3,6 +3,7 @@ using Microsoft.Azure.Functions.Worker.OpenTelemetry;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry;
+using OpenTelemetry.Logs;
 using OpenTelemetry.Metrics;
 using Syndication.Pipeline;
 using Syndication.Pipeline.Operations;
@@ -66,21 +67,24 @@ public static class SyndicationApp
         }
 
         var credential = TelemetryCredential.From(configuration[ApplicationInsightsAuthenticationSetting]);
+        void Exporter(AzureMonitorExporterOptions options)
+        {
+            options.ConnectionString = configuration[ApplicationInsightsSetting];
+            options.Credential = credential;
+        }
+
+        // One exporter per signal, each added where it belongs: UseAzureMonitorExporter() alone
+        // exported metrics but no log record here (TelemetryTests shows it).
         services.AddOpenTelemetry()
             .UseFunctionsWorkerDefaults()
-            .WithMetrics(metrics => metrics.AddMeter(PipelineMetrics.MeterName))
-            .WithLogging(configureBuilder: null, configureOptions: options =>
+            .WithMetrics(metrics => metrics.AddMeter(PipelineMetrics.MeterName).AddAzureMonitorMetricExporter(Exporter))
+            .WithTracing(tracing => tracing.AddAzureMonitorTraceExporter(Exporter))
+            .WithLogging(logging => logging.AddAzureMonitorLogExporter(Exporter), options =>
             {
+                // Scopes become custom dimensions (Stage, File, ArticleId, ...), beside the formatted message the alerts match.
                 options.IncludeScopes = true;
                 options.IncludeFormattedMessage = true;
-            })
-            .UseAzureMonitorExporter(options =>
-            {
-                options.ConnectionString = configuration[ApplicationInsightsSetting];
-                options.Credential = credential;
-
-                // Requests and exceptions are the host's (unsampled, what the failure alert counts); ours are few and all kept.
-                options.SamplingRatio = 1.0F;
+                options.ParseStateValues = true;
             });
         return true;
     }
