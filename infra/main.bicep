@@ -31,9 +31,10 @@ param principalType string = 'User'
 @description('Create the Event Grid subscriptions. False on the first provision (the app code and its blobs_extension key do not exist yet); the postdeploy hook sets it and provisions again.')
 param eventGridSubscriptionsEnabled bool = false
 
-@description('Functions with an Event Grid-sourced blob trigger, and their containers. Add CountPageViews (pageviews) when that function lands: the subscription handshake fails for a function the app does not have.')
+@description('Functions with an Event Grid-sourced blob trigger, and their containers (the subscription handshake fails for a function the app does not have).')
 param eventGridFunctions eventGridFunction[] = [
   { functionName: 'IngestDroppedFile', container: 'incoming' }
+  { functionName: 'CountPageViews', container: 'pageviews' }
 ]
 
 @secure()
@@ -80,6 +81,8 @@ param upstreamSchedule string = '15 */5 * * * *'
 
 @description('NCRONTAB of the status page (status/index.html): each write reads the last 48 hours of StageRuns and rejected/.')
 param statusSchedule string = '45 */10 * * * *'
+@description('NCRONTAB of the trending ranking (a box is rewritten only when it changed).')
+param trendingSchedule string = '45 */5 * * * *'
 
 @description('Site base URL: article links are {siteBaseUrl}/{section}/{slug}.')
 param siteBaseUrl string = 'https://news.example.com'
@@ -242,6 +245,7 @@ module functionApp 'modules/functionapp.bicep' = {
     feedsSchedule: feedsSchedule
     upstreamSchedule: upstreamSchedule
     statusSchedule: statusSchedule
+    trendingSchedule: trendingSchedule
     maximumInstanceCount: maximumInstanceCount
     instanceMemoryMB: instanceMemoryMB
     syndicationSettings: {

@@ -59,6 +59,8 @@ param upstreamSchedule string
 
 @description('NCRONTAB of the status page.')
 param statusSchedule string
+@description('NCRONTAB of the trending ranking.')
+param trendingSchedule string
 
 @description('Syndication__* settings, as documented in local.settings.sample.json.')
 param syndicationSettings object
@@ -109,6 +111,7 @@ var appSettings = union(
     FeedsSchedule: feedsSchedule
     UpstreamSchedule: upstreamSchedule
     StatusSchedule: statusSchedule
+    TrendingSchedule: trendingSchedule
   },
   syndicationSettings,
   keyVaultSettings

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using Syndication.Adapters.Local;
 using Syndication.Adapters.Storage;
 using Syndication.Core.Catalog;
+using Syndication.Core.Ingestion;
 using Syndication.Pipeline;
 using Syndication.Pipeline.Operations;
 
@@ -32,12 +33,25 @@ internal sealed class PipelineSession : IAsyncDisposable
 
     public FeedsStage Feeds => _host.Services.GetRequiredService<FeedsStage>();
 
+    public ArticleStore Articles => _host.Services.GetRequiredService<ArticleStore>();
+
+    public ArticleNormalizer Normalizer => _host.Services.GetRequiredService<ArticleNormalizer>();
+
+    public PageViewStore PageViews => _host.Services.GetRequiredService<PageViewStore>();
+
     public UpstreamStage Upstream => _host.Services.GetRequiredService<UpstreamStage>();
 
     public StatusStage Status => _host.Services.GetRequiredService<StatusStage>();
 
     /// <summary>Makes each verb's work a run of its stage, so the status page shows CLI runs too.</summary>
     public StageRunRecorder Runs => _host.Services.GetRequiredService<StageRunRecorder>();
+    /// <summary>
+    /// The trending stage, on the real clock or as of a given instant: sample and replayed logs are
+    /// counted and ranked as when they were written, since only recent stories can trend.
+    /// </summary>
+    public TrendingStage Trending(DateTimeOffset? asOf) => asOf is { } instant
+        ? ActivatorUtilities.CreateInstance<TrendingStage>(_host.Services, new FixedClock(instant))
+        : _host.Services.GetRequiredService<TrendingStage>();
 
     public long MaxFileBytes => _host.Services.GetRequiredService<IOptions<SyndicationOptions>>().Value.Ingest.MaxFileBytes;
 
@@ -95,6 +109,12 @@ internal sealed class PipelineSession : IAsyncDisposable
         output.WriteLine(
             $"Azurite (pid {azurite.ProcessId}) listens on 127.0.0.1:10000-10002 and keeps running after this command, so the URLs below stay readable; " +
             $"its data lives in memory until you stop it (kill {azurite.ProcessId}). Log: .azurite/azurite.log");
+    }
+
+    /// <summary>A clock that stays at one instant, for <see cref="Trending"/>.</summary>
+    private sealed class FixedClock(DateTimeOffset instant) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => instant;
     }
 
     public async ValueTask DisposeAsync()

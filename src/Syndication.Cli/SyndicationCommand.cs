@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Syndication.Adapters.Storage;
 using Syndication.Cli.Generate;
+using Syndication.Core.Trending;
 using Syndication.Pipeline;
 using Syndication.Pipeline.Operations;
 
@@ -37,7 +38,9 @@ public static class SyndicationCommand
         root.Subcommands.Add(IngestCommand(output, storage, verbose));
         root.Subcommands.Add(PollCommand(output, storage, verbose));
         root.Subcommands.Add(FeedsCommand(output, storage, verbose));
-        root.Subcommands.Add(GenerateCommand(output));
+        root.Subcommands.Add(PageViewsCommand(output, storage, verbose));
+        root.Subcommands.Add(TrendingCommand(output, storage, verbose));
+        root.Subcommands.Add(GenerateCommand(output, storage, verbose));
         root.Subcommands.Add(RunCommand(output, storage, verbose));
         root.Subcommands.Add(StatusCommand(output, storage, verbose));
         return root;
@@ -76,6 +79,7 @@ public static class SyndicationCommand
         command.SetAction((parse, cancellationToken) => WithSessionAsync(parse, output, storage, verbose, async session =>
         {
             var outcomes = new List<IngestOutcome>();
+            DateTimeOffset? samplesAsOf = null;
             if (parse.GetValue(samples) is { } folder)
             {
                 if (!folder.Exists)
@@ -93,6 +97,20 @@ public static class SyndicationCommand
                 {
                     await session.DropZone.DropAsync(name, BinaryData.FromBytes(await File.ReadAllBytesAsync(file, cancellationToken)), cancellationToken);
                 }
+
+                var logs = Path.Combine(folder.FullName, "pageviews");
+                if (Directory.Exists(logs))
+                {
+                    var logFiles = ExpandPaths([logs]);
+                    output.WriteLine($"Dropping {logFiles.Count} sample page-view logs into pageviews/ ...");
+                    foreach (var (file, name) in logFiles)
+                    {
+                        await using var content = File.OpenRead(file);
+                        await session.PageViews.DropAsync(name, content, cancellationToken);
+                    }
+
+                    samplesAsOf = SampleLogs.EndOfNewestHour(logFiles.Select(f => f.File));
+                }
             }
 
             await PollAsync(session, force: false, output, cancellationToken);
@@ -103,12 +121,14 @@ public static class SyndicationCommand
             Report.Summary(output, outcomes);
 
             await BuildFeedsAsync(session, rebuildAll: false, output, cancellationToken);
+            await RankTrendingAsync(session, samplesAsOf, output, cancellationToken);
             var statusLink = await WriteStatusAsync(session, TimeSpan.FromHours(1), cancellationToken);
 
             output.WriteLine();
             output.WriteLine("Where to look:");
             output.WriteLine($"  feed of all articles:  {session.Feeds.PublicUrl("rss.xml")}");
             output.WriteLine($"  feed of an edition:    {session.Feeds.PublicUrl("editions/india/rss.xml")}");
+            output.WriteLine($"  trending in an edition: {session.Feeds.PublicUrl(TrendingDocument.PathOf("india"))} and {session.Feeds.PublicUrl("trending/india/rss.xml")}");
             output.WriteLine($"  containers:            {string.Join(", ", StorageNames.PrivateContainers.Append(StorageNames.FeedsContainer))} in {session.Account.Blobs.Uri}");
             output.WriteLine($"  rejected files:        {session.Account.Container(StorageNames.RejectedContainer).Uri} (each with a .error.json)");
             output.WriteLine($"  status page:           {statusLink}");
@@ -161,7 +181,73 @@ public static class SyndicationCommand
         return await session.Status.ReadLinkAsync(validFor, cancellationToken);
     }
 
-    private static Command GenerateCommand(TextWriter output)
+    private static Option<DateTimeOffset?> AsOfOption() => new("--as-of")
+    {
+        Description = "Count and rank as of this instant (ISO 8601, e.g. 2026-11-25T10:00Z) instead of now: for replayed or sample logs, since only stories published in the last 48 hours can trend.",
+    };
+
+    private static Command PageViewsCommand(TextWriter output, Option<string?> storage, Option<bool> verbose)
+    {
+        var paths = new Argument<string[]>("PATH")
+        {
+            Description = "Page-view logs (JSON lines: ts, article, edition, session, agent) or folders of them, dropped into pageviews/ and counted.",
+            Arity = ArgumentArity.OneOrMore,
+        };
+        var asOf = AsOfOption();
+        var command = new Command("pageviews", "Drop page-view logs into pageviews/ and count them into hourly views per edition and article, once per file.");
+        command.Arguments.Add(paths);
+        command.Options.Add(asOf);
+        command.SetAction((parse, cancellationToken) => WithSessionAsync(parse, output, storage, verbose, async session =>
+        {
+            var trending = session.Trending(parse.GetValue(asOf));
+            foreach (var (file, name) in ExpandPaths(parse.GetValue(paths) ?? []))
+            {
+                await using (var content = File.OpenRead(file))
+                {
+                    await session.PageViews.DropAsync(name, content, cancellationToken);
+                }
+
+                Report.PageViews(output, await trending.CountAsync(name, cancellationToken));
+            }
+        }, cancellationToken));
+        return command;
+    }
+
+    private static Command TrendingCommand(TextWriter output, Option<string?> storage, Option<bool> verbose)
+    {
+        var asOf = AsOfOption();
+        var command = new Command("trending", "Count page-view logs waiting in pageviews/, then rank every edition's trending box; a box is published (trending/{edition}.json and its feeds) only when it changed.");
+        command.Options.Add(asOf);
+        command.SetAction((parse, cancellationToken) => WithSessionAsync(parse, output, storage, verbose, session =>
+            RankTrendingAsync(session, parse.GetValue(asOf), output, cancellationToken), cancellationToken));
+        return command;
+    }
+
+    private static async Task RankTrendingAsync(PipelineSession session, DateTimeOffset? asOf, TextWriter output, CancellationToken cancellationToken)
+    {
+        var trending = session.Trending(asOf);
+        foreach (var counted in await session.Runs.CountPageViewsAsync("cli", () => trending.SweepAsync(cancellationToken), cancellationToken))
+        {
+            Report.PageViews(output, counted);
+        }
+
+        output.WriteLine(asOf is { } instant ? $"Trending as of {instant:u}:" : "Trending:");
+        foreach (var box in await session.Runs.RankTrendingAsync("cli", () => trending.RankAsync(cancellationToken), cancellationToken))
+        {
+            output.WriteLine($"  {box.Edition} ({(box.Changed ? "published" : "unchanged")}): {session.Feeds.PublicUrl(TrendingDocument.PathOf(box.Edition))}");
+            foreach (var item in box.Document.Items.Take(5))
+            {
+                output.WriteLine($"    {item.Rank,2}. {item.Headline}  (score {item.Score:0.000}, {item.Views} views)");
+            }
+
+            if (box.Document.Items.Count == 0)
+            {
+                output.WriteLine("    (no views of recent stories yet)");
+            }
+        }
+    }
+
+    private static Command GenerateCommand(TextWriter output, Option<string?> storage, Option<bool> verbose)
     {
         var count = new Option<int>("--count") { Description = "How many articles.", DefaultValueFactory = _ => 1000 };
         var seed = new Option<int>("--seed") { Description = "Seed: the same seed writes the same files.", DefaultValueFactory = _ => 1 };
@@ -187,8 +273,34 @@ public static class SyndicationCommand
             output.WriteLine($"{written} articles written to {target.FullName}.");
             return 0;
         });
+        var indexCount = new Option<int>("--count") { Description = "How many articles.", DefaultValueFactory = _ => 100_000 };
+        var indexSeed = new Option<int>("--seed") { Description = "Seed: the same seed makes the same articles.", DefaultValueFactory = _ => 1 };
+        var index = new Command("index", "Queue synthetic articles straight into the article index's change queue, 100 per transaction (no article blobs, no archive): " +
+            "a large index in minutes for measuring feed builds. The next `feeds` applies them.");
+        index.Options.Add(indexCount);
+        index.Options.Add(indexSeed);
+        index.SetAction((parse, cancellationToken) => WithSessionAsync(parse, output, storage, verbose, async session =>
+        {
+            await session.Account.EnsureLayoutAsync(cancellationToken);
+            var count = parse.GetValue(indexCount);
+            var now = DateTimeOffset.UtcNow;
+            var articlesToQueue = ArticleGenerator.Articles(count, parse.GetValue(indexSeed), now)
+                .Select(file => session.Normalizer.Normalize(Syndication.Core.Ingestion.NinjsReader.Read(file.Content), origin: file.Name));
+            var transactions = 0;
+            var queued = 0;
+            foreach (var chunk in articlesToQueue.Chunk(10_000))
+            {
+                transactions += await session.Articles.RecordNewAsync(chunk, now, cancellationToken);
+                queued += chunk.Length;
+                output.WriteLine($"  {queued:N0} articles queued ...");
+            }
+
+            output.WriteLine($"{count:N0} articles queued in {transactions:N0} transactions.");
+        }, cancellationToken));
+
         var command = new Command("generate", "Write synthetic data for scale runs.");
         command.Subcommands.Add(articles);
+        command.Subcommands.Add(index);
         return command;
     }
 
@@ -382,6 +494,20 @@ internal static class Report
             _ => $"{outcome.ArticleId}  {outcome.Headline}",
         };
         output.WriteLine($"  {counter} {what,-9} {outcome.File}  {detail}");
+    }
+
+    public static void PageViews(TextWriter output, PageViewCountOutcome outcome)
+    {
+        if (outcome.Missing || outcome.AlreadyCounted || outcome.Aggregation is not { } log)
+        {
+            output.WriteLine($"  {outcome.File}: {(outcome.Missing ? "no longer in pageviews/" : "counted before, skipped")}");
+            return;
+        }
+
+        output.WriteLine(
+            $"  {outcome.File}: {log.TotalLines:N0} lines, {outcome.StoredViews:N0} views counted; not counted: {log.BotViews:N0} bot, " +
+            $"{log.DuplicateSessionViews:N0} repeated, {outcome.UnknownArticleViews + outcome.UnknownEditionViews:N0} of unknown articles or editions, " +
+            $"{log.MalformedLines:N0} malformed lines{(log.MalformedLines > 0 ? $" (first: {string.Join(", ", log.FirstMalformedLines)})" : "")}");
     }
 
     public static void Summary(TextWriter output, IReadOnlyCollection<IngestOutcome> outcomes)

@@ -30,6 +30,8 @@ public static class SyndicationApp
 
     /// <summary><c>ClientId={id};Authorization=AAD</c>: send telemetry signed in as that managed identity (Application Insights has local auth off).</summary>
     public const string ApplicationInsightsAuthenticationSetting = "APPLICATIONINSIGHTS_AUTHENTICATION_STRING";
+    /// <summary>App setting holding the NCRONTAB schedule of the trending ranking.</summary>
+    public const string TrendingScheduleSetting = "TrendingSchedule";
 
     public static void ConfigureServices(IServiceCollection services, IConfiguration configuration)
     {
@@ -41,11 +43,13 @@ public static class SyndicationApp
                 s.Feeds = configuration[FeedsScheduleSetting] ?? "";
                 s.Upstream = configuration[UpstreamScheduleSetting] ?? "";
                 s.Status = configuration[StatusScheduleSetting] ?? "";
+                s.Trending = configuration[TrendingScheduleSetting] ?? "";
             })
             .Validate(s => ScheduleSettings.IsNcrontab(s.Sweep), $"{SweepScheduleSetting} must be a six-field NCRONTAB expression such as '0 */5 * * * *'.")
             .Validate(s => ScheduleSettings.IsNcrontab(s.Feeds), $"{FeedsScheduleSetting} must be a six-field NCRONTAB expression such as '0 */5 * * * *'.")
             .Validate(s => ScheduleSettings.IsNcrontab(s.Upstream), $"{UpstreamScheduleSetting} must be a six-field NCRONTAB expression such as '0 */5 * * * *'.")
             .Validate(s => ScheduleSettings.IsNcrontab(s.Status), $"{StatusScheduleSetting} must be a six-field NCRONTAB expression such as '0 */10 * * * *'.")
+            .Validate(s => ScheduleSettings.IsNcrontab(s.Trending), $"{TrendingScheduleSetting} must be a six-field NCRONTAB expression such as '45 */5 * * * *'.")
             .ValidateOnStart();
     }
 
@@ -100,6 +104,7 @@ public sealed class ScheduleSettings
     public string Upstream { get; set; } = "";
 
     public string Status { get; set; } = "";
+    public string Trending { get; set; } = "";
 
     public static bool IsNcrontab(string expression) =>
         expression.Split(' ', StringSplitOptions.RemoveEmptyEntries) is { Length: 6 } fields

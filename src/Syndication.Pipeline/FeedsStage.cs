@@ -57,7 +57,7 @@ public sealed class FeedsStage(
             }
         }
 
-        results.AddRange(await PublishDirectoryAsync(channels.Select(c => c.Channel).ToList(), cancellationToken));
+        results.AddRange(await PublishDirectoryAsync([.. channels.Select(c => c.Channel), .. catalog.Editions.Select(e => TrendingChannel(e.Id))], cancellationToken));
         await PingHubAsync(results, cancellationToken);
 
         // Only now are the changes done with: a crash before this applies them again next time.
@@ -88,6 +88,32 @@ public sealed class FeedsStage(
             var id = section.ToString().ToLowerInvariant();
             yield return (ArticleIndex.SectionScope(section), Channel($"sections/{id}", $"{site.Name}: {section}", $"{section} from {site.Name}."));
         }
+    }
+
+    /// <summary>The trending feeds of an edition (<c>trending/{edition}/</c>), items in rank order; written by the trending stage, listed with the rest.</summary>
+    public FeedChannel TrendingChannel(string edition)
+    {
+        var site = catalog.Site;
+        var name = catalog.Editions.FirstOrDefault(e => e.Id == edition)?.Name ?? edition;
+        return Channel($"trending/{edition}", $"{site.Name}: Trending in {name}", $"What readers of the {name} edition of {site.Name} are reading now, most read first.");
+    }
+
+    /// <summary>
+    /// Writes an edition's trending feeds from its box (entries best first) and pings the hub for
+    /// the files that changed. The trending stage calls this only when the box changed.
+    /// </summary>
+    public async Task<IReadOnlyList<FeedResult>> PublishTrendingAsync(string edition, IReadOnlyList<FeedEntry> ranked, CancellationToken cancellationToken)
+    {
+        var feeds = options.Value.Feeds;
+        var results = new List<FeedResult>();
+        foreach (var document in FeedWriter.WriteAll(TrendingChannel(edition), ranked, new FeedWriteOptions { MaxBytes = feeds.MaxBytes }))
+        {
+            var written = await publisher.PublishAsync(document.Path, document.Content, document.ContentType, feeds.CacheControl, cancellationToken);
+            results.Add(new FeedResult(document.Path, document.Url, document.Items, written));
+        }
+
+        await PingHubAsync(results, cancellationToken);
+        return results;
     }
 
     /// <summary>The URL readers use: the configured public base (CDN, custom domain) or the storage account's own.</summary>

@@ -119,6 +119,7 @@ public sealed class IngestStage(
     {
         ArgumentNullException.ThrowIfNull(draft);
         using var scope = logger.BeginScope(new Dictionary<string, object?> { ["File"] = origin });
+        await account.EnsureLayoutAsync(cancellationToken);
         try
         {
             return Counted(await StoreWithRetriesAsync(origin, draft, file: null, cancellationToken));

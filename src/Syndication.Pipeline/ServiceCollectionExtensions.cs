@@ -6,6 +6,7 @@ using Syndication.Adapters.Storage;
 using Syndication.Adapters.Upstream;
 using Syndication.Core.Catalog;
 using Syndication.Core.Ingestion;
+using Syndication.Core.Trending;
 using Syndication.Pipeline.Operations;
 
 namespace Syndication.Pipeline;
@@ -68,7 +69,23 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<StageRunStore>();
         services.AddSingleton<StageRunRecorder>();
         services.AddSingleton<StatusStage>();
+
+        services.AddOptions<TrendingOptions>()
+            .Bind(configuration.GetSection(TrendingOptions.SectionName))
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<TrendingOptions>, TrendingOptionsValidator>();
+        services.AddSingleton<PageViewStore>();
+        services.AddSingleton<TrendingStage>();
         return services;
+    }
+
+    private sealed class TrendingOptionsValidator : IValidateOptions<TrendingOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, TrendingOptions options)
+        {
+            var errors = options.Validate();
+            return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+        }
     }
 
     private sealed class SyndicationOptionsValidator : IValidateOptions<SyndicationOptions>

@@ -88,8 +88,9 @@ public sealed class Azurite : IAsyncDisposable
     /// stay readable) and writes its output to <c>.azurite/azurite.log</c> in the repository.
     /// Installs the pinned npm package first (<c>npm ci</c>) when it is missing.
     /// </summary>
+    /// <param name="location">A folder to keep the data in, so it survives a restart (fault tests); null keeps it in memory.</param>
     public static async Task<Azurite> StartAsync(
-        int blobPort, int queuePort, int tablePort, bool detached, string? repositoryRoot, Action<string>? log, CancellationToken cancellationToken)
+        int blobPort, int queuePort, int tablePort, bool detached, string? repositoryRoot, Action<string>? log, CancellationToken cancellationToken, string? location = null)
     {
         var root = repositoryRoot ?? FindRepositoryRoot()
             ?? throw new InvalidOperationException("Cannot find the repository's package.json (which pins Azurite). Run from inside the Syndication checkout, or pass --storage.");
@@ -102,7 +103,7 @@ public sealed class Azurite : IAsyncDisposable
 
         string[] arguments =
         [
-            entry, "--inMemoryPersistence", "--skipApiVersionCheck", "--disableTelemetry", "--silent", "--loose",
+            entry, .. (location is null ? ["--inMemoryPersistence"] : new[] { "--location", location }), "--skipApiVersionCheck", "--disableTelemetry", "--silent", "--loose",
             "--blobHost", "127.0.0.1", "--blobPort", $"{blobPort}",
             "--queueHost", "127.0.0.1", "--queuePort", $"{queuePort}",
             "--tableHost", "127.0.0.1", "--tablePort", $"{tablePort}",

@@ -11,12 +11,19 @@ namespace Syndication.Adapters.Storage;
 
 /// <summary>Changes taken from the change queue and applied to the index, to acknowledge once their feeds are written.</summary>
 /// <param name="TouchedScopes">Every scope whose newest-first list changed: the feeds to rebuild.</param>
+/// <param name="Changes">The applied change records, by key and version only (their content is not held).</param>
 public sealed record IndexUpdate(IReadOnlySet<string> TouchedScopes, IReadOnlyList<TableEntity> Changes)
 {
     public static IndexUpdate Empty { get; } = new(new HashSet<string>(), []);
 
     public bool IsEmpty => Changes.Count == 0;
 }
+
+/// <summary>A listed article as trending sees it: the keys page views may use, and what its box shows.</summary>
+/// <param name="RowKey">Its row in the index (for <see cref="ArticleIndex.EntriesAsync"/>).</param>
+/// <param name="ClusterId">Its near-duplicate story cluster; its own id when alone.</param>
+/// <param name="Image">Its first picture, if any.</param>
+public sealed record RecentArticle(string RowKey, string Id, string SourceKey, string Slug, Uri Url, string Headline, DateTimeOffset Created, string ClusterId, SectionType Section, ArticleImage? Image);
 
 /// <summary>
 /// The article index: newest first per scope (all, each edition, sector and section), one table
@@ -71,18 +78,29 @@ public sealed class ArticleIndex(StorageAccount account)
     /// </summary>
     public async Task<IndexUpdate> ApplyPendingAsync(CancellationToken cancellationToken)
     {
+        // A page of changes at a time, so a backlog of any size (a bulk import, a long outage of the
+        // timer) is applied with memory bounded by the page. Row keys sort by time of change, so a
+        // later page holds later versions and applying page after page ends in the newest state.
         var changes = account.Table(StorageNames.ArticleChangesTable);
-        var pending = new List<TableEntity>();
-        await foreach (var change in changes.QueryAsync<TableEntity>(e => e.PartitionKey == PendingPartition, cancellationToken: cancellationToken))
+        var touched = new HashSet<string>(StringComparer.Ordinal);
+        var applied = new List<TableEntity>();
+        await foreach (var page in changes.QueryAsync<TableEntity>(e => e.PartitionKey == PendingPartition, maxPerPage: PendingPage, cancellationToken: cancellationToken).AsPages())
         {
-            pending.Add(change);
+            if (page.Values.Count == 0)
+            {
+                continue;
+            }
+
+            touched.UnionWith(await ApplyAsync([.. page.Values], cancellationToken));
+            applied.AddRange(page.Values.Select(c => new TableEntity(c.PartitionKey, c.RowKey) { ETag = c.ETag }));
         }
 
-        if (pending.Count == 0)
-        {
-            return IndexUpdate.Empty;
-        }
+        return applied.Count == 0 ? IndexUpdate.Empty : new IndexUpdate(touched, applied);
+    }
 
+    /// <summary>Applies one page of changes; returns the scopes it touched.</summary>
+    private async Task<HashSet<string>> ApplyAsync(List<TableEntity> pending, CancellationToken cancellationToken)
+    {
         var clusters = await ClusterAsync(pending, cancellationToken);
         var upserts = new Dictionary<string, List<TableTransactionAction>>(StringComparer.Ordinal);
         var deletes = new List<(string Scope, string RowKey)>();
@@ -129,7 +147,7 @@ public sealed class ArticleIndex(StorageAccount account)
         // Deletes one by one: in a transaction, one row already gone would fail the whole batch.
         work.AddRange(deletes.Select(d => DeleteIfExistsAsync(index, d.Scope, d.RowKey, cancellationToken)));
         await Task.WhenAll(work);
-        return new IndexUpdate(touched, pending);
+        return touched;
     }
 
     /// <summary>
@@ -223,13 +241,69 @@ public sealed class ArticleIndex(StorageAccount account)
         return entries;
     }
 
+    /// <summary>
+    /// Every listed article created since <paramref name="since"/>, newest first, without bodies:
+    /// what trending needs to resolve page-view keys and label its boxes. Pages of 1,000 rows; the
+    /// row keys sort newest first, so the query stops at the first older row.
+    /// </summary>
+    public async Task<IReadOnlyList<RecentArticle>> RecentAsync(DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        var table = account.Table(StorageNames.ArticleIndexTable);
+        var upTo = IndexRowKey(since, "~");
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {AllScope} and RowKey le {upTo}");
+        var recent = new List<RecentArticle>();
+        await foreach (var entity in table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, select: RecentFieldNames, cancellationToken: cancellationToken))
+        {
+            var id = entity.GetString("Id");
+            var url = new Uri(entity.GetString("Url"));
+            recent.Add(new RecentArticle(
+                entity.RowKey,
+                id,
+                entity.GetString("SourceKey") ?? id,
+                entity.GetString("Slug") ?? url.Segments[^1].TrimEnd('/'),
+                url,
+                entity.GetString("Headline"),
+                entity.GetDateTimeOffset("Created") ?? DateTimeOffset.MinValue,
+                entity.GetString("ClusterId") ?? id,
+                SectionOf(entity),
+                ImagesOf(entity).FirstOrDefault()));
+        }
+
+        return recent;
+    }
+
+    /// <summary>The full feed entries of the given articles (index row keys from <see cref="RecentAsync"/>), in that order, in one query; rows gone since are left out.</summary>
+    public async Task<IReadOnlyList<FeedEntry>> EntriesAsync(IReadOnlyList<string> rowKeys, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(rowKeys);
+        if (rowKeys.Count == 0)
+        {
+            return [];
+        }
+
+        var table = account.Table(StorageNames.ArticleIndexTable);
+        var rows = string.Join(" or ", rowKeys.Distinct(StringComparer.Ordinal).Select(rowKey => TableClient.CreateQueryFilter($"RowKey eq {rowKey}")));
+        var found = new Dictionary<string, FeedEntry>(StringComparer.Ordinal);
+        await foreach (var entity in table.QueryAsync<TableEntity>($"{TableClient.CreateQueryFilter($"PartitionKey eq {AllScope}")} and ({rows})", cancellationToken: cancellationToken))
+        {
+            found[entity.RowKey] = FromEntity(entity);
+        }
+
+        return [.. rowKeys.Where(found.ContainsKey).Select(rowKey => found[rowKey])];
+    }
+
+    private static readonly string[] RecentFieldNames = ["RowKey", "Id", "Url", "Headline", "Created", "ClusterId", "SourceKey", "Slug", "Section", "Images"];
+
     private const int RecentForClustering = 1000;
+
+    /// <summary>Changes applied at once: what a backlog costs in memory.</summary>
+    private const int PendingPage = 1000;
     private static readonly TimeSpan ClusterWindow = TimeSpan.FromDays(3);
     /// <summary>Bodies up to this many characters ride in the index row (a Table property holds 32K); longer ones are summarised in feeds.</summary>
     private const int MaxIndexedBodyChars = 30_000;
 
     private static readonly string[] IndexFieldNames =
-        ["Id", "Url", "Headline", "Summary", "Byline", "Created", "Updated", "Sectors", "Section", "Version", "TextHash", "ContentHtml", "Images", "Language"];
+        ["Id", "Url", "Headline", "Summary", "Byline", "Created", "Updated", "Sectors", "Section", "Version", "TextHash", "ContentHtml", "Images", "Language", "SourceKey", "Slug"];
 
     private static TableEntity IndexFields(TableEntity entity, Article article)
     {
@@ -247,6 +321,8 @@ public sealed class ArticleIndex(StorageAccount account)
         entity["ContentHtml"] = article.BodyHtml.Length <= MaxIndexedBodyChars ? article.BodyHtml : null;
         entity["Images"] = article.Images.Count == 0 ? null : JsonSerializer.Serialize(article.Images, ImageJson);
         entity["Language"] = article.Language;
+        entity["SourceKey"] = article.SourceKey;
+        entity["Slug"] = article.Slug;
         return entity;
     }
 
@@ -278,11 +354,17 @@ public sealed class ArticleIndex(StorageAccount account)
         Created = entity.GetDateTimeOffset("Created") ?? DateTimeOffset.MinValue,
         Updated = entity.GetDateTimeOffset("Updated") ?? DateTimeOffset.MinValue,
         Sectors = entity.GetString("Sectors") is { Length: > 0 } sectors ? sectors.Split(',') : [],
-        Section = Enum.TryParse<SectionType>(entity.GetString("Section"), out var section) ? section : SectionType.News,
+        Section = SectionOf(entity),
         ContentHtml = entity.GetString("ContentHtml"),
-        Images = entity.GetString("Images") is { Length: > 0 } images ? JsonSerializer.Deserialize<List<ArticleImage>>(images, ImageJson) ?? [] : [],
+        Images = ImagesOf(entity),
         Language = entity.GetString("Language"),
     };
+
+    private static SectionType SectionOf(TableEntity entity) =>
+        Enum.TryParse<SectionType>(entity.GetString("Section"), out var section) ? section : SectionType.News;
+
+    private static List<ArticleImage> ImagesOf(TableEntity entity) =>
+        entity.GetString("Images") is { Length: > 0 } images ? JsonSerializer.Deserialize<List<ArticleImage>>(images, ImageJson) ?? [] : [];
 
     private static readonly JsonSerializerOptions ImageJson = new(JsonSerializerDefaults.Web);
 }

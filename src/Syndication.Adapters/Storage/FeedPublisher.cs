@@ -46,6 +46,19 @@ public sealed class FeedPublisher(StorageAccount account)
         return true;
     }
 
+    /// <summary>A published file's bytes, or null when there is none yet.</summary>
+    public async Task<BinaryData?> ReadAsync(string path, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await account.Feeds.GetBlobClient(path).DownloadContentAsync(cancellationToken)).Value.Content;
+        }
+        catch (RequestFailedException ex) when (ex.Status == (int)HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+    }
+
     /// <summary>The URL of a feed in the storage account itself (used when no public base URL is configured).</summary>
     public Uri StorageUrl(string path) => account.Feeds.GetBlobClient(path).Uri;
 }

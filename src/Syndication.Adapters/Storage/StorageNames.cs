@@ -27,8 +27,14 @@ public static class StorageNames
     /// <summary>The status page for editors and operators (<c>index.html</c>): private, read with a sign-in or a short-lived link.</summary>
     public const string StatusContainer = "status";
 
+    /// <summary>
+    /// Page-view logs (JSON lines) as a CDN or analytics export writes them; counted once each into
+    /// <see cref="PageViewCountsTable"/> and marked with metadata, left in place for a lifecycle rule to expire.
+    /// </summary>
+    public const string PageViewsContainer = "pageviews";
+
     public static IReadOnlyList<string> PrivateContainers { get; } =
-        [IncomingContainer, ArchiveContainer, RejectedContainer, ArticlesContainer, StatusContainer];
+        [IncomingContainer, ArchiveContainer, RejectedContainer, ArticlesContainer, PageViewsContainer, StatusContainer];
 
     /// <summary>Poll state of each agency feed: validators, back-off, last outcome.</summary>
     public const string UpstreamFeedsTable = "UpstreamFeeds";
@@ -36,5 +42,8 @@ public static class StorageNames
     /// <summary>One row per run of a stage (partition = stage, newest first): when, how it ended, what it counted.</summary>
     public const string StageRunsTable = "StageRuns";
 
-    public static IReadOnlyList<string> Tables { get; } = [ArticleIndexTable, ArticleChangesTable, UpstreamFeedsTable, StageRunsTable];
+    /// <summary>Human views per UTC hour (partition), edition and article (row), with the files already counted into each row.</summary>
+    public const string PageViewCountsTable = "PageViewCounts";
+
+    public static IReadOnlyList<string> Tables { get; } = [ArticleIndexTable, ArticleChangesTable, UpstreamFeedsTable, PageViewCountsTable, StageRunsTable];
 }

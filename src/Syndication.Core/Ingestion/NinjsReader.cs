@@ -18,6 +18,20 @@ public static class NinjsReader
 
     public static ArticleDraft Read(ReadOnlySpan<byte> utf8Json)
     {
+        try
+        {
+            return ReadDocument(utf8Json);
+        }
+        catch (InvalidOperationException ex)
+        {
+            // The JSON parses, but a string in it is not text: invalid UTF-8 bytes, or an escape of
+            // half a surrogate pair ("\ud800"). Found by fuzzing (ParserFuzzTests).
+            throw new RejectedInputException($"A string in the ninjs item is not valid Unicode text: {FirstSentence(ex.Message)}", ex);
+        }
+    }
+
+    private static ArticleDraft ReadDocument(ReadOnlySpan<byte> utf8Json)
+    {
         JsonDocument document;
         try
         {

@@ -138,6 +138,19 @@ public static class SendGridEventParser
     /// <exception cref="FormatException">The body is not JSON, not an array, or has too many entries.</exception>
     public static SendGridEventBatch Parse(ReadOnlySpan<byte> json, int maximumEvents = DefaultMaximumEvents)
     {
+        try
+        {
+            return ParseDocument(json, maximumEvents);
+        }
+        catch (InvalidOperationException e)
+        {
+            // Valid JSON whose strings are not text (invalid UTF-8, half a surrogate pair): found by fuzzing.
+            throw new FormatException($"The webhook body has a string that is not valid Unicode text: {e.Message}", e);
+        }
+    }
+
+    private static SendGridEventBatch ParseDocument(ReadOnlySpan<byte> json, int maximumEvents)
+    {
         var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = 16 });
         JsonDocument document;
         try

@@ -15,6 +15,11 @@ public sealed class ArticleKeyResolver
     private readonly Dictionary<string, string?> _slugs = new(StringComparer.OrdinalIgnoreCase);
 
     public ArticleKeyResolver(IEnumerable<Article> articles)
+        : this((articles ?? throw new ArgumentNullException(nameof(articles))).Select(ArticleKeys.Of))
+    {
+    }
+
+    public ArticleKeyResolver(IEnumerable<ArticleKeys> articles)
     {
         ArgumentNullException.ThrowIfNull(articles);
         foreach (var article in articles)
@@ -100,6 +105,16 @@ public sealed class ArticleKeyResolver
             .ThenBy(v => v.Hour)
             .ToArray();
         return new ResolvedViews(views, unresolved, unresolvedKeys.ToArray());
+    }
+}
+
+/// <summary>The keys a page-view log may name an article by: its id, source key, URL, or the slug at the end of any URL or path.</summary>
+public sealed record ArticleKeys(string Id, string SourceKey, Uri Url, string Slug)
+{
+    public static ArticleKeys Of(Article article)
+    {
+        ArgumentNullException.ThrowIfNull(article);
+        return new(article.Id, article.SourceKey, article.Url, article.Slug);
     }
 }
 

@@ -38,13 +38,18 @@ public sealed class FunctionsAppTests
     {
         var bindings = Bindings();
 
-        Assert.Equal(["BuildFeeds", "IngestDroppedFile", "PollUpstreamFeeds", "SweepIncoming", "WriteStatusPage"], bindings.Keys.Order());
+        Assert.Equal(["BuildFeeds", "CountPageViews", "IngestDroppedFile", "PollUpstreamFeeds", "RankTrending", "SweepIncoming", "SweepPageViews", "WriteStatusPage"], bindings.Keys.Order());
 
         var ingest = bindings["IngestDroppedFile"];
         Assert.Equal("blobTrigger", ingest.GetProperty("type").GetString());
         Assert.Equal("incoming/{name}", ingest.GetProperty("path").GetString());
         Assert.Equal("EventGrid", ingest.GetProperty("source").GetString());
         Assert.Equal("AzureWebJobsStorage", ingest.GetProperty("connection").GetString());
+
+        var pageViews = bindings["CountPageViews"];
+        Assert.Equal("blobTrigger", pageViews.GetProperty("type").GetString());
+        Assert.Equal("pageviews/{name}", pageViews.GetProperty("path").GetString());
+        Assert.Equal("EventGrid", pageViews.GetProperty("source").GetString());
 
         Assert.Equal("timerTrigger", bindings["SweepIncoming"].GetProperty("type").GetString());
         Assert.Equal("%SweepSchedule%", bindings["SweepIncoming"].GetProperty("schedule").GetString());
@@ -54,6 +59,8 @@ public sealed class FunctionsAppTests
         Assert.Equal("%UpstreamSchedule%", bindings["PollUpstreamFeeds"].GetProperty("schedule").GetString());
         Assert.Equal("timerTrigger", bindings["WriteStatusPage"].GetProperty("type").GetString());
         Assert.Equal("%StatusSchedule%", bindings["WriteStatusPage"].GetProperty("schedule").GetString());
+        Assert.Equal("%SweepSchedule%", bindings["SweepPageViews"].GetProperty("schedule").GetString());
+        Assert.Equal("%TrendingSchedule%", bindings["RankTrending"].GetProperty("schedule").GetString());
     }
 
     [Fact]
@@ -95,11 +102,12 @@ public sealed class FunctionsAppTests
             ["FeedsSchedule"] = "30 */5 * * * *",
             ["UpstreamSchedule"] = "15 */5 * * * *",
             ["StatusSchedule"] = "45 */10 * * * *",
+            ["TrendingSchedule"] = "45 */5 * * * *",
         });
 
         provider.GetRequiredService<IStartupValidator>().Validate();
         var classes = FunctionClasses().ToList();
-        Assert.Equal(5, classes.Count);
+        Assert.Equal(8, classes.Count);
         foreach (var type in classes)
         {
             Assert.NotNull(ActivatorUtilities.CreateInstance(provider, type));

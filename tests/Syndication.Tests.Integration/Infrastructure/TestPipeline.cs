@@ -51,6 +51,7 @@ internal sealed class TestPipeline : IAsyncDisposable
                 ["FeedsSchedule"] = "30 */5 * * * *",
                 ["UpstreamSchedule"] = "15 */5 * * * *",
                 ["StatusSchedule"] = "45 */10 * * * *",
+                ["TrendingSchedule"] = "45 */5 * * * *",
             })
             .AddInMemoryCollection(settings ?? new Dictionary<string, string?>())
             .Build();

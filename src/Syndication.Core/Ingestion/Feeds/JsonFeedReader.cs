@@ -28,36 +28,44 @@ internal static class JsonFeedReader
                 ex);
         }
 
-        using (document)
+        try
         {
-            var root = document.RootElement;
-            var version = root.ValueKind == JsonValueKind.Object ? String(root, "version") : null;
-            if (version is null || !version.StartsWith("https://jsonfeed.org/version/", StringComparison.OrdinalIgnoreCase))
+            using (document)
             {
-                throw new RejectedInputException("The document is JSON but not a JSON Feed: it has no 'version' of https://jsonfeed.org/version/1 or /1.1.");
-            }
-
-            var entries = new List<ParsedEntry>();
-            if (root.TryGetProperty("items", out var items) && items.ValueKind == JsonValueKind.Array)
-            {
-                foreach (var item in items.EnumerateArray())
+                var root = document.RootElement;
+                var version = root.ValueKind == JsonValueKind.Object ? String(root, "version") : null;
+                if (version is null || !version.StartsWith("https://jsonfeed.org/version/", StringComparison.OrdinalIgnoreCase))
                 {
-                    if (item.ValueKind == JsonValueKind.Object)
+                    throw new RejectedInputException("The document is JSON but not a JSON Feed: it has no 'version' of https://jsonfeed.org/version/1 or /1.1.");
+                }
+
+                var entries = new List<ParsedEntry>();
+                if (root.TryGetProperty("items", out var items) && items.ValueKind == JsonValueKind.Array)
+                {
+                    foreach (var item in items.EnumerateArray())
                     {
-                        entries.Add(ReadItem(item, zones));
+                        if (item.ValueKind == JsonValueKind.Object)
+                        {
+                            entries.Add(ReadItem(item, zones));
+                        }
                     }
                 }
-            }
 
-            return new ParsedFeed
-            {
-                Format = FeedFormat.JsonFeed,
-                Version = version["https://jsonfeed.org/version/".Length..],
-                Title = String(root, "title"),
-                Link = String(root, "home_page_url"),
-                Language = String(root, "language"),
-                Entries = entries,
-            };
+                return new ParsedFeed
+                {
+                    Format = FeedFormat.JsonFeed,
+                    Version = version["https://jsonfeed.org/version/".Length..],
+                    Title = String(root, "title"),
+                    Link = String(root, "home_page_url"),
+                    Language = String(root, "language"),
+                    Entries = entries,
+                };
+            }
+        }
+        catch (InvalidOperationException ex)
+        {
+            // Valid JSON whose strings are not text (invalid UTF-8, half a surrogate pair): found by fuzzing.
+            throw new RejectedInputException($"The feed has a string that is not valid Unicode text: {ex.Message}", ex);
         }
     }
 

@@ -1,0 +1,227 @@
+using System.Globalization;
+using System.Net;
+using Azure;
+using Azure.Data.Tables;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+using Syndication.Core.Trending;
+
+namespace Syndication.Adapters.Storage;
+
+/// <summary>What the counts table did with one file's counts.</summary>
+/// <param name="RowsWritten">Rows added or merged.</param>
+/// <param name="RowsAlreadyCounted">Rows that already held this file's views (a re-run after a crash or a repeated event): left alone.</param>
+/// <param name="Transactions">Table transactions submitted, retries included.</param>
+/// <param name="Conflicts">Transactions refused because another writer changed a row first, then re-read and retried.</param>
+public sealed record PageViewWrite(int RowsWritten, int RowsAlreadyCounted, int Transactions, int Conflicts);
+
+/// <summary>A page-view log in <c>pageviews/</c>: its name, version and whether it has been counted.</summary>
+public sealed record PageViewLogFile(string Name, long Length, ETag ETag, bool Counted);
+
+/// <summary>
+/// Hourly view counts in the <c>PageViewCounts</c> table: partition = UTC hour (<c>yyyyMMddHH</c>),
+/// row = <c>{edition}|{article id}</c>, with <c>Views</c> and <c>Files</c>, the keys of the log files
+/// already added into the row. Table storage has no increment, so a file's counts are merged in
+/// batched transactions (one partition, at most 100 rows each) guarded by each row's ETag; a row
+/// that already lists the file is skipped, so counting a file twice, or again after a crash half
+/// way, adds each of its views once.
+/// </summary>
+public sealed class PageViewStore(StorageAccount account)
+{
+    /// <summary>Blob metadata set on a counted log: when, and what was made of it.</summary>
+    public const string CountedMetadata = "counted";
+
+    /// <summary>File keys kept per row: 2,000 × 13 characters stays under the 32K characters of a Table string.</summary>
+    public const int MaxFilesPerRow = 2_000;
+
+    private const int MaxBatch = 100;
+    private const int MaxAttempts = 8;
+    private const string HourFormat = "yyyyMMddHH";
+
+    /// <summary>Opens a log for reading, or null when it is gone. The caller disposes the result.</summary>
+    public async Task<BlobDownloadStreamingResult?> OpenAsync(string name, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await Logs.GetBlobClient(name).DownloadStreamingAsync(cancellationToken: cancellationToken)).Value;
+        }
+        catch (RequestFailedException ex) when (ex.Status == (int)HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Puts a log into <c>pageviews/</c>, as an export would.</summary>
+    public async Task DropAsync(string name, Stream content, CancellationToken cancellationToken)
+    {
+        await account.EnsureLayoutAsync(cancellationToken);
+        await Logs.GetBlobClient(name).UploadAsync(content, overwrite: true, cancellationToken);
+    }
+
+    /// <summary>Every log in <c>pageviews/</c>, with whether it has been counted (one listing, metadata included).</summary>
+    public async IAsyncEnumerable<PageViewLogFile> ListAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var item in Logs.GetBlobsAsync(new GetBlobsOptions { Traits = BlobTraits.Metadata }, cancellationToken))
+        {
+            yield return new PageViewLogFile(item.Name, item.Properties.ContentLength ?? 0, item.Properties.ETag ?? default, item.Metadata.ContainsKey(CountedMetadata));
+        }
+    }
+
+    /// <summary>
+    /// Marks the version that was read as counted, with its report in the metadata. A log replaced
+    /// since (another ETag) stays unmarked, so the sweep counts the new version.
+    /// </summary>
+    public async Task<bool> MarkCountedAsync(string name, ETag readVersion, IDictionary<string, string> report, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Logs.GetBlobClient(name).SetMetadataAsync(report, new BlobRequestConditions { IfMatch = readVersion }, cancellationToken);
+            return true;
+        }
+        catch (RequestFailedException ex) when (ex.Status is (int)HttpStatusCode.PreconditionFailed or (int)HttpStatusCode.NotFound)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Adds one file's counts (keyed by article id) to the table, once.</summary>
+    /// <param name="fileKey">Identifies the file's content; short, without spaces.</param>
+    public async Task<PageViewWrite> AddAsync(string fileKey, IReadOnlyList<HourlyViewCount> counts, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(fileKey);
+        ArgumentNullException.ThrowIfNull(counts);
+        var table = account.Table(StorageNames.PageViewCountsTable);
+        var totals = new PageViewWrite(0, 0, 0, 0);
+        foreach (var hour in counts.GroupBy(c => PartitionOf(c.Hour)).OrderBy(g => g.Key, StringComparer.Ordinal))
+        {
+            var rows = hour
+                .GroupBy(c => RowOf(c.Edition, c.Article), StringComparer.Ordinal)
+                .Select(g => (RowKey: g.Key, Views: g.Sum(c => c.Views)))
+                .OrderBy(r => r.RowKey, StringComparer.Ordinal)
+                .ToList();
+            var existing = await ReadPartitionAsync(table, hour.Key, cancellationToken);
+            foreach (var batch in rows.Chunk(MaxBatch))
+            {
+                var written = await MergeBatchAsync(table, hour.Key, batch, fileKey, existing, cancellationToken);
+                totals = new PageViewWrite(
+                    totals.RowsWritten + written.RowsWritten,
+                    totals.RowsAlreadyCounted + written.RowsAlreadyCounted,
+                    totals.Transactions + written.Transactions,
+                    totals.Conflicts + written.Conflicts);
+            }
+        }
+
+        return totals;
+    }
+
+    /// <summary>Every count of the hours from <paramref name="from"/> to <paramref name="to"/> (inclusive): one range query over the hour partitions.</summary>
+    public async Task<IReadOnlyList<HourlyViewCount>> ReadAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    {
+        var table = account.Table(StorageNames.PageViewCountsTable);
+        var filter = TableClient.CreateQueryFilter($"PartitionKey ge {PartitionOf(from)} and PartitionKey le {PartitionOf(to)}");
+        var counts = new List<HourlyViewCount>();
+        await foreach (var row in table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, select: ["PartitionKey", "RowKey", "Views"], cancellationToken: cancellationToken))
+        {
+            var separator = row.RowKey.IndexOf('|', StringComparison.Ordinal);
+            if (separator > 0 && DateTimeOffset.TryParseExact(row.PartitionKey, HourFormat, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var hour))
+            {
+                counts.Add(new HourlyViewCount(row.RowKey[..separator], row.RowKey[(separator + 1)..], hour, row.GetInt64("Views") ?? 0));
+            }
+        }
+
+        return counts;
+    }
+
+    private BlobContainerClient Logs => account.Container(StorageNames.PageViewsContainer);
+
+    private static string PartitionOf(DateTimeOffset hour) => hour.UtcDateTime.ToString(HourFormat, CultureInfo.InvariantCulture);
+
+    private static string RowOf(string edition, string article) => $"{edition}|{article}";
+
+    private static async Task<Dictionary<string, TableEntity>> ReadPartitionAsync(TableClient table, string partition, CancellationToken cancellationToken)
+    {
+        var rows = new Dictionary<string, TableEntity>(StringComparer.Ordinal);
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {partition}");
+        await foreach (var row in table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, cancellationToken: cancellationToken))
+        {
+            rows[row.RowKey] = row;
+        }
+
+        return rows;
+    }
+
+    /// <summary>One transaction of up to 100 rows; refused when another writer got there first, then re-read and retried.</summary>
+    private static async Task<PageViewWrite> MergeBatchAsync(
+        TableClient table, string partition, (string RowKey, long Views)[] batch, string fileKey, Dictionary<string, TableEntity> existing, CancellationToken cancellationToken)
+    {
+        var transactions = 0;
+        var conflicts = 0;
+        for (var attempt = 1; ; attempt++)
+        {
+            var actions = new List<TableTransactionAction>(batch.Length);
+            var alreadyCounted = 0;
+            foreach (var (rowKey, views) in batch)
+            {
+                if (existing.TryGetValue(rowKey, out var row))
+                {
+                    var files = (row.GetString("Files") ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                    if (files.Contains(fileKey, StringComparer.Ordinal))
+                    {
+                        alreadyCounted++;
+                        continue;
+                    }
+
+                    var merged = new TableEntity(partition, rowKey)
+                    {
+                        ["Views"] = (row.GetInt64("Views") ?? 0) + views,
+                        ["Files"] = string.Join(' ', files.Append(fileKey).TakeLast(MaxFilesPerRow)),
+                    };
+                    actions.Add(new TableTransactionAction(TableTransactionActionType.UpdateMerge, merged, row.ETag));
+                }
+                else
+                {
+                    actions.Add(new TableTransactionAction(TableTransactionActionType.Add, new TableEntity(partition, rowKey) { ["Views"] = views, ["Files"] = fileKey }));
+                }
+            }
+
+            if (actions.Count == 0)
+            {
+                return new PageViewWrite(0, alreadyCounted, transactions, conflicts);
+            }
+
+            try
+            {
+                transactions++;
+                var responses = await table.SubmitTransactionAsync(actions, cancellationToken);
+                // Keep the new ETags, so a later batch of the same file never needs a re-read.
+                for (var i = 0; i < actions.Count; i++)
+                {
+                    var entity = (TableEntity)actions[i].Entity;
+                    entity.ETag = responses.Value[i].Headers.ETag ?? default;
+                    existing[entity.RowKey] = entity;
+                }
+
+                return new PageViewWrite(actions.Count, alreadyCounted, transactions, conflicts);
+            }
+            catch (TableTransactionFailedException ex) when (ex.Status is (int)HttpStatusCode.PreconditionFailed or (int)HttpStatusCode.Conflict && attempt < MaxAttempts)
+            {
+                // Another counter merged into one of these rows since we read them: read them again.
+                conflicts++;
+                foreach (var (rowKey, _) in batch)
+                {
+                    var fresh = await table.GetEntityIfExistsAsync<TableEntity>(partition, rowKey, cancellationToken: cancellationToken);
+                    if (fresh.HasValue)
+                    {
+                        existing[rowKey] = fresh.Value!;
+                    }
+                    else
+                    {
+                        existing.Remove(rowKey);
+                    }
+                }
+
+                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(20, 100) * attempt), cancellationToken);
+            }
+        }
+    }
+}
