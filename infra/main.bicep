@@ -79,6 +79,8 @@ param feedsSchedule string = '30 */5 * * * *'
 @description('NCRONTAB of the agency feed poll (each feed is still polled at most every Syndication__Upstream__MinIntervalMinutes).')
 param upstreamSchedule string = '15 */5 * * * *'
 
+@description('NCRONTAB of the status page (status/index.html): each write reads the last 48 hours of StageRuns and rejected/.')
+param statusSchedule string = '45 */10 * * * *'
 @description('NCRONTAB of the trending ranking (a box is rewritten only when it changed).')
 param trendingSchedule string = '45 */5 * * * *'
 
@@ -114,8 +116,8 @@ var tags = { 'azd-env-name': environmentName, application: 'syndication' }
 var deploymentContainer = 'app-package'
 var deadLetterContainer = 'eventgrid-deadletter'
 var feedsContainer = 'feeds'
-var pipelineContainers = ['incoming', 'archive', 'rejected', 'articles', 'pageviews', 'newsletters', 'outbox']
-var tables = ['ArticleIndex', 'ArticleChanges', 'UpstreamFeeds', 'PageViewCounts', 'Subscribers', 'SendLedger', 'Suppressions']
+var pipelineContainers = ['incoming', 'archive', 'rejected', 'articles', 'pageviews', 'newsletters', 'outbox', 'status']
+var tables = ['ArticleIndex', 'ArticleChanges', 'UpstreamFeeds', 'PageViewCounts', 'Subscribers', 'SendLedger', 'Suppressions', 'StageRuns']
 var useFrontDoor = frontDoorEnabled || !empty(customDomain)
 
 // Names are known before anything is deployed, so What-If can predict every module.
@@ -242,6 +244,7 @@ module functionApp 'modules/functionapp.bicep' = {
     sweepSchedule: sweepSchedule
     feedsSchedule: feedsSchedule
     upstreamSchedule: upstreamSchedule
+    statusSchedule: statusSchedule
     trendingSchedule: trendingSchedule
     maximumInstanceCount: maximumInstanceCount
     instanceMemoryMB: instanceMemoryMB

@@ -57,6 +57,8 @@ param feedsSchedule string
 @description('NCRONTAB of the agency feed poll.')
 param upstreamSchedule string
 
+@description('NCRONTAB of the status page.')
+param statusSchedule string
 @description('NCRONTAB of the trending ranking.')
 param trendingSchedule string
 
@@ -108,6 +110,7 @@ var appSettings = union(
     SweepSchedule: sweepSchedule
     FeedsSchedule: feedsSchedule
     UpstreamSchedule: upstreamSchedule
+    StatusSchedule: statusSchedule
     TrendingSchedule: trendingSchedule
   },
   syndicationSettings,

@@ -8,6 +8,7 @@ using Syndication.Adapters.Storage;
 using Syndication.Core.Catalog;
 using Syndication.Core.Ingestion;
 using Syndication.Pipeline;
+using Syndication.Pipeline.Operations;
 
 namespace Syndication.Cli;
 
@@ -40,6 +41,10 @@ internal sealed class PipelineSession : IAsyncDisposable
 
     public UpstreamStage Upstream => _host.Services.GetRequiredService<UpstreamStage>();
 
+    public StatusStage Status => _host.Services.GetRequiredService<StatusStage>();
+
+    /// <summary>Makes each verb's work a run of its stage, so the status page shows CLI runs too.</summary>
+    public StageRunRecorder Runs => _host.Services.GetRequiredService<StageRunRecorder>();
     /// <summary>
     /// The trending stage, on the real clock or as of a given instant: sample and replayed logs are
     /// counted and ranked as when they were written, since only recent stories can trend.

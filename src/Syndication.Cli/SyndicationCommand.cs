@@ -5,6 +5,7 @@ using Syndication.Adapters.Storage;
 using Syndication.Cli.Generate;
 using Syndication.Core.Trending;
 using Syndication.Pipeline;
+using Syndication.Pipeline.Operations;
 
 namespace Syndication.Cli;
 
@@ -41,6 +42,7 @@ public static class SyndicationCommand
         root.Subcommands.Add(TrendingCommand(output, storage, verbose));
         root.Subcommands.Add(GenerateCommand(output, storage, verbose));
         root.Subcommands.Add(RunCommand(output, storage, verbose));
+        root.Subcommands.Add(StatusCommand(output, storage, verbose));
         return root;
     }
 
@@ -59,7 +61,8 @@ public static class SyndicationCommand
         command.SetAction((parse, cancellationToken) => WithSessionAsync(parse, output, storage, verbose, async session =>
         {
             var files = ExpandPaths(parse.GetValue(paths) ?? []);
-            var outcomes = await IngestFilesAsync(session, files, Math.Max(1, parse.GetValue(parallel)), output, cancellationToken);
+            var outcomes = await session.Runs.RunAsync(StageNames.Ingest, "cli ingest", () =>
+                IngestFilesAsync(session, files, Math.Max(1, parse.GetValue(parallel)), output, cancellationToken), cancellationToken);
             Report.Summary(output, outcomes);
         }, cancellationToken));
         return command;
@@ -113,11 +116,13 @@ public static class SyndicationCommand
             await PollAsync(session, force: false, output, cancellationToken);
             output.WriteLine("Ingest: sweeping incoming/ ...");
             var index = 0;
-            outcomes.AddRange(await session.Ingest.SweepAsync(o => Report.Outcome(output, o, ++index, total: null), cancellationToken));
+            outcomes.AddRange(await session.Runs.RunAsync(StageNames.Ingest, "cli sweep", () =>
+                session.Ingest.SweepAsync(o => Report.Outcome(output, o, ++index, total: null), cancellationToken), cancellationToken));
             Report.Summary(output, outcomes);
 
             await BuildFeedsAsync(session, rebuildAll: false, output, cancellationToken);
             await RankTrendingAsync(session, samplesAsOf, output, cancellationToken);
+            var statusLink = await WriteStatusAsync(session, TimeSpan.FromHours(1), cancellationToken);
 
             output.WriteLine();
             output.WriteLine("Where to look:");
@@ -126,8 +131,54 @@ public static class SyndicationCommand
             output.WriteLine($"  trending in an edition: {session.Feeds.PublicUrl(TrendingDocument.PathOf("india"))} and {session.Feeds.PublicUrl("trending/india/rss.xml")}");
             output.WriteLine($"  containers:            {string.Join(", ", StorageNames.PrivateContainers.Append(StorageNames.FeedsContainer))} in {session.Account.Blobs.Uri}");
             output.WriteLine($"  rejected files:        {session.Account.Container(StorageNames.RejectedContainer).Uri} (each with a .error.json)");
+            output.WriteLine($"  status page:           {statusLink}");
+            output.WriteLine("                         (a read-only link for one hour; `syndication status` writes the page again and prints a new one)");
         }, cancellationToken));
         return command;
+    }
+
+    private static Command StatusCommand(TextWriter output, Option<string?> storage, Option<bool> verbose)
+    {
+        var validFor = new Option<int>("--valid-for")
+        {
+            Description = "Minutes the printed read-only link stays valid.",
+            DefaultValueFactory = _ => 60,
+        };
+        var command = new Command("status", "Write the status page now (status/index.html: stages, counts, rejected files, charts) and print where it is, " +
+            "with a read-only link for a browser. The container is private: the link is signed with the account key, or with your own sign-in (az login) in Azure.");
+        command.Options.Add(validFor);
+        command.SetAction((parse, cancellationToken) => WithSessionAsync(parse, output, storage, verbose, async session =>
+        {
+            var minutes = parse.GetValue(validFor);
+            if (minutes is < 1 or > 7 * 24 * 60)
+            {
+                throw new CommandException("--valid-for takes 1 to 10080 minutes (a week, the longest a user-delegation link may last).");
+            }
+
+            var link = await WriteStatusAsync(session, TimeSpan.FromMinutes(minutes), cancellationToken);
+            var report = await session.Status.ReportAsync(cancellationToken);
+            output.WriteLine("Stages (last run):");
+            foreach (var stage in report.Stages)
+            {
+                output.WriteLine(stage.LastRunAt is { } at
+                    ? $"  {stage.Name,-11} {stage.Outcome,-9} {at:yyyy-MM-dd HH:mm} UTC  {stage.Runs} runs in {StatusStage.Window.TotalHours:0} h"
+                    : $"  {stage.Name,-11} no run recorded yet");
+            }
+
+            output.WriteLine(
+                $"Last {StatusStage.Window.TotalHours:0} hours: {report.Total(StageCounts.Ingested)} ingested, {report.Total(StageCounts.Rejected)} rejected, " +
+                $"{report.Total(StageCounts.FeedsWritten)} feeds written, {report.Total(StageCounts.EmailsSent)} emails sent; {report.RejectedTotal} files in rejected/.");
+            output.WriteLine($"Status page: {session.Status.PageBlob.Uri} (private)");
+            output.WriteLine($"Read-only link, valid {minutes} minutes: {link}");
+        }, cancellationToken));
+        return command;
+    }
+
+    /// <summary>Writes the page as a run of the status stage and returns a read-only link to it.</summary>
+    private static async Task<Uri> WriteStatusAsync(PipelineSession session, TimeSpan validFor, CancellationToken cancellationToken)
+    {
+        await session.Runs.RunAsync(StageNames.Status, "cli", () => session.Status.WriteAsync(cancellationToken), cancellationToken);
+        return await session.Status.ReadLinkAsync(validFor, cancellationToken);
     }
 
     private static Option<DateTimeOffset?> AsOfOption() => new("--as-of")
@@ -175,13 +226,13 @@ public static class SyndicationCommand
     private static async Task RankTrendingAsync(PipelineSession session, DateTimeOffset? asOf, TextWriter output, CancellationToken cancellationToken)
     {
         var trending = session.Trending(asOf);
-        foreach (var counted in await trending.SweepAsync(cancellationToken))
+        foreach (var counted in await session.Runs.CountPageViewsAsync("cli", () => trending.SweepAsync(cancellationToken), cancellationToken))
         {
             Report.PageViews(output, counted);
         }
 
         output.WriteLine(asOf is { } instant ? $"Trending as of {instant:u}:" : "Trending:");
-        foreach (var box in await trending.RankAsync(cancellationToken))
+        foreach (var box in await session.Runs.RankTrendingAsync("cli", () => trending.RankAsync(cancellationToken), cancellationToken))
         {
             output.WriteLine($"  {box.Edition} ({(box.Changed ? "published" : "unchanged")}): {session.Feeds.PublicUrl(TrendingDocument.PathOf(box.Edition))}");
             foreach (var item in box.Document.Items.Take(5))
@@ -263,7 +314,7 @@ public static class SyndicationCommand
 
     private static async Task PollAsync(PipelineSession session, bool force, TextWriter output, CancellationToken cancellationToken)
     {
-        var polls = await session.Upstream.PollAsync(force, cancellationToken);
+        var polls = await session.Runs.RunAsync(StageNames.Upstream, "cli", () => session.Upstream.PollAsync(force, cancellationToken), cancellationToken);
         if (polls.Count == 0)
         {
             output.WriteLine("Upstream: no agency feeds configured (Syndication:Upstream:Feeds).");
@@ -302,7 +353,7 @@ public static class SyndicationCommand
     private static async Task BuildFeedsAsync(PipelineSession session, bool rebuildAll, TextWriter output, CancellationToken cancellationToken)
     {
         output.WriteLine(rebuildAll ? "Feeds: rebuilding all ..." : "Feeds: building those with changed articles ...");
-        var feeds = await session.Feeds.BuildAsync(rebuildAll, cancellationToken);
+        var feeds = await session.Runs.RunAsync(StageNames.Feeds, "cli", () => session.Feeds.BuildAsync(rebuildAll, cancellationToken), cancellationToken);
         foreach (var feed in feeds)
         {
             output.WriteLine($"  {(feed.Written ? "written  " : "unchanged")} {feed.Items,3} items  {feed.Url}");

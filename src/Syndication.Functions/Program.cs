@@ -4,4 +4,5 @@ using Syndication.Functions;
 
 var builder = FunctionsApplication.CreateBuilder(args);
 SyndicationApp.ConfigureServices(builder.Services, builder.Configuration);
+SyndicationApp.ConfigureTelemetry(builder.Services, builder.Configuration);
 builder.Build().Run();

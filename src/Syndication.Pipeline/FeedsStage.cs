@@ -4,6 +4,7 @@ using Syndication.Adapters.Storage;
 using Syndication.Core.Articles;
 using Syndication.Core.Catalog;
 using Syndication.Core.Feeds;
+using Syndication.Pipeline.Operations;
 
 namespace Syndication.Pipeline;
 
@@ -24,6 +25,7 @@ public sealed class FeedsStage(
     WebSubPinger hub,
     PublicationCatalog catalog,
     IOptions<SyndicationOptions> options,
+    StageRunRecorder runs,
     ILogger<FeedsStage> logger)
 {
     /// <param name="rebuildAll">Rebuild every feed, changed or not (after a change of settings, or to repair).</param>
@@ -60,6 +62,8 @@ public sealed class FeedsStage(
 
         // Only now are the changes done with: a crash before this applies them again next time.
         await index.AcknowledgeAsync(update, cancellationToken);
+        runs.Add(StageCounts.FeedsWritten, results.Count(r => r.Written), StageNames.Feeds);
+        runs.Add(StageCounts.FeedsUnchanged, results.Count(r => !r.Written), StageNames.Feeds);
         logger.LogInformation("Feed build: {Written} files written, {Unchanged} unchanged", results.Count(r => r.Written), results.Count(r => !r.Written));
         return results;
     }

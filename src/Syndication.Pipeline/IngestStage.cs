@@ -5,6 +5,7 @@ using Syndication.Adapters.Storage;
 using Syndication.Core.Articles;
 using Syndication.Core.Catalog;
 using Syndication.Core.Ingestion;
+using Syndication.Pipeline.Operations;
 
 namespace Syndication.Pipeline;
 
@@ -41,6 +42,7 @@ public sealed class IngestStage(
     ArticleNormalizer normalizer,
     IOptions<SyndicationOptions> options,
     TimeProvider clock,
+    StageRunRecorder runs,
     ILogger<IngestStage> logger)
 {
     private const string StageName = "ingest";
@@ -68,6 +70,7 @@ public sealed class IngestStage(
     public async Task<IngestOutcome> IngestAsync(DroppedFile file, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(file);
+        using var scope = logger.BeginScope(new Dictionary<string, object?> { ["File"] = file.Name });
         await account.EnsureLayoutAsync(cancellationToken);
         var maxBytes = options.Value.Ingest.MaxFileBytes;
         try
@@ -82,14 +85,14 @@ public sealed class IngestStage(
                 throw new RejectedInputException("The file is empty.");
             }
 
-            return await StoreWithRetriesAsync(file.Name, Read(file), file, cancellationToken);
+            return Counted(await StoreWithRetriesAsync(file.Name, Read(file), file, cancellationToken));
         }
         catch (RejectedInputException ex)
         {
             var rejection = Rejection.Of(ex, file.Name, StageName, clock.GetUtcNow(), file.Length);
             await dropZone.RejectAsync(file, rejection, cancellationToken);
             logger.LogWarning("Rejected {File}: {Reason} (line {Line}, column {Column})", file.Name, ex.Message, ex.Line, ex.Column);
-            return new IngestOutcome(file.Name, IngestResult.Rejected, Rejection: rejection);
+            return Counted(new IngestOutcome(file.Name, IngestResult.Rejected, Rejection: rejection));
         }
     }
 
@@ -115,15 +118,16 @@ public sealed class IngestStage(
     public async Task<IngestOutcome> IngestDraftAsync(ArticleDraft draft, string origin, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(draft);
+        using var scope = logger.BeginScope(new Dictionary<string, object?> { ["File"] = origin });
         await account.EnsureLayoutAsync(cancellationToken);
         try
         {
-            return await StoreWithRetriesAsync(origin, draft, file: null, cancellationToken);
+            return Counted(await StoreWithRetriesAsync(origin, draft, file: null, cancellationToken));
         }
         catch (RejectedInputException ex)
         {
             logger.LogWarning("Rejected item {Origin}: {Reason}", origin, ex.Message);
-            return new IngestOutcome(origin, IngestResult.Rejected, Rejection: Rejection.Of(ex, origin, StageName, clock.GetUtcNow(), 0));
+            return Counted(new IngestOutcome(origin, IngestResult.Rejected, Rejection: Rejection.Of(ex, origin, StageName, clock.GetUtcNow(), 0)));
         }
     }
 
@@ -146,6 +150,7 @@ public sealed class IngestStage(
     private async Task<IngestOutcome> StoreAsync(string origin, ArticleDraft draft, DroppedFile? file, CancellationToken cancellationToken)
     {
         var id = ArticleIdentity.IdFor(draft.SourceKey);
+        using var scope = logger.BeginScope(new Dictionary<string, object?> { ["ArticleId"] = id });
         var existing = await store.GetAsync(id, cancellationToken);
         if (existing is not null && existing.Article.SourceKey != draft.SourceKey.Trim())
         {
@@ -175,6 +180,24 @@ public sealed class IngestStage(
         var result = existing is null ? IngestResult.Accepted : IngestResult.Updated;
         logger.LogInformation("{Result} {ArticleId} version {Version} from {Origin}", result, article.Id, article.Version, origin);
         return new IngestOutcome(origin, result, article.Id, article.Headline);
+    }
+
+    /// <summary>Counts an outcome in the meter and the current run (the sweep's, the blob trigger's, the CLI's).</summary>
+    private IngestOutcome Counted(IngestOutcome outcome)
+    {
+        var count = outcome.Result switch
+        {
+            IngestResult.Accepted or IngestResult.Updated => StageCounts.Ingested,
+            IngestResult.Unchanged => StageCounts.Duplicates,
+            IngestResult.Rejected => StageCounts.Rejected,
+            _ => null,
+        };
+        if (count is not null)
+        {
+            runs.Add(count, stage: StageNames.Ingest);
+        }
+
+        return outcome;
     }
 
     private static ArticleDraft Read(DroppedFile file)

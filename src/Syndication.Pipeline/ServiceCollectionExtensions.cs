@@ -7,6 +7,7 @@ using Syndication.Adapters.Upstream;
 using Syndication.Core.Catalog;
 using Syndication.Core.Ingestion;
 using Syndication.Core.Trending;
+using Syndication.Pipeline.Operations;
 
 namespace Syndication.Pipeline;
 
@@ -64,6 +65,10 @@ public static class ServiceCollectionExtensions
         services.AddSingleton(sp => new UpstreamFetcher(sp.GetRequiredService<IOptions<SyndicationOptions>>().Value.Upstream));
         services.AddSingleton<UpstreamStateStore>();
         services.AddSingleton<UpstreamStage>();
+        services.AddSingleton<PipelineMetrics>();
+        services.AddSingleton<StageRunStore>();
+        services.AddSingleton<StageRunRecorder>();
+        services.AddSingleton<StatusStage>();
 
         services.AddOptions<TrendingOptions>()
             .Bind(configuration.GetSection(TrendingOptions.SectionName))

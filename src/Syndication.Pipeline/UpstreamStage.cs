@@ -8,6 +8,7 @@ using Syndication.Core.Articles;
 using Syndication.Core.Catalog;
 using Syndication.Core.Ingestion;
 using Syndication.Core.Ingestion.Feeds;
+using Syndication.Pipeline.Operations;
 
 namespace Syndication.Pipeline;
 
@@ -46,6 +47,7 @@ public sealed class UpstreamStage(
     PublicationCatalog catalog,
     IOptions<SyndicationOptions> options,
     TimeProvider clock,
+    StageRunRecorder runs,
     ILogger<UpstreamStage> logger)
 {
     private const int MaxFeedsAtOnce = 4;
@@ -66,6 +68,14 @@ public sealed class UpstreamStage(
             feeds,
             new ParallelOptions { MaxDegreeOfParallelism = MaxFeedsAtOnce, CancellationToken = cancellationToken },
             async (feed, ct) => outcomes.Add(await PollOneAsync(feed, known.GetValueOrDefault(feed.Name), force, ct)));
+        var failed = outcomes.Where(o => o.Result == PollResult.Failed).Select(o => o.Feed).Order(StringComparer.Ordinal).ToList();
+        runs.Add(StageCounts.UpstreamPolled, outcomes.Count(o => o.Result != PollResult.Skipped), StageNames.Upstream);
+        runs.Add(StageCounts.UpstreamFailed, failed.Count, StageNames.Upstream);
+        if (failed.Count > 0)
+        {
+            runs.Warn($"{failed.Count} of {outcomes.Count} agency feeds failed: {string.Join(", ", failed)}");
+        }
+
         return [.. outcomes.OrderBy(o => o.Feed, StringComparer.Ordinal)];
     }
 
@@ -73,6 +83,7 @@ public sealed class UpstreamStage(
     {
         var upstream = options.Value.Upstream;
         var now = clock.GetUtcNow();
+        using var scope = logger.BeginScope(new Dictionary<string, object?> { ["Feed"] = feed.Name });
 
         // Validators belong to a URL: a feed whose URL changed in configuration starts afresh.
         state = state is not null && state.Url == feed.Url ? state : new UpstreamFeedState(feed.Name) { Url = feed.Url };
@@ -132,6 +143,7 @@ public sealed class UpstreamStage(
             catch (RejectedInputException ex)
             {
                 await dropZone.RejectAsync(original, Rejection.Of(ex, name, "upstream", now, document.Body.Length), ct);
+                runs.Add(StageCounts.Rejected, stage: StageNames.Upstream);
                 return Failed(s, $"Not a readable feed: {ex.Message}", 200, null);
             }
 
@@ -147,6 +159,7 @@ public sealed class UpstreamStage(
                 catch (RejectedInputException ex)
                 {
                     items.Add(new IngestOutcome(origin, IngestResult.Rejected, Rejection: Rejection.Of(ex, origin, "upstream", now, 0)));
+                    runs.Add(StageCounts.Rejected, stage: StageNames.Upstream);
                 }
             }
 

@@ -123,6 +123,43 @@ public sealed class DropZone(StorageAccount account, TimeProvider clock)
         await RemoveAsync(file, cancellationToken);
     }
 
+    /// <summary>
+    /// The rejections explained in <c>rejected/*.error.json</c>, newest first, at most
+    /// <paramref name="max"/> read, with how many there are in all (one listing, one read per rejection returned).
+    /// </summary>
+    public async Task<(IReadOnlyList<Rejection> Newest, int Total)> RejectionsAsync(int max, CancellationToken cancellationToken)
+    {
+        var container = account.Container(StorageNames.RejectedContainer);
+        var records = new List<(string Name, DateTimeOffset At)>();
+        await foreach (var item in container.GetBlobsAsync(cancellationToken: cancellationToken))
+        {
+            if (item.Name.EndsWith(".error.json", StringComparison.Ordinal))
+            {
+                records.Add((item.Name, item.Properties.LastModified ?? DateTimeOffset.MinValue));
+            }
+        }
+
+        var newest = new List<Rejection>();
+        foreach (var (name, at) in records.OrderByDescending(r => r.At).ThenBy(r => r.Name, StringComparer.Ordinal).Take(max))
+        {
+            try
+            {
+                var content = (await container.GetBlobClient(name).DownloadContentAsync(cancellationToken)).Value.Content;
+                newest.Add(content.ToObjectFromJson<Rejection>(Json) ?? throw new JsonException("empty"));
+            }
+            catch (Exception ex) when (ex is JsonException or NotSupportedException)
+            {
+                newest.Add(new Rejection(name[..^".error.json".Length], "unknown", $"Its {name} could not be read: {ex.Message}", null, null, at, 0));
+            }
+            catch (RequestFailedException ex) when (ex.Status == (int)HttpStatusCode.NotFound)
+            {
+                // Replayed (deleted) between the listing and the read.
+            }
+        }
+
+        return (newest, records.Count);
+    }
+
     /// <summary>Deletes the drop only if it is still the version we read: a newer drop of the same name stays for the next pass.</summary>
     private async Task RemoveAsync(DroppedFile file, CancellationToken cancellationToken)
     {

@@ -24,6 +24,9 @@ public static class StorageNames
     /// <summary>Changes of articles not yet applied to the index and the feeds: a queue read in batches.</summary>
     public const string ArticleChangesTable = "ArticleChanges";
 
+    /// <summary>The status page for editors and operators (<c>index.html</c>): private, read with a sign-in or a short-lived link.</summary>
+    public const string StatusContainer = "status";
+
     /// <summary>
     /// Page-view logs (JSON lines) as a CDN or analytics export writes them; counted once each into
     /// <see cref="PageViewCountsTable"/> and marked with metadata, left in place for a lifecycle rule to expire.
@@ -31,13 +34,16 @@ public static class StorageNames
     public const string PageViewsContainer = "pageviews";
 
     public static IReadOnlyList<string> PrivateContainers { get; } =
-        [IncomingContainer, ArchiveContainer, RejectedContainer, ArticlesContainer, PageViewsContainer];
+        [IncomingContainer, ArchiveContainer, RejectedContainer, ArticlesContainer, PageViewsContainer, StatusContainer];
 
     /// <summary>Poll state of each agency feed: validators, back-off, last outcome.</summary>
     public const string UpstreamFeedsTable = "UpstreamFeeds";
 
+    /// <summary>One row per run of a stage (partition = stage, newest first): when, how it ended, what it counted.</summary>
+    public const string StageRunsTable = "StageRuns";
+
     /// <summary>Human views per UTC hour (partition), edition and article (row), with the files already counted into each row.</summary>
     public const string PageViewCountsTable = "PageViewCounts";
 
-    public static IReadOnlyList<string> Tables { get; } = [ArticleIndexTable, ArticleChangesTable, UpstreamFeedsTable, PageViewCountsTable];
+    public static IReadOnlyList<string> Tables { get; } = [ArticleIndexTable, ArticleChangesTable, UpstreamFeedsTable, PageViewCountsTable, StageRunsTable];
 }

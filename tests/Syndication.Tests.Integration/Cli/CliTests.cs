@@ -62,6 +62,29 @@ public sealed partial class CliTests
     }
 
     [Fact]
+    public async Task Run_with_samples_prints_a_status_page_link_and_status_reports_the_runs_and_rejections()
+    {
+        var account = await LocalStorage.NewAccountAsync();
+        var (_, runOutput) = await RunAsync("--storage", account.ConnectionString, "run", "--samples", Repository.Samples);
+
+        var (exit, output) = await RunAsync("--storage", account.ConnectionString, "status", "--valid-for", "5");
+
+        Assert.Equal(0, exit);
+        var runLink = Regex.Match(runOutput, @"status page:\s+(\S+)").Groups[1].Value;
+        Assert.StartsWith(new Uri(account.BlobBaseUrl, "status/index.html?").AbsoluteUri, runLink, StringComparison.Ordinal);
+        Assert.Matches(@"ingest\s+Succeeded\s+\d{4}-\d\d-\d\d \d\d:\d\d UTC\s+1 runs in 48 h", output);
+        Assert.Matches(@"feeds\s+Succeeded", output);
+        Assert.Matches(@"status\s+Succeeded", output); // the page run/status wrote in the run before
+        Assert.Contains("Last 48 hours: 14 ingested, 3 rejected,", output, StringComparison.Ordinal);
+        Assert.Contains("3 files in rejected/.", output, StringComparison.Ordinal);
+        Assert.Contains($"Status page: {new Uri(account.BlobBaseUrl, "status/index.html")} (private)", output, StringComparison.Ordinal);
+        var link = Regex.Match(output, @"Read-only link, valid 5 minutes: (\S+)").Groups[1].Value;
+        using var http = new HttpClient();
+        var page = await http.GetStringAsync(link);
+        Assert.Contains("broken/truncated.ninjs.json", page, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_missing_path_is_a_failure_of_the_command()
     {
         var account = await LocalStorage.NewAccountAsync();

@@ -14,6 +14,7 @@ public sealed class AzureStorageSettingsTests
         settings["SweepSchedule"] = "0 */5 * * * *";
         settings["FeedsSchedule"] = "30 */5 * * * *";
         settings["UpstreamSchedule"] = "15 */5 * * * *";
+        settings["StatusSchedule"] = "45 */10 * * * *";
         settings["TrendingSchedule"] = "45 */5 * * * *";
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         var services = new ServiceCollection();

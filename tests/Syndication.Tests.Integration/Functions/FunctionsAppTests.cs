@@ -7,6 +7,7 @@ using Microsoft.Extensions.Options;
 using Syndication.Functions;
 using Syndication.Functions.Functions;
 using Syndication.Pipeline;
+using Syndication.Pipeline.Operations;
 using Syndication.Tests.Infrastructure;
 
 namespace Syndication.Tests.Functions;
@@ -37,7 +38,7 @@ public sealed class FunctionsAppTests
     {
         var bindings = Bindings();
 
-        Assert.Equal(["BuildFeeds", "CountPageViews", "IngestDroppedFile", "PollUpstreamFeeds", "RankTrending", "SweepIncoming", "SweepPageViews"], bindings.Keys.Order());
+        Assert.Equal(["BuildFeeds", "CountPageViews", "IngestDroppedFile", "PollUpstreamFeeds", "RankTrending", "SweepIncoming", "SweepPageViews", "WriteStatusPage"], bindings.Keys.Order());
 
         var ingest = bindings["IngestDroppedFile"];
         Assert.Equal("blobTrigger", ingest.GetProperty("type").GetString());
@@ -56,6 +57,8 @@ public sealed class FunctionsAppTests
         Assert.Equal("%FeedsSchedule%", bindings["BuildFeeds"].GetProperty("schedule").GetString());
         Assert.Equal("timerTrigger", bindings["PollUpstreamFeeds"].GetProperty("type").GetString());
         Assert.Equal("%UpstreamSchedule%", bindings["PollUpstreamFeeds"].GetProperty("schedule").GetString());
+        Assert.Equal("timerTrigger", bindings["WriteStatusPage"].GetProperty("type").GetString());
+        Assert.Equal("%StatusSchedule%", bindings["WriteStatusPage"].GetProperty("schedule").GetString());
         Assert.Equal("%SweepSchedule%", bindings["SweepPageViews"].GetProperty("schedule").GetString());
         Assert.Equal("%TrendingSchedule%", bindings["RankTrending"].GetProperty("schedule").GetString());
     }
@@ -98,12 +101,13 @@ public sealed class FunctionsAppTests
             ["SweepSchedule"] = "0 */5 * * * *",
             ["FeedsSchedule"] = "30 */5 * * * *",
             ["UpstreamSchedule"] = "15 */5 * * * *",
+            ["StatusSchedule"] = "45 */10 * * * *",
             ["TrendingSchedule"] = "45 */5 * * * *",
         });
 
         provider.GetRequiredService<IStartupValidator>().Validate();
         var classes = FunctionClasses().ToList();
-        Assert.Equal(7, classes.Count);
+        Assert.Equal(8, classes.Count);
         foreach (var type in classes)
         {
             Assert.NotNull(ActivatorUtilities.CreateInstance(provider, type));
@@ -126,6 +130,7 @@ public sealed class FunctionsAppTests
         Assert.Contains("SweepSchedule must be a six-field NCRONTAB", messages, StringComparison.Ordinal);
         Assert.Contains("FeedsSchedule must be a six-field NCRONTAB", messages, StringComparison.Ordinal);
         Assert.Contains("UpstreamSchedule must be a six-field NCRONTAB", messages, StringComparison.Ordinal);
+        Assert.Contains("StatusSchedule must be a six-field NCRONTAB", messages, StringComparison.Ordinal);
         Assert.Contains("Syndication:Site:BaseUrl", messages, StringComparison.Ordinal);
     }
 
@@ -135,7 +140,7 @@ public sealed class FunctionsAppTests
         await using var pipeline = await TestPipeline.StartAsync();
         const string file = "2026-11-23-grid-storage.md";
         await pipeline.DropZone.DropAsync(file, BinaryData.FromBytes(File.ReadAllBytes(Repository.Sample("articles", file))), CancellationToken.None);
-        var function = new IngestDroppedFile(pipeline.Get<IngestStage>());
+        var function = new IngestDroppedFile(pipeline.Get<IngestStage>(), pipeline.Get<StageRunRecorder>());
 
         await function.Run(pipeline.Storage.Container("incoming").GetBlobClient(file), file, CancellationToken.None);
 
@@ -152,8 +157,8 @@ public sealed class FunctionsAppTests
         const string file = "2026-11-23-grid-storage.md";
         await pipeline.DropZone.DropAsync(file, BinaryData.FromBytes(File.ReadAllBytes(Repository.Sample("articles", file))), CancellationToken.None);
 
-        await new SweepIncoming(pipeline.Get<IngestStage>()).Run(new TimerInfo(), CancellationToken.None);
-        await new BuildFeeds(pipeline.Get<FeedsStage>()).Run(new TimerInfo(), CancellationToken.None);
+        await new SweepIncoming(pipeline.Get<IngestStage>(), pipeline.Get<StageRunRecorder>()).Run(new TimerInfo(), CancellationToken.None);
+        await new BuildFeeds(pipeline.Get<FeedsStage>(), pipeline.Get<StageRunRecorder>()).Run(new TimerInfo(), CancellationToken.None);
 
         var feed = await pipeline.Storage.Container("feeds").GetBlobClient("rss.xml").DownloadContentAsync();
         Assert.Contains("Texas grid leans on batteries", feed.Value.Content.ToString(), StringComparison.Ordinal);

@@ -1,0 +1,225 @@
+using System.Globalization;
+using System.Text.Json;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+using Azure.Storage.Sas;
+using Microsoft.Extensions.Logging;
+using Syndication.Adapters.Storage;
+using Syndication.Core.Catalog;
+using Syndication.Core.Status;
+using Syndication.Pipeline.Operations;
+
+namespace Syndication.Pipeline;
+
+/// <summary>
+/// Status stage: writes <c>status/index.html</c>, the page editors and operators read to see how
+/// the pipeline is doing: each stage's last run and outcome (from <c>StageRuns</c>), the last 48
+/// hours' counts, ingest volume per hour, the files in <c>rejected/</c> with their reasons, and the
+/// trending lists the trending stage published. The container is private: the page is read with a
+/// sign-in (portal, <c>az</c>) or a short-lived read-only link (<see cref="ReadLinkAsync"/>).
+/// </summary>
+public sealed class StatusStage(
+    StorageAccount account,
+    StageRunStore runs,
+    DropZone dropZone,
+    PublicationCatalog catalog,
+    TimeProvider clock,
+    ILogger<StatusStage> logger)
+{
+    /// <summary>How far back the totals and charts reach.</summary>
+    public static readonly TimeSpan Window = TimeSpan.FromHours(48);
+
+    /// <summary>Runs read per stage at most: a day of blob-triggered ingests of a busy publisher.</summary>
+    private const int MaxRunsPerStage = 20_000;
+
+    private const int MaxRejectedShown = 50;
+
+    private static readonly Dictionary<string, string> Descriptions = new(StringComparer.Ordinal)
+    {
+        [StageNames.Ingest] = "dropped files into articles (blob trigger and sweep)",
+        [StageNames.Upstream] = "polls agency feeds",
+        [StageNames.Feeds] = "writes RSS, Atom and JSON Feed",
+        [StageNames.PageViews] = "counts page views",
+        [StageNames.Trending] = "ranks trending stories",
+        [StageNames.Newsletter] = "sends the newsletters",
+        [StageNames.Status] = "writes this page",
+    };
+
+    public BlobClient PageBlob => account.Container(StorageNames.StatusContainer).GetBlobClient(StatusPageWriter.FileName);
+
+    /// <summary>Gathers the report and uploads the page; returns the report it shows.</summary>
+    public async Task<StatusReport> WriteAsync(CancellationToken cancellationToken)
+    {
+        await account.EnsureLayoutAsync(cancellationToken);
+        var report = await ReportAsync(cancellationToken);
+        var html = StatusPageWriter.Write(report);
+        await PageBlob.UploadAsync(
+            BinaryData.FromString(html),
+            new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = StatusPageWriter.ContentType, CacheControl = "no-store" } },
+            cancellationToken);
+        logger.LogInformation(
+            "Status page written: {Stages} stages, {Rejected} rejected files, {Trending} trending lists",
+            report.Stages.Count(s => s.LastRunAt is not null), report.RejectedTotal, report.Trending.Count);
+        return report;
+    }
+
+    public async Task<StatusReport> ReportAsync(CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var since = now - Window;
+        var stages = new List<StageStatus>();
+        var ingested = new List<StageRunRecord>();
+        var topScores = new List<ScorePoint>();
+        foreach (var stage in StageNames.All)
+        {
+            var recent = await runs.NewestAsync(stage, since, MaxRunsPerStage, cancellationToken);
+            var last = recent.Count > 0 ? recent[0] : (await runs.NewestAsync(stage, DateTimeOffset.MinValue, 1, cancellationToken)) is [var older, ..] ? older : null;
+            var totals = new Dictionary<string, long>(StringComparer.Ordinal);
+            foreach (var run in recent)
+            {
+                foreach (var (count, value) in run.Counts)
+                {
+                    totals[count] = totals.GetValueOrDefault(count) + value;
+                }
+
+                if (run.Count(StageCounts.Ingested) > 0)
+                {
+                    ingested.Add(run);
+                }
+
+                if (run.Values.TryGetValue(StageValues.TopTrendingScore, out var score))
+                {
+                    topScores.Add(new ScorePoint(run.StartedAt, score));
+                }
+            }
+
+            stages.Add(new StageStatus(
+                stage,
+                Descriptions.GetValueOrDefault(stage, ""),
+                last?.StartedAt,
+                last?.Duration,
+                last?.Outcome.ToString(),
+                last?.Detail,
+                recent.Count,
+                recent.Count(r => r.Outcome == StageOutcome.Failed),
+                totals));
+        }
+
+        var (rejected, rejectedTotal) = await dropZone.RejectionsAsync(MaxRejectedShown, cancellationToken);
+        return new StatusReport(
+            catalog.Site.Name,
+            now,
+            Window,
+            stages,
+            HourlyVolume(ingested, now),
+            [.. rejected.Select(r => new RejectedFile(r.File, r.Stage, r.Reason, r.Line, r.Column, r.RejectedAt))],
+            rejectedTotal,
+            await TrendingAsync(cancellationToken),
+            topScores);
+    }
+
+    /// <summary>
+    /// A link that reads the page for <paramref name="validFor"/>, for a browser without a sign-in:
+    /// a service SAS where the account key is at hand (Azurite, a connection string), else a
+    /// user-delegation SAS signed with the caller's own sign-in (which needs a data role on the account).
+    /// </summary>
+    public async Task<Uri> ReadLinkAsync(TimeSpan validFor, CancellationToken cancellationToken)
+    {
+        var blob = PageBlob;
+
+        // SAS times are checked by the storage service against its own clock: the real one, never a test's.
+        var expires = DateTimeOffset.UtcNow + validFor;
+        if (blob.CanGenerateSasUri)
+        {
+            return blob.GenerateSasUri(BlobSasPermissions.Read, expires);
+        }
+
+        var key = await account.Blobs.GetUserDelegationKeyAsync(DateTimeOffset.UtcNow.AddMinutes(-5), expires, cancellationToken);
+        var sas = new BlobSasBuilder(BlobSasPermissions.Read, expires)
+        {
+            BlobContainerName = blob.BlobContainerName,
+            BlobName = blob.Name,
+            Resource = "b",
+        };
+        return new BlobUriBuilder(blob.Uri) { Sas = sas.ToSasQueryParameters(key.Value, account.Blobs.AccountName) }.ToUri();
+    }
+
+    /// <summary>Per hour of the window (UTC), the articles the runs that started in it ingested.</summary>
+    private static List<HourlyCount> HourlyVolume(List<StageRunRecord> ingested, DateTimeOffset now)
+    {
+        var hours = (int)Window.TotalHours;
+        var lastHour = new DateTimeOffset(now.UtcDateTime.Year, now.UtcDateTime.Month, now.UtcDateTime.Day, now.UtcDateTime.Hour, 0, 0, TimeSpan.Zero);
+        var first = lastHour.AddHours(-(hours - 1));
+        var buckets = new long[hours];
+        foreach (var run in ingested)
+        {
+            var index = (int)Math.Floor((run.StartedAt - first).TotalHours);
+            if (index is >= 0 && index < hours)
+            {
+                buckets[index] += run.Count(StageCounts.Ingested);
+            }
+        }
+
+        return [.. buckets.Select((count, i) => new HourlyCount(first.AddHours(i), count))];
+    }
+
+    /// <summary>The lists the trending stage published as <c>trending/{edition}.json</c> in the feeds container.</summary>
+    private async Task<List<TrendingList>> TrendingAsync(CancellationToken cancellationToken)
+    {
+        var lists = new List<TrendingList>();
+        await foreach (var item in account.Feeds.GetBlobsAsync(new GetBlobsOptions { Prefix = "trending/" }, cancellationToken))
+        {
+            var name = item.Name["trending/".Length..];
+            if (name.Contains('/', StringComparison.Ordinal) || !name.EndsWith(".json", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            var content = (await account.Feeds.GetBlobClient(item.Name).DownloadContentAsync(cancellationToken)).Value.Content;
+            try
+            {
+                lists.Add(ParseTrending(name[..^".json".Length], content));
+            }
+            catch (Exception ex) when (ex is JsonException or InvalidOperationException or FormatException)
+            {
+                logger.LogWarning("Could not read {Blob} for the status page: {Error}", item.Name, ex.Message);
+            }
+        }
+
+        // In the catalog's order, under the edition's name ("India", not "india").
+        var editions = catalog.Editions.Select((e, i) => (e.Id, e.Name, Order: i)).ToDictionary(e => e.Id, StringComparer.OrdinalIgnoreCase);
+        return
+        [
+            .. lists
+                .OrderBy(l => editions.TryGetValue(l.Edition, out var e) ? e.Order : int.MaxValue)
+                .ThenBy(l => l.Edition, StringComparer.Ordinal)
+                .Select(l => editions.TryGetValue(l.Edition, out var e) ? l with { Edition = e.Name } : l),
+        ];
+    }
+
+    /// <summary><c>{ "edition", "computedAt", "items": [ { "rank", "articleId", "headline", "url", "score" } ] }</c>; other fields are ignored.</summary>
+    public static TrendingList ParseTrending(string fallbackEdition, BinaryData content)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        using var document = JsonDocument.Parse(content.ToMemory());
+        var root = document.RootElement;
+        var edition = root.TryGetProperty("edition", out var e) && e.ValueKind == JsonValueKind.String ? e.GetString()! : fallbackEdition;
+        DateTimeOffset? computedAt = root.TryGetProperty("computedAt", out var c) && c.ValueKind == JsonValueKind.String
+            && DateTimeOffset.TryParse(c.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at) ? at : null;
+        var items = new List<TrendingItem>();
+        if (root.TryGetProperty("items", out var array) && array.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var item in array.EnumerateArray())
+            {
+                var rank = item.TryGetProperty("rank", out var r) && r.TryGetInt32(out var n) ? n : items.Count + 1;
+                var headline = item.TryGetProperty("headline", out var h) && h.ValueKind == JsonValueKind.String ? h.GetString()!
+                    : item.TryGetProperty("articleId", out var id) ? id.ToString() : "(no headline)";
+                var url = item.TryGetProperty("url", out var u) && u.ValueKind == JsonValueKind.String ? u.GetString() : null;
+                var score = item.TryGetProperty("score", out var s) && s.TryGetDouble(out var d) ? d : 0;
+                items.Add(new TrendingItem(rank, headline, url, score));
+            }
+        }
+
+        return new TrendingList(edition, computedAt, items);
+    }
+}
