@@ -213,10 +213,23 @@ internal sealed class PageViewAccumulator(PageViewAggregatorOptions options)
         }
 
         var editionNames = _editions.Select(e => Encoding.ASCII.GetString(e)).ToArray();
+
+        // Ordered by edition, article key (ordinal), hour. The names are ranked once, so the
+        // buckets sort by three integers instead of comparing strings a million times over.
+        var editionRanks = OrdinalRanks(editionNames);
+        var articleRanks = OrdinalRanks(articleNames);
+        var order = new BucketOrder[_bucketCount];
+        for (var i = 0; i < _bucketCount; i++)
+        {
+            var key = _keys[i];
+            order[i] = new BucketOrder(((long)editionRanks[key.Edition] << 32) | (uint)articleRanks[key.Article], key.Hour, i);
+        }
+
+        Array.Sort(order);
         var buckets = new List<HourlyViewCount>(_bucketCount);
         long counted = 0, views = 0;
         var estimated = 0;
-        for (var i = 0; i < _bucketCount; i++)
+        foreach (var (_, _, i) in order)
         {
             var key = _keys[i];
             ref var bucket = ref _states[i];
@@ -231,18 +244,6 @@ internal sealed class PageViewAccumulator(PageViewAggregatorOptions options)
             buckets.Add(new HourlyViewCount(editionNames[key.Edition], articleNames[key.Article], Epoch.AddHours(key.Hour), unique));
         }
 
-        buckets.Sort(static (a, b) =>
-        {
-            var byEdition = string.CompareOrdinal(a.Edition, b.Edition);
-            if (byEdition != 0)
-            {
-                return byEdition;
-            }
-
-            var byArticle = string.CompareOrdinal(a.Article, b.Article);
-            return byArticle != 0 ? byArticle : a.Hour.CompareTo(b.Hour);
-        });
-
         return new PageViewAggregation
         {
             TotalLines = _lines,
@@ -255,6 +256,24 @@ internal sealed class PageViewAccumulator(PageViewAggregatorOptions options)
             EstimatedBuckets = estimated,
             Buckets = buckets,
         };
+    }
+
+    private static int[] OrdinalRanks(string[] names)
+    {
+        var sorted = new int[names.Length];
+        for (var i = 0; i < sorted.Length; i++)
+        {
+            sorted[i] = i;
+        }
+
+        Array.Sort(sorted, (a, b) => string.CompareOrdinal(names[a], names[b]));
+        var ranks = new int[names.Length];
+        for (var rank = 0; rank < sorted.Length; rank++)
+        {
+            ranks[sorted[rank]] = rank;
+        }
+
+        return ranks;
     }
 
     private void Malformed()
@@ -470,24 +489,33 @@ internal sealed class PageViewAccumulator(PageViewAggregatorOptions options)
 
     private readonly record struct PairCache(int Hour, int Bucket); // Bucket: index + 1; 0 for none yet
 
+    /// <summary>A bucket's place in the result: edition and article ranks in one number, then the hour.</summary>
+    private readonly record struct BucketOrder(long Names, int Hour, int Bucket) : IComparable<BucketOrder>
+    {
+        public int CompareTo(BucketOrder other) => Names != other.Names ? Names.CompareTo(other.Names) : Hour.CompareTo(other.Hour);
+    }
+
     /// <summary>A human view whose session is yet to be looked up in its hour's table.</summary>
     private readonly record struct PendingView(SessionTable Sessions, int Bucket, ulong Fingerprint);
 
     /// <summary>
     /// Article keys interned as UTF-8 bytes, so a line's slice finds its index without becoming a
-    /// string: open addressing over (hash, index) slots, the key compared only when the hash matches.
+    /// string: open addressing over slots that hold the hash and where the key's bytes are in one
+    /// shared array, so a lookup reads the slot and the bytes, with no object between them.
     /// </summary>
     private sealed class ArticleTable
     {
         // Seeded per process so crafted article keys cannot be lined up into one probe chain.
         private static readonly long Seed = Random.Shared.NextInt64();
 
-        private readonly List<byte[]> _keys = [];
+        private readonly List<(int Offset, int Length)> _keys = [];
+        private byte[] _bytes = new byte[64 * 1024];
+        private int _used;
         private Slot[] _slots = new Slot[1024];
 
         public int Count => _keys.Count;
 
-        public byte[] this[int index] => _keys[index];
+        public ReadOnlySpan<byte> this[int index] => _bytes.AsSpan(_keys[index].Offset, _keys[index].Length);
 
         public int Intern(ReadOnlySpan<byte> key)
         {
@@ -502,7 +530,7 @@ internal sealed class PageViewAccumulator(PageViewAggregatorOptions options)
                     break;
                 }
 
-                if (slot.Hash == hash && key.SequenceEqual(_keys[slot.Index - 1]))
+                if (slot.Hash == hash && key.SequenceEqual(_bytes.AsSpan(slot.Offset, slot.Length)))
                 {
                     return slot.Index - 1;
                 }
@@ -510,8 +538,15 @@ internal sealed class PageViewAccumulator(PageViewAggregatorOptions options)
                 i = (i + 1) & mask;
             }
 
-            _keys.Add(key.ToArray());
-            _slots[i] = new Slot(hash, _keys.Count);
+            if (_bytes.Length - _used < key.Length)
+            {
+                Array.Resize(ref _bytes, (int)Math.Min(Array.MaxLength, Math.Max(_bytes.Length * 2L, _used + (long)key.Length)));
+            }
+
+            key.CopyTo(_bytes.AsSpan(_used));
+            _keys.Add((_used, key.Length));
+            _slots[i] = new Slot(hash, _keys.Count, _used, key.Length);
+            _used += key.Length;
             if (_keys.Count * 2 > _slots.Length)
             {
                 Grow();
@@ -541,6 +576,6 @@ internal sealed class PageViewAccumulator(PageViewAggregatorOptions options)
             _slots = larger;
         }
 
-        private readonly record struct Slot(ulong Hash, int Index); // Index: key index + 1; 0 for empty
+        private readonly record struct Slot(ulong Hash, int Index, int Offset, int Length); // Index: key index + 1; 0 for empty
     }
 }
