@@ -81,7 +81,8 @@ internal sealed class PageViewAccumulator(PageViewAggregatorOptions options)
         }
 
         var index = FindBucket(InternEdition(fields.Edition), _articles.Intern(fields.Article), hour);
-        _pending[_pendingCount++] = new PendingView(SessionsOf(hour), index, SessionTable.Fingerprint(SessionHash(fields.Session), index));
+        var session = SessionHash(fields.Session);
+        _pending[_pendingCount++] = new PendingView(SessionsOf(hour), index, SessionTable.Fingerprint(session, index), session);
         if (_pendingCount == _pending.Length)
         {
             CountPending();
@@ -122,12 +123,13 @@ internal sealed class PageViewAccumulator(PageViewAggregatorOptions options)
                 {
                     // Past the exact limit: the sessions already counted stay in the table; the rest go to the sketch.
                     bucket.Sketch = new byte[SessionSketch.Registers];
-                    SessionSketch.Add(bucket.Sketch, fingerprint);
+                    SessionSketch.Add(bucket.Sketch, view.Session);
                 }
             }
             else if (!sessions.Contains(fingerprint))
             {
-                SessionSketch.Add(bucket.Sketch, fingerprint);
+                // The session itself, not its seeded fingerprint: the same log gives the same estimate in every process.
+                SessionSketch.Add(bucket.Sketch, view.Session);
             }
         }
 
@@ -496,7 +498,7 @@ internal sealed class PageViewAccumulator(PageViewAggregatorOptions options)
     }
 
     /// <summary>A human view whose session is yet to be looked up in its hour's table.</summary>
-    private readonly record struct PendingView(SessionTable Sessions, int Bucket, ulong Fingerprint);
+    private readonly record struct PendingView(SessionTable Sessions, int Bucket, ulong Fingerprint, ulong Session);
 
     /// <summary>
     /// Article keys interned as UTF-8 bytes, so a line's slice finds its index without becoming a
