@@ -90,7 +90,7 @@ public class PageViewAggregationBenchmarks
     [Benchmark(Baseline = true, OperationsPerInvoke = PlainLines, Description = "JsonSerializer + LINQ, 1M lines")]
     public List<HourlyViewCount> Plain() => PlainAggregate(new ChunkStream(_plainLog, _plainLogBytes));
 
-    private static List<HourlyViewCount> PlainAggregate(Stream log)
+    internal static List<HourlyViewCount> PlainAggregate(Stream log)
     {
         using var reader = new StreamReader(log, Encoding.UTF8, detectEncodingFromByteOrderMarks: false, bufferSize: 64 * 1024);
         var views = new List<PlainPageView>();
@@ -122,7 +122,7 @@ public class PageViewAggregationBenchmarks
     /// drawn from a pool, so readers come back; one line in 10,000 truncated. Seeded: every run
     /// measures the same bytes.
     /// </summary>
-    private static (List<byte[]> Chunks, long Bytes) Generate(int lines)
+    internal static (List<byte[]> Chunks, long Bytes) Generate(int lines)
     {
         var random = new Random(20261125);
         var published = Enumerable.Range(0, Articles).Select(_ => random.Next(-24, 24)).ToArray();
@@ -202,7 +202,7 @@ public class PageViewAggregationBenchmarks
     public sealed record PlainPageView(DateTimeOffset Ts, string? Article, string? Edition, string? Session, string? Agent);
 
     /// <summary>Reads the generated chunks as one stream, as a blob download would deliver them.</summary>
-    private sealed class ChunkStream(List<byte[]> chunks, long length) : Stream
+    internal sealed class ChunkStream(List<byte[]> chunks, long length) : Stream
     {
         private long _position;
 

@@ -1,13 +1,14 @@
-using System.Buffers.Binary;
+using System.IO.Hashing;
 using System.Runtime.InteropServices;
 using System.Text;
 
 namespace Syndication.Core.Trending;
 
 /// <summary>
-/// The state of one aggregation: counters, interned editions and article keys, and one bucket per
-/// (edition, article, hour). A line costs two hash lookups and no allocation; only a key seen for
-/// the first time allocates (its bytes once, its bucket once).
+/// The state of one aggregation: counters, interned editions and article keys, one bucket per
+/// (edition, article, hour), and one table per hour of the (session, bucket) pairs counted. A line
+/// costs a scan, an article lookup, a look in a small dense cache for its bucket, and one probe
+/// into the hour's table; no allocation. Only a key seen for the first time allocates.
 /// </summary>
 internal sealed class PageViewAccumulator(PageViewAggregatorOptions options)
 {
@@ -15,20 +16,24 @@ internal sealed class PageViewAccumulator(PageViewAggregatorOptions options)
     private static readonly int EpochDayNumber = DateOnly.FromDateTime(DateTime.UnixEpoch).DayNumber;
 
     private readonly List<byte[]> _editions = [];
-    private readonly Dictionary<byte[], int>.AlternateLookup<ReadOnlySpan<byte>> _articles =
-        new Dictionary<byte[], int>(Utf8KeyComparer.Instance).GetAlternateLookup<ReadOnlySpan<byte>>();
-    private readonly List<byte[]> _articleKeys = [];
+    private readonly ArticleTable _articles = new();
     // Buckets are structs in one growing array, found by key through _bucketIndex. Logs are in
     // time order, so each (article, edition) pair also remembers the bucket of the hour it last
-    // saw: nearly every line then reaches its bucket through two small dense arrays instead of a
+    // saw: nearly every line then reaches its bucket through one small dense array instead of a
     // hash lookup in a dictionary as large as the key space (fewer cache misses per line).
     private const int DenseEditions = 8;
     private readonly Dictionary<BucketKey, int> _bucketIndex = [];
     private BucketKey[] _keys = new BucketKey[1024];
     private Bucket[] _states = new Bucket[1024];
     private int _bucketCount;
-    private int[] _pairHour = new int[1024 * DenseEditions];
-    private int[] _pairBucket = new int[1024 * DenseEditions]; // bucket index + 1; 0 for none yet
+    private PairCache[] _pairs = new PairCache[1024 * DenseEditions];
+    // The (session, bucket) pairs counted, one table per hour; the hour being read is kept at hand.
+    private readonly Dictionary<int, SessionTable> _sessions = [];
+    private SessionTable? _currentSessions;
+    private int _currentSessionsHour;
+    private readonly PendingView[] _pending = new PendingView[16];
+    private int _pendingCount;
+    private ulong _touched;
     private readonly List<long> _firstMalformed = [];
     private byte[] _scratch = [];
     private long _lines;
@@ -75,19 +80,95 @@ internal sealed class PageViewAccumulator(PageViewAggregatorOptions options)
             return;
         }
 
-        var index = FindBucket(InternEdition(fields.Edition), InternArticle(fields.Article), hour); // may grow _states: before taking the ref
-        ref var bucket = ref _states[index];
-        bucket.Views++;
-        bucket.Sessions.Add(SessionHash(fields.Session), options.ExactSessionsPerBucket);
+        var index = FindBucket(InternEdition(fields.Edition), _articles.Intern(fields.Article), hour);
+        var session = SessionHash(fields.Session);
+        _pending[_pendingCount++] = new PendingView(SessionsOf(hour), index, SessionTable.Fingerprint(session, index), session);
+        if (_pendingCount == _pending.Length)
+        {
+            CountPending();
+        }
+    }
+
+    /// <summary>
+    /// Counts the views put aside, in their order. Looking a view's pair up in its hour's table is
+    /// a cache miss nearly every time (the table is megabytes, the fingerprints random); one miss
+    /// after another, each line would wait for memory alone. So views wait here in small batches:
+    /// a first loop only reads the slot each will probe and its bucket, which the processor can
+    /// have in flight all at once, and the second does the real work on data in cache by then.
+    /// </summary>
+    private void CountPending()
+    {
+        var pending = _pending.AsSpan(0, _pendingCount);
+        ulong touched = 0;
+        foreach (ref readonly var view in pending)
+        {
+            touched ^= view.Sessions.SlotOf(view.Fingerprint) ^ (ulong)_states[view.Bucket].Views;
+        }
+
+        _touched = touched; // kept, so the reads are not optimized away
+        var exactLimit = options.ExactSessionsPerBucket;
+        foreach (ref readonly var view in pending)
+        {
+            var sessions = view.Sessions;
+            var fingerprint = view.Fingerprint;
+            ref var bucket = ref _states[view.Bucket];
+            bucket.Views++;
+            if (bucket.Sketch is null)
+            {
+                if (bucket.Exact < exactLimit)
+                {
+                    bucket.Exact += sessions.Add(fingerprint) ? 1 : 0;
+                }
+                else if (!sessions.Contains(fingerprint))
+                {
+                    // Past the exact limit: the sessions already counted stay in the table; the rest go to the sketch.
+                    bucket.Sketch = new byte[SessionSketch.Registers];
+                    SessionSketch.Add(bucket.Sketch, view.Session);
+                }
+            }
+            else if (!sessions.Contains(fingerprint))
+            {
+                // The session itself, not its seeded fingerprint: the same log gives the same estimate in every process.
+                SessionSketch.Add(bucket.Sketch, view.Session);
+            }
+        }
+
+        _pendingCount = 0;
+    }
+
+    private SessionTable SessionsOf(int hour)
+    {
+        if (_currentSessions is not null && _currentSessionsHour == hour)
+        {
+            return _currentSessions;
+        }
+
+        if (!_sessions.TryGetValue(hour, out var table))
+        {
+            // Sized for as many pairs as the hour before had: a table that grows by doubling from
+            // small would rehash every pair several times. The hint comes from the previous hour
+            // only, so whatever the order of lines, all tables together hold at most about twice
+            // the pairs there are.
+            table = new SessionTable(_sessions.TryGetValue(hour - 1, out var before) ? before.Count : 0);
+            _sessions.Add(hour, table);
+        }
+
+        _currentSessions = table;
+        _currentSessionsHour = hour;
+        return table;
     }
 
     private int FindBucket(int edition, int article, int hour)
     {
         var pair = (article * DenseEditions) + edition;
         var dense = edition < DenseEditions;
-        if (dense && pair < _pairBucket.Length && _pairBucket[pair] != 0 && _pairHour[pair] == hour)
+        if (dense && pair < _pairs.Length)
         {
-            return _pairBucket[pair] - 1;
+            var cached = _pairs[pair];
+            if (cached.Bucket != 0 && cached.Hour == hour)
+            {
+                return cached.Bucket - 1;
+            }
         }
 
         var key = new BucketKey(edition, article, hour);
@@ -106,15 +187,12 @@ internal sealed class PageViewAccumulator(PageViewAggregatorOptions options)
 
         if (dense)
         {
-            if (pair >= _pairBucket.Length)
+            if (pair >= _pairs.Length)
             {
-                var length = Math.Max(_pairBucket.Length * 2, (pair / DenseEditions * DenseEditions) + DenseEditions);
-                Array.Resize(ref _pairBucket, length);
-                Array.Resize(ref _pairHour, length);
+                Array.Resize(ref _pairs, Math.Max(_pairs.Length * 2, (pair / DenseEditions * DenseEditions) + DenseEditions));
             }
 
-            _pairBucket[pair] = index + 1;
-            _pairHour[pair] = hour;
+            _pairs[pair] = new PairCache(hour, index + 1);
         }
 
         return index;
@@ -128,41 +206,45 @@ internal sealed class PageViewAccumulator(PageViewAggregatorOptions options)
 
     public PageViewAggregation Finish()
     {
-        var articleNames = new string[_articleKeys.Count];
+        CountPending();
+        GC.KeepAlive(_touched);
+        var articleNames = new string[_articles.Count];
         for (var i = 0; i < articleNames.Length; i++)
         {
-            articleNames[i] = Encoding.UTF8.GetString(_articleKeys[i]);
+            articleNames[i] = Encoding.UTF8.GetString(_articles[i]);
         }
 
         var editionNames = _editions.Select(e => Encoding.ASCII.GetString(e)).ToArray();
-        var buckets = new List<HourlyViewCount>(_bucketCount);
-        long counted = 0, views = 0;
-        var estimated = 0;
+
+        // Ordered by edition, article key (ordinal), hour. The names are ranked once, so the
+        // buckets sort by three integers instead of comparing strings a million times over.
+        var editionRanks = OrdinalRanks(editionNames);
+        var articleRanks = OrdinalRanks(articleNames);
+        var order = new BucketOrder[_bucketCount];
         for (var i = 0; i < _bucketCount; i++)
         {
             var key = _keys[i];
+            order[i] = new BucketOrder(((long)editionRanks[key.Edition] << 32) | (uint)articleRanks[key.Article], key.Hour, i);
+        }
+
+        Array.Sort(order);
+        var buckets = new List<HourlyViewCount>(_bucketCount);
+        long counted = 0, views = 0;
+        var estimated = 0;
+        foreach (var (_, _, i) in order)
+        {
+            var key = _keys[i];
             ref var bucket = ref _states[i];
-            // A sketch can overshoot the views it saw, or undershoot the exact limit it passed.
-            var unique = bucket.Sessions.IsEstimated
-                ? Math.Clamp(bucket.Sessions.Count, Math.Min(options.ExactSessionsPerBucket, bucket.Views), bucket.Views)
-                : bucket.Sessions.Count;
-            estimated += bucket.Sessions.IsEstimated ? 1 : 0;
+            // The sessions counted exactly, plus the sketch's estimate of those after them, which
+            // saw at least one new session and cannot have seen more than the views.
+            var unique = bucket.Sketch is { } sketch
+                ? Math.Clamp(bucket.Exact + SessionSketch.Estimate(sketch), bucket.Exact + 1, bucket.Views)
+                : bucket.Exact;
+            estimated += bucket.Sketch is null ? 0 : 1;
             counted += unique;
             views += bucket.Views;
             buckets.Add(new HourlyViewCount(editionNames[key.Edition], articleNames[key.Article], Epoch.AddHours(key.Hour), unique));
         }
-
-        buckets.Sort(static (a, b) =>
-        {
-            var byEdition = string.CompareOrdinal(a.Edition, b.Edition);
-            if (byEdition != 0)
-            {
-                return byEdition;
-            }
-
-            var byArticle = string.CompareOrdinal(a.Article, b.Article);
-            return byArticle != 0 ? byArticle : a.Hour.CompareTo(b.Hour);
-        });
 
         return new PageViewAggregation
         {
@@ -176,6 +258,24 @@ internal sealed class PageViewAccumulator(PageViewAggregatorOptions options)
             EstimatedBuckets = estimated,
             Buckets = buckets,
         };
+    }
+
+    private static int[] OrdinalRanks(string[] names)
+    {
+        var sorted = new int[names.Length];
+        for (var i = 0; i < sorted.Length; i++)
+        {
+            sorted[i] = i;
+        }
+
+        Array.Sort(sorted, (a, b) => string.CompareOrdinal(names[a], names[b]));
+        var ranks = new int[names.Length];
+        for (var rank = 0; rank < sorted.Length; rank++)
+        {
+            ranks[sorted[rank]] = rank;
+        }
+
+        return ranks;
     }
 
     private void Malformed()
@@ -202,18 +302,6 @@ internal sealed class PageViewAccumulator(PageViewAggregatorOptions options)
         System.Text.Ascii.ToLower(edition, lower, out _);
         _editions.Add(lower);
         return _editions.Count - 1;
-    }
-
-    private int InternArticle(ReadOnlySpan<byte> article)
-    {
-        ref var index = ref CollectionsMarshal.GetValueRefOrAddDefault(_articles, article, out var exists);
-        if (!exists)
-        {
-            index = _articleKeys.Count;
-            _articleKeys.Add(article.ToArray());
-        }
-
-        return index;
     }
 
     /// <summary>
@@ -277,7 +365,7 @@ internal sealed class PageViewAccumulator(PageViewAggregatorOptions options)
             hash = (hash ^ b) * 1099511628211UL;
         }
 
-        return SessionSet.Mix(hash);
+        return SessionSketch.Mix(hash);
     }
 
     private static ReadOnlySpan<byte> HexDigits =>
@@ -393,44 +481,103 @@ internal sealed class PageViewAccumulator(PageViewAggregatorOptions options)
     private struct Bucket
     {
         public long Views;
-        public SessionSet Sessions;
+
+        /// <summary>Distinct sessions counted exactly (their fingerprints are in the hour's table).</summary>
+        public int Exact;
+
+        /// <summary>The sessions after the first <see cref="PageViewAggregatorOptions.ExactSessionsPerBucket"/>, once there are more.</summary>
+        public byte[]? Sketch;
     }
 
-    /// <summary>Article keys compared as UTF-8 bytes, so a line's slice finds its key without becoming a string.</summary>
-    private sealed class Utf8KeyComparer : IEqualityComparer<byte[]>, IAlternateEqualityComparer<ReadOnlySpan<byte>, byte[]>
+    private readonly record struct PairCache(int Hour, int Bucket); // Bucket: index + 1; 0 for none yet
+
+    /// <summary>A bucket's place in the result: edition and article ranks in one number, then the hour.</summary>
+    private readonly record struct BucketOrder(long Names, int Hour, int Bucket) : IComparable<BucketOrder>
     {
-        public static Utf8KeyComparer Instance { get; } = new();
+        public int CompareTo(BucketOrder other) => Names != other.Names ? Names.CompareTo(other.Names) : Hour.CompareTo(other.Hour);
+    }
 
-        // Seeded per process so crafted article keys cannot be lined up into one hash chain.
-        private static readonly ulong Seed = (ulong)Random.Shared.NextInt64();
+    /// <summary>A human view whose session is yet to be looked up in its hour's table.</summary>
+    private readonly record struct PendingView(SessionTable Sessions, int Bucket, ulong Fingerprint, ulong Session);
 
-        public bool Equals(byte[]? x, byte[]? y) => x.AsSpan().SequenceEqual(y);
+    /// <summary>
+    /// Article keys interned as UTF-8 bytes, so a line's slice finds its index without becoming a
+    /// string: open addressing over slots that hold the hash and where the key's bytes are in one
+    /// shared array, so a lookup reads the slot and the bytes, with no object between them.
+    /// </summary>
+    private sealed class ArticleTable
+    {
+        // Seeded per process so crafted article keys cannot be lined up into one probe chain.
+        private static readonly long Seed = Random.Shared.NextInt64();
 
-        public int GetHashCode(byte[] obj) => Hash(obj);
+        private readonly List<(int Offset, int Length)> _keys = [];
+        private byte[] _bytes = new byte[64 * 1024];
+        private int _used;
+        private Slot[] _slots = new Slot[1024];
 
-        public bool Equals(ReadOnlySpan<byte> alternate, byte[] other) => alternate.SequenceEqual(other);
+        public int Count => _keys.Count;
 
-        public int GetHashCode(ReadOnlySpan<byte> alternate) => Hash(alternate);
+        public ReadOnlySpan<byte> this[int index] => _bytes.AsSpan(_keys[index].Offset, _keys[index].Length);
 
-        public byte[] Create(ReadOnlySpan<byte> alternate) => alternate.ToArray();
-
-        private static int Hash(ReadOnlySpan<byte> key)
+        public int Intern(ReadOnlySpan<byte> key)
         {
-            var hash = Seed ^ (ulong)key.Length;
-            while (key.Length >= 8)
+            var hash = XxHash3.HashToUInt64(key, Seed);
+            var mask = _slots.Length - 1;
+            var i = (int)(hash & (ulong)mask);
+            while (true)
             {
-                hash = (hash ^ BinaryPrimitives.ReadUInt64LittleEndian(key)) * 0x9E3779B97F4A7C15UL;
-                hash ^= hash >> 29;
-                key = key[8..];
+                ref var slot = ref _slots[i];
+                if (slot.Index == 0)
+                {
+                    break;
+                }
+
+                if (slot.Hash == hash && key.SequenceEqual(_bytes.AsSpan(slot.Offset, slot.Length)))
+                {
+                    return slot.Index - 1;
+                }
+
+                i = (i + 1) & mask;
             }
 
-            ulong tail = 0;
-            for (var i = 0; i < key.Length; i++)
+            if (_bytes.Length - _used < key.Length)
             {
-                tail |= (ulong)key[i] << (8 * i);
+                Array.Resize(ref _bytes, (int)Math.Min(Array.MaxLength, Math.Max(_bytes.Length * 2L, _used + (long)key.Length)));
             }
 
-            return (int)SessionSet.Mix(hash ^ tail);
+            key.CopyTo(_bytes.AsSpan(_used));
+            _keys.Add((_used, key.Length));
+            _slots[i] = new Slot(hash, _keys.Count, _used, key.Length);
+            _used += key.Length;
+            if (_keys.Count * 2 > _slots.Length)
+            {
+                Grow();
+            }
+
+            return _keys.Count - 1;
         }
+
+        private void Grow()
+        {
+            var larger = new Slot[_slots.Length * 2];
+            var mask = larger.Length - 1;
+            foreach (var slot in _slots)
+            {
+                if (slot.Index != 0)
+                {
+                    var i = (int)(slot.Hash & (ulong)mask);
+                    while (larger[i].Index != 0)
+                    {
+                        i = (i + 1) & mask;
+                    }
+
+                    larger[i] = slot;
+                }
+            }
+
+            _slots = larger;
+        }
+
+        private readonly record struct Slot(ulong Hash, int Index, int Offset, int Length); // Index: key index + 1; 0 for empty
     }
 }

@@ -54,9 +54,10 @@ public sealed record PageViewAggregatorOptions
     public int MaxLineBytes { get; init; } = 64 * 1024;
 
     /// <summary>
-    /// Distinct sessions remembered exactly per bucket (8 bytes each in an open-addressing table);
-    /// past that a bucket switches to a 4 KiB HyperLogLog sketch. Bounds memory per bucket at
-    /// about 16 × this many bytes however hot an article gets.
+    /// Distinct sessions remembered exactly per bucket (a 64-bit fingerprint each, in the hour's
+    /// open-addressing table); the sessions after them are counted by a 4 KiB HyperLogLog sketch.
+    /// Bounds memory per bucket at about 16 to 32 × this many bytes, plus the sketch, however hot
+    /// an article gets.
     /// </summary>
     public int ExactSessionsPerBucket { get; init; } = 1024;
 

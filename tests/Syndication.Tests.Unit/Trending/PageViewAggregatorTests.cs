@@ -217,6 +217,25 @@ public sealed class PageViewAggregatorTests
     }
 
     [Fact]
+    public void The_same_sessions_in_many_buckets_of_one_hour_are_counted_in_each()
+    {
+        // Sessions of one hour share one table of (session, bucket) fingerprints; sessions with a
+        // pattern (here multiples of one constant, as PageViewLog numbers them) must not line up
+        // with the buckets so that one bucket's pair looks like another's.
+        var log = new PageViewLog();
+        for (var article = 0; article < 300; article++)
+        {
+            log.Readers(40, Nine, "urn:" + article, article % 2 == 0 ? "india" : "global", firstSession: article % 7);
+        }
+
+        var result = PageViewAggregator.Aggregate(log.ToBytes());
+
+        Assert.Equal(300, result.Buckets.Count);
+        Assert.All(result.Buckets, b => Assert.Equal(40, b.Views));
+        Assert.Equal(0, result.DuplicateSessionViews);
+    }
+
+    [Fact]
     public void Many_editions_and_hours_out_of_order_land_in_their_own_buckets()
     {
         // Twelve editions (past the dense per-pair cache) and hours that jump back and forth.

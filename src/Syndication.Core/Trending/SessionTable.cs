@@ -1,0 +1,174 @@
+using System.Numerics;
+
+namespace Syndication.Core.Trending;
+
+/// <summary>
+/// The (session, bucket) pairs already counted in one UTC hour: an open-addressing table of
+/// 64-bit fingerprints, one per pair, shared by every bucket of that hour.
+/// </summary>
+/// <remarks>
+/// One table per hour instead of a set per bucket: a line costs one probe into one flat array (no
+/// second pointer to chase), and since logs arrive in time order the table being filled is the
+/// only one in use, so it stays in cache far better than a million small sets would. A
+/// fingerprint (<see cref="Fingerprint"/>) is a bijection of the session hash for a given bucket,
+/// so two sessions of one bucket never share one; two pairs of different buckets of the hour
+/// share one with probability 2^-64 (see docs/trending.md). Zero marks an empty slot.
+/// </remarks>
+internal sealed class SessionTable
+{
+    private const int MinimumSlots = 1024;
+
+    private ulong[] _slots;
+    private int _count;
+
+    /// <param name="expected">Fingerprints expected (the hour before's count): sized for them at once, it seldom grows.</param>
+    public SessionTable(int expected = 0) =>
+        _slots = new ulong[Math.Max(MinimumSlots, (int)Math.Min(1UL << 30, BitOperations.RoundUpToPowerOf2((ulong)expected * 2)))];
+
+    /// <summary>Fingerprints held: the memory this table needs is 16 to 32 bytes per one of them.</summary>
+    public int Count => _count;
+
+    // Seeded per process, so that crafted sessions cannot be lined up into one probe chain.
+    private static readonly ulong Seed = (ulong)Random.Shared.NextInt64();
+
+    /// <summary>
+    /// The pair's fingerprint: the session mixed, XOR the bucket's own constant, mixed again. Each
+    /// step is a bijection, so within a bucket distinct sessions keep distinct fingerprints; the
+    /// first mix keeps sessions with a pattern (numbered, or multiples of a constant) from lining
+    /// up with the bucket constants.
+    /// </summary>
+    public static ulong Fingerprint(ulong session, int bucket)
+    {
+        var salt = ((ulong)(uint)bucket * 0xC2B2AE3D27D4EB4FUL) ^ Seed;
+        var fingerprint = SessionSketch.Mix(SessionSketch.Mix(session) ^ salt);
+        return fingerprint == 0 ? 1 : fingerprint; // a 2^-64 chance of merging two pairs, as any other collision
+    }
+
+    /// <summary>What is in the slot a probe for <paramref name="fingerprint"/> starts at: reading it early brings it into cache.</summary>
+    public ulong SlotOf(ulong fingerprint) => _slots[(int)(fingerprint & (ulong)(_slots.Length - 1))];
+
+    /// <summary>True when the fingerprint was there already.</summary>
+    public bool Contains(ulong fingerprint)
+    {
+        var slots = _slots;
+        var mask = slots.Length - 1;
+        for (var i = (int)(fingerprint & (ulong)mask); ; i = (i + 1) & mask)
+        {
+            var slot = slots[i];
+            if (slot == fingerprint)
+            {
+                return true;
+            }
+
+            if (slot == 0)
+            {
+                return false;
+            }
+        }
+    }
+
+    /// <summary>Adds the fingerprint; false when it was there already.</summary>
+    public bool Add(ulong fingerprint)
+    {
+        var slots = _slots;
+        var mask = slots.Length - 1;
+        var i = (int)(fingerprint & (ulong)mask);
+        while (true)
+        {
+            var slot = slots[i];
+            if (slot == fingerprint)
+            {
+                return false;
+            }
+
+            if (slot == 0)
+            {
+                break;
+            }
+
+            i = (i + 1) & mask;
+        }
+
+        slots[i] = fingerprint;
+        if (++_count * 2 > slots.Length)
+        {
+            Grow();
+        }
+
+        return true;
+    }
+
+    private void Grow()
+    {
+        var larger = new ulong[_slots.Length * 2];
+        var mask = larger.Length - 1;
+        foreach (var fingerprint in _slots)
+        {
+            if (fingerprint != 0)
+            {
+                var i = (int)(fingerprint & (ulong)mask);
+                while (larger[i] != 0)
+                {
+                    i = (i + 1) & mask;
+                }
+
+                larger[i] = fingerprint;
+            }
+        }
+
+        _slots = larger;
+    }
+}
+
+/// <summary>
+/// A HyperLogLog sketch of 4,096 one-byte registers (4 KiB, about 1.6% standard error): what a
+/// bucket counts its sessions with once it has passed the exact limit (a front-page story in a big
+/// edition), so its memory stays bounded however many readers arrive.
+/// </summary>
+internal static class SessionSketch
+{
+    private const int SketchBits = 12;
+    public const int Registers = 1 << SketchBits;
+
+    public static void Add(byte[] sketch, ulong value)
+    {
+        var hash = Mix(value);
+        var register = (int)(hash >> (64 - SketchBits));
+        // Rank of the first one bit in the remaining 52 bits (the guard bit caps it at 53).
+        var rank = (byte)(BitOperations.LeadingZeroCount((hash << SketchBits) | (1UL << (SketchBits - 1))) + 1);
+        if (sketch[register] < rank)
+        {
+            sketch[register] = rank;
+        }
+    }
+
+    public static long Estimate(byte[] sketch)
+    {
+        double sum = 0;
+        var zeros = 0;
+        foreach (var rank in sketch)
+        {
+            sum += Math.ScaleB(1.0, -rank);
+            zeros += rank == 0 ? 1 : 0;
+        }
+
+        const double m = Registers;
+        var estimate = 0.7213 / (1 + (1.079 / m)) * m * m / sum;
+        if (estimate <= 2.5 * m && zeros > 0)
+        {
+            estimate = m * Math.Log(m / zeros); // linear counting is better while registers are still empty
+        }
+
+        return (long)Math.Round(estimate);
+    }
+
+    /// <summary>splitmix64's finalizer: session ids are random hex already, but a crafted or hashed one may not be.</summary>
+    internal static ulong Mix(ulong x)
+    {
+        x ^= x >> 30;
+        x *= 0xbf58476d1ce4e5b9UL;
+        x ^= x >> 27;
+        x *= 0x94d049bb133111ebUL;
+        return x ^ (x >> 31);
+    }
+}
