@@ -78,6 +78,9 @@ param feedsSchedule string = '30 */5 * * * *'
 @description('NCRONTAB of the agency feed poll (each feed is still polled at most every Syndication__Upstream__MinIntervalMinutes).')
 param upstreamSchedule string = '15 */5 * * * *'
 
+@description('NCRONTAB of the newsletter send timer: it sends whatever issue is due at its edition\'s local hour.')
+param newsletterSchedule string = '45 */5 * * * *'
+
 @description('Site base URL: article links are {siteBaseUrl}/{section}/{slug}.')
 param siteBaseUrl string = 'https://news.example.com'
 
@@ -238,6 +241,7 @@ module functionApp 'modules/functionapp.bicep' = {
     sweepSchedule: sweepSchedule
     feedsSchedule: feedsSchedule
     upstreamSchedule: upstreamSchedule
+    newsletterSchedule: newsletterSchedule
     maximumInstanceCount: maximumInstanceCount
     instanceMemoryMB: instanceMemoryMB
     syndicationSettings: {

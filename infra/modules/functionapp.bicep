@@ -57,6 +57,9 @@ param feedsSchedule string
 @description('NCRONTAB of the agency feed poll.')
 param upstreamSchedule string
 
+@description('NCRONTAB of the newsletter send timer.')
+param newsletterSchedule string
+
 @description('Syndication__* settings, as documented in local.settings.sample.json.')
 param syndicationSettings object
 
@@ -105,6 +108,7 @@ var appSettings = union(
     SweepSchedule: sweepSchedule
     FeedsSchedule: feedsSchedule
     UpstreamSchedule: upstreamSchedule
+    NewsletterSchedule: newsletterSchedule
   },
   syndicationSettings,
   keyVaultSettings

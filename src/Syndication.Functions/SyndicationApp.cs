@@ -16,6 +16,9 @@ public static class SyndicationApp
     /// <summary>App setting holding the NCRONTAB schedule of the agency feed poll.</summary>
     public const string UpstreamScheduleSetting = "UpstreamSchedule";
 
+    /// <summary>App setting holding the NCRONTAB schedule of the newsletter send timer.</summary>
+    public const string NewsletterScheduleSetting = "NewsletterSchedule";
+
     public static void ConfigureServices(IServiceCollection services, IConfiguration configuration)
     {
         services.AddSyndication(configuration);
@@ -25,10 +28,12 @@ public static class SyndicationApp
                 s.Sweep = configuration[SweepScheduleSetting] ?? "";
                 s.Feeds = configuration[FeedsScheduleSetting] ?? "";
                 s.Upstream = configuration[UpstreamScheduleSetting] ?? "";
+                s.Newsletter = configuration[NewsletterScheduleSetting] ?? "";
             })
             .Validate(s => ScheduleSettings.IsNcrontab(s.Sweep), $"{SweepScheduleSetting} must be a six-field NCRONTAB expression such as '0 */5 * * * *'.")
             .Validate(s => ScheduleSettings.IsNcrontab(s.Feeds), $"{FeedsScheduleSetting} must be a six-field NCRONTAB expression such as '0 */5 * * * *'.")
             .Validate(s => ScheduleSettings.IsNcrontab(s.Upstream), $"{UpstreamScheduleSetting} must be a six-field NCRONTAB expression such as '0 */5 * * * *'.")
+            .Validate(s => ScheduleSettings.IsNcrontab(s.Newsletter), $"{NewsletterScheduleSetting} must be a six-field NCRONTAB expression such as '45 */5 * * * *'.")
             .ValidateOnStart();
     }
 }
@@ -41,6 +46,8 @@ public sealed class ScheduleSettings
     public string Feeds { get; set; } = "";
 
     public string Upstream { get; set; } = "";
+
+    public string Newsletter { get; set; } = "";
 
     public static bool IsNcrontab(string expression) =>
         expression.Split(' ', StringSplitOptions.RemoveEmptyEntries) is { Length: 6 } fields

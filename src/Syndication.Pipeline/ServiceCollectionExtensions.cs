@@ -63,6 +63,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton(sp => new UpstreamFetcher(sp.GetRequiredService<IOptions<SyndicationOptions>>().Value.Upstream));
         services.AddSingleton<UpstreamStateStore>();
         services.AddSingleton<UpstreamStage>();
+        services.AddNewsletters(configuration);
         return services;
     }
 

@@ -37,7 +37,7 @@ public sealed class FunctionsAppTests
     {
         var bindings = Bindings();
 
-        Assert.Equal(["BuildFeeds", "IngestDroppedFile", "PollUpstreamFeeds", "SweepIncoming"], bindings.Keys.Order());
+        Assert.Equal(["BuildFeeds", "IngestDroppedFile", "PollUpstreamFeeds", "SendNewsletters", "SweepIncoming"], bindings.Keys.Order());
 
         var ingest = bindings["IngestDroppedFile"];
         Assert.Equal("blobTrigger", ingest.GetProperty("type").GetString());
@@ -51,6 +51,8 @@ public sealed class FunctionsAppTests
         Assert.Equal("%FeedsSchedule%", bindings["BuildFeeds"].GetProperty("schedule").GetString());
         Assert.Equal("timerTrigger", bindings["PollUpstreamFeeds"].GetProperty("type").GetString());
         Assert.Equal("%UpstreamSchedule%", bindings["PollUpstreamFeeds"].GetProperty("schedule").GetString());
+        Assert.Equal("timerTrigger", bindings["SendNewsletters"].GetProperty("type").GetString());
+        Assert.Equal("%NewsletterSchedule%", bindings["SendNewsletters"].GetProperty("schedule").GetString());
     }
 
     [Fact]
@@ -91,11 +93,12 @@ public sealed class FunctionsAppTests
             ["SweepSchedule"] = "0 */5 * * * *",
             ["FeedsSchedule"] = "30 */5 * * * *",
             ["UpstreamSchedule"] = "15 */5 * * * *",
+            ["NewsletterSchedule"] = "45 */5 * * * *",
         });
 
         provider.GetRequiredService<IStartupValidator>().Validate();
         var classes = FunctionClasses().ToList();
-        Assert.Equal(4, classes.Count);
+        Assert.Equal(5, classes.Count);
         foreach (var type in classes)
         {
             Assert.NotNull(ActivatorUtilities.CreateInstance(provider, type));
@@ -118,6 +121,7 @@ public sealed class FunctionsAppTests
         Assert.Contains("SweepSchedule must be a six-field NCRONTAB", messages, StringComparison.Ordinal);
         Assert.Contains("FeedsSchedule must be a six-field NCRONTAB", messages, StringComparison.Ordinal);
         Assert.Contains("UpstreamSchedule must be a six-field NCRONTAB", messages, StringComparison.Ordinal);
+        Assert.Contains("NewsletterSchedule must be a six-field NCRONTAB", messages, StringComparison.Ordinal);
         Assert.Contains("Syndication:Site:BaseUrl", messages, StringComparison.Ordinal);
     }
 

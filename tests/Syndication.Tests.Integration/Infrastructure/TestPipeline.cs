@@ -50,6 +50,7 @@ internal sealed class TestPipeline : IAsyncDisposable
                 ["SweepSchedule"] = "0 */5 * * * *",
                 ["FeedsSchedule"] = "30 */5 * * * *",
                 ["UpstreamSchedule"] = "15 */5 * * * *",
+                ["NewsletterSchedule"] = "45 */5 * * * *",
             })
             .AddInMemoryCollection(settings ?? new Dictionary<string, string?>())
             .Build();

@@ -1,0 +1,12 @@
+using Microsoft.Azure.Functions.Worker;
+using Syndication.Pipeline;
+
+namespace Syndication.Functions.Functions;
+
+/// <summary>Sends every newsletter issue whose edition's local send time has come; a re-run resumes with only the unsent.</summary>
+public sealed class SendNewsletters(NewsletterStage stage)
+{
+    [Function(nameof(SendNewsletters))]
+    public Task Run([TimerTrigger("%NewsletterSchedule%")] TimerInfo timer, CancellationToken cancellationToken) =>
+        stage.SendDueAsync(cancellationToken);
+}
