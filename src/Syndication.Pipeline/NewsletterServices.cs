@@ -64,7 +64,8 @@ public static class NewsletterServices
                     TimeSpan.FromSeconds(options.RequestTimeoutSeconds),
                     options.MaxAttempts,
                     TimeSpan.FromSeconds(options.MaxRetryAfterSeconds),
-                    TimeSpan.FromMilliseconds(options.RetryBackoffMilliseconds)), time);
+                    TimeSpan.FromMilliseconds(options.RetryBackoffMilliseconds)),
+                    TimeProvider.System); // waits for SendGrid are real time, whatever clock the pipeline runs on
             }
 
             return keys.OutboxFolder.Length > 0

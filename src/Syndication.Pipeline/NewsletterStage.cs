@@ -183,11 +183,40 @@ public sealed class NewsletterStage(
         // Recipients of these batches are done with; everyone else listed (new, or in a batch that never went) is sent now.
         var handled = batches.Where(b => b.State is BatchState.Sent or BatchState.Uncertain or BatchState.Failed or BatchState.Sending).Select(b => b.Number).ToHashSet();
         report.NextBatch = batches.Count == 0 ? 1 : batches.Max(b => b.Number) + 1;
-        var buffers = new Dictionary<string, List<Subscriber>>(StringComparer.Ordinal);
 
+        try
+        {
+            await MergeAndSendAsync(issue, session, handled, started, dryRun, report, cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Cancelled between batches: what went is in the ledger, and the next run sends the rest.
+        }
+
+        var finished = !dryRun && !cancellationToken.IsCancellationRequested && report.Retry == 0;
+        if (finished)
+        {
+            await ledger.SaveIssueAsync(new LedgerIssue(issue.IssueKey, started, time.GetUtcNow()), CancellationToken.None);
+            await ledger.SetLastIssueAsync(ScheduleKey(issue.Edition, issue.Cadence), issue.IssueKey, CancellationToken.None);
+        }
+
+        logger.LogInformation(
+            "Newsletter {IssueKey}: {Sent} sent, {Uncertain} uncertain, {Failed} failed, {Retry} to retry, {OptedOut} opted out during the run, {AlreadyHandled} handled before",
+            issue.IssueKey, report.Sent, report.Uncertain, report.Failed, report.Retry, report.OptedOut, report.AlreadyHandled);
+        return Report(issue, report, dryRun, finished, session);
+    }
+
+    /// <summary>
+    /// Merges the edition's mailable subscribers with the issue's ledger (both sorted by id, a page of
+    /// each in memory), gathers the unsent into batches per sector selection and sends each full one.
+    /// </summary>
+    private async Task MergeAndSendAsync(DigestIssue issue, DigestIssueRenderer session, HashSet<int> handled, DateTimeOffset started, bool dryRun, RunCounts report, CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        var buffers = new Dictionary<string, List<Subscriber>>(StringComparer.Ordinal);
         await using var ledgerRows = ledger.RecipientsAsync(issue.IssueKey, cancellationToken).GetAsyncEnumerator(cancellationToken);
         var ledgerRow = await ledgerRows.MoveNextAsync() ? ledgerRows.Current : null;
-        await foreach (var subscriber in subscribers.ListMailableAsync(edition.Id, cadence, cancellationToken))
+        await foreach (var subscriber in subscribers.ListMailableAsync(issue.Edition.Id, issue.Cadence, cancellationToken))
         {
             // Both streams are sorted by subscriber id: a merge, with a page of each in memory.
             while (ledgerRow is not null && string.CompareOrdinal(ledgerRow.SubscriberId, subscriber.Id) < 0)
@@ -229,18 +258,6 @@ public sealed class NewsletterStage(
 
             await SendBatchAsync(issue, session, buffer, started, dryRun, report, cancellationToken);
         }
-
-        var finished = !dryRun && !cancellationToken.IsCancellationRequested && report.Retry == 0;
-        if (finished)
-        {
-            await ledger.SaveIssueAsync(new LedgerIssue(issue.IssueKey, started, time.GetUtcNow()), CancellationToken.None);
-            await ledger.SetLastIssueAsync(ScheduleKey(edition, cadence), issue.IssueKey, CancellationToken.None);
-        }
-
-        logger.LogInformation(
-            "Newsletter {IssueKey}: {Sent} sent, {Uncertain} uncertain, {Failed} failed, {Retry} to retry, {OptedOut} opted out during the run, {AlreadyHandled} handled before",
-            issue.IssueKey, report.Sent, report.Uncertain, report.Failed, report.Retry, report.OptedOut, report.AlreadyHandled);
-        return Report(issue, report, dryRun, finished, session);
     }
 
     private async Task SendBatchAsync(DigestIssue issue, DigestIssueRenderer session, List<Subscriber> buffer, DateTimeOffset runStarted, bool dryRun, RunCounts report, CancellationToken cancellationToken)
