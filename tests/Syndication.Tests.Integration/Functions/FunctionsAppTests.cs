@@ -29,7 +29,7 @@ public sealed class FunctionsAppTests
         using var document = JsonDocument.Parse(File.ReadAllText(path));
         return document.RootElement.EnumerateArray().ToDictionary(
             f => f.GetProperty("name").GetString()!,
-            f => Assert.Single(f.GetProperty("bindings").EnumerateArray().ToList()).Clone());
+            f => Assert.Single(f.GetProperty("bindings").EnumerateArray(), b => b.GetProperty("type").GetString()!.EndsWith("Trigger", StringComparison.Ordinal)).Clone());
     }
 
     [Fact]
@@ -37,7 +37,9 @@ public sealed class FunctionsAppTests
     {
         var bindings = Bindings();
 
-        Assert.Equal(["BuildFeeds", "IngestDroppedFile", "PollUpstreamFeeds", "SendNewsletters", "SweepIncoming"], bindings.Keys.Order());
+        Assert.Equal(
+            ["BuildFeeds", "IngestDroppedFile", "NewsletterArchive", "NewsletterConfirm", "NewsletterPreferences", "NewsletterSubscribe", "NewsletterUnsubscribe", "PollUpstreamFeeds", "SendGridEvents", "SendNewsletters", "SweepIncoming"],
+            bindings.Keys.Order(StringComparer.Ordinal));
 
         var ingest = bindings["IngestDroppedFile"];
         Assert.Equal("blobTrigger", ingest.GetProperty("type").GetString());
@@ -53,6 +55,23 @@ public sealed class FunctionsAppTests
         Assert.Equal("%UpstreamSchedule%", bindings["PollUpstreamFeeds"].GetProperty("schedule").GetString());
         Assert.Equal("timerTrigger", bindings["SendNewsletters"].GetProperty("type").GetString());
         Assert.Equal("%NewsletterSchedule%", bindings["SendNewsletters"].GetProperty("schedule").GetString());
+
+        // The routes are the links NewsletterLinks writes into emails and pages; tokens ride in the path.
+        foreach (var (function, route, methods) in new[]
+        {
+            ("NewsletterSubscribe", "newsletter/subscribe", "get,post"),
+            ("NewsletterConfirm", "newsletter/c/{token}", "get"),
+            ("NewsletterPreferences", "newsletter/p/{token}", "get,post"),
+            ("NewsletterUnsubscribe", "newsletter/u/{token}", "get,post"),
+            ("NewsletterArchive", "newsletter/archive/{*issue}", "get"),
+            ("SendGridEvents", "newsletter/sendgrid/events", "post"),
+        })
+        {
+            Assert.Equal("httpTrigger", bindings[function].GetProperty("type").GetString());
+            Assert.Equal("anonymous", bindings[function].GetProperty("authLevel").GetString(), ignoreCase: true);
+            Assert.Equal(route, bindings[function].GetProperty("route").GetString());
+            Assert.Equal(methods, string.Join(',', bindings[function].GetProperty("methods").EnumerateArray().Select(m => m.GetString())));
+        }
     }
 
     [Fact]
@@ -98,7 +117,7 @@ public sealed class FunctionsAppTests
 
         provider.GetRequiredService<IStartupValidator>().Validate();
         var classes = FunctionClasses().ToList();
-        Assert.Equal(5, classes.Count);
+        Assert.Equal(11, classes.Count);
         foreach (var type in classes)
         {
             Assert.NotNull(ActivatorUtilities.CreateInstance(provider, type));
