@@ -44,6 +44,10 @@ param sendGridApiKey string = ''
 @description('Newsletter token signing key (ring). Empty: no secret and no setting. azd generates one once (preprovision hook) and keeps it in the environment.')
 param tokenSigningKey string = ''
 
+@secure()
+@description('Newsletter subscriber id key: derives ids (and suppressions) from addresses, so it must never change. azd generates one once (preprovision hook).')
+param subscriberIdKey string = ''
+
 @description('Key Vault purge protection (recommended for production; it keeps `azd down --purge` from removing the vault).')
 param keyVaultPurgeProtection bool = false
 
@@ -188,6 +192,7 @@ module keyVault 'modules/keyvault.bicep' = {
     name: names.keyVault
     sendGridApiKey: sendGridApiKey
     tokenSigningKey: tokenSigningKey
+    subscriberIdKey: subscriberIdKey
     enablePurgeProtection: keyVaultPurgeProtection
   }
 }
@@ -238,6 +243,7 @@ module functionApp 'modules/functionapp.bicep' = {
     applicationInsightsConnectionString: monitoring.outputs.applicationInsightsConnectionString
     sendGridApiKeySecretUri: empty(sendGridApiKey) ? '' : keyVault.outputs.sendGridApiKeyUri
     tokenSigningKeySecretUri: empty(tokenSigningKey) ? '' : keyVault.outputs.tokenSigningKeyUri
+    subscriberIdKeySecretUri: empty(subscriberIdKey) ? '' : keyVault.outputs.subscriberIdKeyUri
     sweepSchedule: sweepSchedule
     feedsSchedule: feedsSchedule
     upstreamSchedule: upstreamSchedule

@@ -16,6 +16,13 @@ public sealed class NewsletterKeys
     /// <summary>Token signing keys by key id, base64, at least 32 bytes each (<c>Syndication__Newsletter__TokenKeys__k1</c>).</summary>
     public Dictionary<string, string> TokenKeys { get; set; } = [];
 
+    /// <summary>
+    /// The whole ring as one secret (<c>Syndication__Newsletter__TokenSigningKey</c>, the Key Vault
+    /// secret <c>TokenSigningKey</c>): <c>kid:base64</c> entries separated by commas, the first one
+    /// current, e.g. <c>k2:AAA...,k1:BBB...</c>. Rotating a key is writing a new version with a new first entry.
+    /// </summary>
+    public string TokenSigningKey { get; set; } = "";
+
     /// <summary>The key id new tokens are signed with; older ids keep verifying old links.</summary>
     public string CurrentTokenKey { get; set; } = "";
 
@@ -39,16 +46,41 @@ public sealed class NewsletterKeys
 
     public bool UsesDevelopmentKeys => DevelopmentStorage && (ConfiguredTokenKeys.Count == 0 || SubscriberIdKey.Length == 0);
 
-    /// <summary>The token keys with a value: an empty one (as the sample settings have) counts as not configured.</summary>
-    private Dictionary<string, string> ConfiguredTokenKeys =>
-        TokenKeys.Where(k => !string.IsNullOrWhiteSpace(k.Value)).ToDictionary(k => k.Key, k => k.Value, StringComparer.Ordinal);
+    /// <summary>The token keys with a value (an empty one, as the sample settings have, counts as not configured), the ring's first.</summary>
+    private Dictionary<string, string> ConfiguredTokenKeys
+    {
+        get
+        {
+            var keys = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var entry in TokenSigningKey.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                var colon = entry.IndexOf(':', StringComparison.Ordinal);
+                // Base64 has no ':', so a bare key (as the azd hook generates it) is unambiguous: it gets the id k1.
+                keys[colon > 0 ? entry[..colon] : "k1"] = colon > 0 ? entry[(colon + 1)..] : entry;
+            }
+
+            foreach (var (id, key) in TokenKeys.Where(k => !string.IsNullOrWhiteSpace(k.Value)))
+            {
+                keys[id] = key;
+            }
+
+            return keys;
+        }
+    }
+
+    /// <summary>The current key id: CurrentTokenKey, else the ring's first, else the last id in order.</summary>
+    private string CurrentKeyId(Dictionary<string, string> keys) =>
+        CurrentTokenKey.Length > 0 ? CurrentTokenKey
+        : TokenSigningKey.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault() is { Length: > 0 } first
+            ? (first.Contains(':', StringComparison.Ordinal) ? first[..first.IndexOf(':', StringComparison.Ordinal)] : "k1")
+        : keys.Keys.Order(StringComparer.Ordinal).Last();
 
     public IReadOnlyList<string> Validate()
     {
         var errors = new List<string>();
         if (ConfiguredTokenKeys.Count == 0 && !DevelopmentStorage)
         {
-            errors.Add("Syndication:Newsletter:TokenKeys must hold at least one base64 key of 32 bytes or more (a Key Vault reference in Azure).");
+            errors.Add("Syndication:Newsletter:TokenSigningKey (kid:base64,...) or TokenKeys must hold at least one base64 key of 32 bytes or more (a Key Vault reference in Azure).");
         }
         else if (ConfiguredTokenKeys.Count > 0)
         {
@@ -99,8 +131,7 @@ public sealed class NewsletterKeys
             return new TokenKeyRing("dev", new Dictionary<string, byte[]> { ["dev"] = DevelopmentKey("token") });
         }
 
-        var current = CurrentTokenKey.Length > 0 ? CurrentTokenKey : keys.Keys.Order(StringComparer.Ordinal).Last();
-        return TokenKeyRing.FromBase64(current, keys);
+        return TokenKeyRing.FromBase64(CurrentKeyId(keys), keys);
     }
 
     public SubscriberIds SubscriberIds() =>

@@ -135,10 +135,33 @@ internal sealed class FakeSendGrid : IAsyncDisposable
         context.Response.Headers["X-Message-Id"] = $"loopback-{number}";
     }
 
+    /// <summary>Personalizations received in all requests that were answered 202 or timed out after delivery.</summary>
+    public long DeliveredCount => Interlocked.Read(ref deliveredCount);
+
+    private long deliveredCount;
+
+    /// <summary>Only counts (no record of who got what), so a run of 100,000 measures the sender, not this fake.</summary>
+    public bool CountOnly { get; init; }
+
+    public static async Task<FakeSendGrid> StartCountingAsync()
+    {
+        var fake = new FakeSendGrid { RecordContent = false, CountOnly = true };
+        fake.Server = await LoopbackServer.StartAsync(fake.HandleAsync, recordRequests: false);
+        return fake;
+    }
+
     private async Task DeliverAsync(Stream body)
     {
         using var document = await JsonDocument.ParseAsync(body);
         var root = document.RootElement;
+        if (CountOnly)
+        {
+            var count = root.GetProperty("personalizations").GetArrayLength();
+            Personalizations.Enqueue(count);
+            Interlocked.Add(ref deliveredCount, count);
+            return;
+        }
+
         var subject = root.GetProperty("subject").GetString()!;
         string text = "", html = "";
         foreach (var content in root.GetProperty("content").EnumerateArray())
