@@ -118,7 +118,7 @@ var deploymentContainer = 'app-package'
 var deadLetterContainer = 'eventgrid-deadletter'
 var feedsContainer = 'feeds'
 var pipelineContainers = ['incoming', 'archive', 'rejected', 'articles', 'pageviews', 'newsletters', 'outbox']
-var tables = ['ArticleIndex', 'ArticleChanges', 'UpstreamFeeds', 'PageViewCounts', 'Subscribers', 'SendLedger', 'Suppressions']
+var tables = ['ArticleIndex', 'ArticleChanges', 'UpstreamFeeds', 'PageViewCounts', 'Subscribers', 'SendLedger', 'Suppressions', 'NewsletterEvents', 'RateLimits']
 var useFrontDoor = frontDoorEnabled || !empty(customDomain)
 
 // Names are known before anything is deployed, so What-If can predict every module.
