@@ -45,6 +45,10 @@ param sendGridApiKey string = ''
 @description('Newsletter token signing key (ring). Empty: no secret and no setting. azd generates one once (preprovision hook) and keeps it in the environment.')
 param tokenSigningKey string = ''
 
+@secure()
+@description('Newsletter subscriber id key: derives ids (and suppressions) from addresses, so it must never change. azd generates one once (preprovision hook).')
+param subscriberIdKey string = ''
+
 @description('Key Vault purge protection (recommended for production; it keeps `azd down --purge` from removing the vault).')
 param keyVaultPurgeProtection bool = false
 
@@ -81,8 +85,12 @@ param upstreamSchedule string = '15 */5 * * * *'
 
 @description('NCRONTAB of the status page (status/index.html): each write reads the last 48 hours of StageRuns and rejected/.')
 param statusSchedule string = '45 */10 * * * *'
+
 @description('NCRONTAB of the trending ranking (a box is rewritten only when it changed).')
 param trendingSchedule string = '45 */5 * * * *'
+
+@description('NCRONTAB of the newsletter send timer: it sends whatever issue is due at its edition\'s local hour.')
+param newsletterSchedule string = '45 */5 * * * *'
 
 @description('Site base URL: article links are {siteBaseUrl}/{section}/{slug}.')
 param siteBaseUrl string = 'https://news.example.com'
@@ -117,7 +125,7 @@ var deploymentContainer = 'app-package'
 var deadLetterContainer = 'eventgrid-deadletter'
 var feedsContainer = 'feeds'
 var pipelineContainers = ['incoming', 'archive', 'rejected', 'articles', 'pageviews', 'newsletters', 'outbox', 'status']
-var tables = ['ArticleIndex', 'ArticleChanges', 'UpstreamFeeds', 'PageViewCounts', 'Subscribers', 'SendLedger', 'Suppressions', 'StageRuns']
+var tables = ['ArticleIndex', 'ArticleChanges', 'UpstreamFeeds', 'PageViewCounts', 'Subscribers', 'SendLedger', 'Suppressions', 'NewsletterEvents', 'RateLimits', 'StageRuns']
 var useFrontDoor = frontDoorEnabled || !empty(customDomain)
 
 // Names are known before anything is deployed, so What-If can predict every module.
@@ -191,6 +199,7 @@ module keyVault 'modules/keyvault.bicep' = {
     name: names.keyVault
     sendGridApiKey: sendGridApiKey
     tokenSigningKey: tokenSigningKey
+    subscriberIdKey: subscriberIdKey
     enablePurgeProtection: keyVaultPurgeProtection
   }
 }
@@ -241,11 +250,13 @@ module functionApp 'modules/functionapp.bicep' = {
     applicationInsightsConnectionString: monitoring.outputs.applicationInsightsConnectionString
     sendGridApiKeySecretUri: empty(sendGridApiKey) ? '' : keyVault.outputs.sendGridApiKeyUri
     tokenSigningKeySecretUri: empty(tokenSigningKey) ? '' : keyVault.outputs.tokenSigningKeyUri
+    subscriberIdKeySecretUri: empty(subscriberIdKey) ? '' : keyVault.outputs.subscriberIdKeyUri
     sweepSchedule: sweepSchedule
     feedsSchedule: feedsSchedule
     upstreamSchedule: upstreamSchedule
     statusSchedule: statusSchedule
     trendingSchedule: trendingSchedule
+    newsletterSchedule: newsletterSchedule
     maximumInstanceCount: maximumInstanceCount
     instanceMemoryMB: instanceMemoryMB
     syndicationSettings: {

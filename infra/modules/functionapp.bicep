@@ -48,6 +48,9 @@ param sendGridApiKeySecretUri string = ''
 @description('Versionless Key Vault URI of TokenSigningKey; empty: the setting is left out.')
 param tokenSigningKeySecretUri string = ''
 
+@description('Versionless Key Vault URI of SubscriberIdKey; empty: the setting is left out.')
+param subscriberIdKeySecretUri string = ''
+
 @description('NCRONTAB of the incoming sweep.')
 param sweepSchedule string
 
@@ -59,8 +62,12 @@ param upstreamSchedule string
 
 @description('NCRONTAB of the status page.')
 param statusSchedule string
+
 @description('NCRONTAB of the trending ranking.')
 param trendingSchedule string
+
+@description('NCRONTAB of the newsletter send timer.')
+param newsletterSchedule string
 
 @description('Syndication__* settings, as documented in local.settings.sample.json.')
 param syndicationSettings object
@@ -89,7 +96,10 @@ var keyVaultSettings = union(
     : { Syndication__Newsletter__SendGridApiKey: '@Microsoft.KeyVault(SecretUri=${sendGridApiKeySecretUri})' },
   empty(tokenSigningKeySecretUri)
     ? {}
-    : { Syndication__Newsletter__TokenSigningKey: '@Microsoft.KeyVault(SecretUri=${tokenSigningKeySecretUri})' }
+    : { Syndication__Newsletter__TokenSigningKey: '@Microsoft.KeyVault(SecretUri=${tokenSigningKeySecretUri})' },
+  empty(subscriberIdKeySecretUri)
+    ? {}
+    : { Syndication__Newsletter__SubscriberIdKey: '@Microsoft.KeyVault(SecretUri=${subscriberIdKeySecretUri})' }
 )
 
 // Flex Consumption takes the runtime from functionAppConfig and rejects FUNCTIONS_WORKER_RUNTIME,
@@ -112,6 +122,7 @@ var appSettings = union(
     UpstreamSchedule: upstreamSchedule
     StatusSchedule: statusSchedule
     TrendingSchedule: trendingSchedule
+    NewsletterSchedule: newsletterSchedule
   },
   syndicationSettings,
   keyVaultSettings

@@ -22,6 +22,10 @@ param sendGridApiKey string = ''
 @secure()
 param tokenSigningKey string = ''
 
+@description('Key that derives subscriber ids from addresses (base64, 32+ bytes); never change it once set. Empty: not written.')
+@secure()
+param subscriberIdKey string = ''
+
 @description('Purge protection: a deleted vault and its secrets stay recoverable for the retention period and cannot be purged. Off by default so that `azd down --purge` can remove a trial environment.')
 param enablePurgeProtection bool = false
 
@@ -59,6 +63,15 @@ resource tokenSigningSecret 'Microsoft.KeyVault/vaults/secrets@2025-05-01' = if 
   }
 }
 
+resource subscriberIdSecret 'Microsoft.KeyVault/vaults/secrets@2025-05-01' = if (!empty(subscriberIdKey)) {
+  parent: vault
+  name: 'SubscriberIdKey'
+  properties: {
+    value: subscriberIdKey
+    contentType: 'Newsletter subscriber id key (never rotated)'
+  }
+}
+
 output id string = vault.id
 output name string = vault.name
 output uri string = vault.properties.vaultUri
@@ -66,3 +79,4 @@ output uri string = vault.properties.vaultUri
 // within a day, or at once on restart.
 output sendGridApiKeyUri string = '${vault.properties.vaultUri}secrets/SendGridApiKey'
 output tokenSigningKeyUri string = '${vault.properties.vaultUri}secrets/TokenSigningKey'
+output subscriberIdKeyUri string = '${vault.properties.vaultUri}secrets/SubscriberIdKey'

@@ -4,9 +4,11 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Syndication.Adapters.Local;
+using Syndication.Adapters.Newsletters;
 using Syndication.Adapters.Storage;
 using Syndication.Core.Catalog;
 using Syndication.Core.Ingestion;
+using Syndication.Core.Newsletters;
 using Syndication.Pipeline;
 using Syndication.Pipeline.Operations;
 
@@ -52,6 +54,17 @@ internal sealed class PipelineSession : IAsyncDisposable
     public TrendingStage Trending(DateTimeOffset? asOf) => asOf is { } instant
         ? ActivatorUtilities.CreateInstance<TrendingStage>(_host.Services, new FixedClock(instant))
         : _host.Services.GetRequiredService<TrendingStage>();
+    public NewsletterStage Newsletter => _host.Services.GetRequiredService<NewsletterStage>();
+
+    public DigestRenderer Renderer => _host.Services.GetRequiredService<DigestRenderer>();
+
+    public PublicationCatalog Catalog => _host.Services.GetRequiredService<PublicationCatalog>();
+
+    public SubscriberStore Subscribers => _host.Services.GetRequiredService<SubscriberStore>();
+
+    public SubscriberIds SubscriberIds => _host.Services.GetRequiredService<SubscriberIds>();
+
+    public SuppressionList Suppressions => _host.Services.GetRequiredService<SuppressionList>();
 
     public long MaxFileBytes => _host.Services.GetRequiredService<IOptions<SyndicationOptions>>().Value.Ingest.MaxFileBytes;
 
@@ -77,6 +90,12 @@ internal sealed class PipelineSession : IAsyncDisposable
             }
 
             storage[StorageSettings.ConnectionSetting] = connection;
+        }
+
+        // Without a SendGrid key, emails become .eml files in a folder anyone can open, not blobs.
+        if (Environment.GetEnvironmentVariable("Syndication__Newsletter__OutboxFolder") is null)
+        {
+            storage["Syndication:Newsletter:OutboxFolder"] = Path.GetFullPath(Path.Combine("out", "outbox"));
         }
 
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });

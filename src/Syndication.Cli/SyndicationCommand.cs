@@ -43,6 +43,7 @@ public static class SyndicationCommand
         root.Subcommands.Add(GenerateCommand(output, storage, verbose));
         root.Subcommands.Add(RunCommand(output, storage, verbose));
         root.Subcommands.Add(StatusCommand(output, storage, verbose));
+        root.Subcommands.Add(NewsletterCommand.Create(output, storage, verbose));
         return root;
     }
 
@@ -74,7 +75,8 @@ public static class SyndicationCommand
         {
             Description = "A samples folder (this repository's samples/): its articles/ and broken/ files are dropped into incoming/ first.",
         };
-        var command = new Command("run", "Run every stage once on the current storage: ingest what waits in incoming/, then build the feeds whose articles changed. Prints where to look.");
+        var command = new Command("run", "Run every stage once on the current storage: ingest what waits in incoming/, then build the feeds whose articles changed; " +
+            "with --samples, also import the sample subscribers and send them today's newsletters (to the outbox folder without a SendGrid key). Prints where to look.");
         command.Options.Add(samples);
         command.SetAction((parse, cancellationToken) => WithSessionAsync(parse, output, storage, verbose, async session =>
         {
@@ -124,6 +126,13 @@ public static class SyndicationCommand
             await RankTrendingAsync(session, samplesAsOf, output, cancellationToken);
             var statusLink = await WriteStatusAsync(session, TimeSpan.FromHours(1), cancellationToken);
 
+            if (parse.GetValue(samples) is { } sampleFolder && new FileInfo(Path.Combine(sampleFolder.FullName, "subscribers.csv")) is { Exists: true } subscribers)
+            {
+                var imported = await NewsletterCommand.ImportAsync(session, subscribers, output, cancellationToken);
+                output.WriteLine($"Newsletter: {imported} sample subscribers imported from {subscribers.FullName}; sending today's issues ...");
+                await NewsletterCommand.SendAllAsync(session, output, cancellationToken);
+            }
+
             output.WriteLine();
             output.WriteLine("Where to look:");
             output.WriteLine($"  feed of all articles:  {session.Feeds.PublicUrl("rss.xml")}");
@@ -133,6 +142,7 @@ public static class SyndicationCommand
             output.WriteLine($"  rejected files:        {session.Account.Container(StorageNames.RejectedContainer).Uri} (each with a .error.json)");
             output.WriteLine($"  status page:           {statusLink}");
             output.WriteLine("                         (a read-only link for one hour; `syndication status` writes the page again and prints a new one)");
+            output.WriteLine($"  newsletters:           {session.Newsletter.Transport.Destination}; archived issues in {session.Account.Container(StorageNames.NewslettersContainer).Uri}");
         }, cancellationToken));
         return command;
     }
@@ -426,7 +436,7 @@ public static class SyndicationCommand
         return files;
     }
 
-    private static async Task<int> WithSessionAsync(
+    internal static async Task<int> WithSessionAsync(
         ParseResult parse, TextWriter output, Option<string?> storage, Option<bool> verbose, Func<PipelineSession, Task> work, CancellationToken cancellationToken)
     {
         try

@@ -30,8 +30,12 @@ public static class SyndicationApp
 
     /// <summary><c>ClientId={id};Authorization=AAD</c>: send telemetry signed in as that managed identity (Application Insights has local auth off).</summary>
     public const string ApplicationInsightsAuthenticationSetting = "APPLICATIONINSIGHTS_AUTHENTICATION_STRING";
+
     /// <summary>App setting holding the NCRONTAB schedule of the trending ranking.</summary>
     public const string TrendingScheduleSetting = "TrendingSchedule";
+
+    /// <summary>App setting holding the NCRONTAB schedule of the newsletter send timer.</summary>
+    public const string NewsletterScheduleSetting = "NewsletterSchedule";
 
     public static void ConfigureServices(IServiceCollection services, IConfiguration configuration)
     {
@@ -44,12 +48,14 @@ public static class SyndicationApp
                 s.Upstream = configuration[UpstreamScheduleSetting] ?? "";
                 s.Status = configuration[StatusScheduleSetting] ?? "";
                 s.Trending = configuration[TrendingScheduleSetting] ?? "";
+                s.Newsletter = configuration[NewsletterScheduleSetting] ?? "";
             })
             .Validate(s => ScheduleSettings.IsNcrontab(s.Sweep), $"{SweepScheduleSetting} must be a six-field NCRONTAB expression such as '0 */5 * * * *'.")
             .Validate(s => ScheduleSettings.IsNcrontab(s.Feeds), $"{FeedsScheduleSetting} must be a six-field NCRONTAB expression such as '0 */5 * * * *'.")
             .Validate(s => ScheduleSettings.IsNcrontab(s.Upstream), $"{UpstreamScheduleSetting} must be a six-field NCRONTAB expression such as '0 */5 * * * *'.")
             .Validate(s => ScheduleSettings.IsNcrontab(s.Status), $"{StatusScheduleSetting} must be a six-field NCRONTAB expression such as '0 */10 * * * *'.")
             .Validate(s => ScheduleSettings.IsNcrontab(s.Trending), $"{TrendingScheduleSetting} must be a six-field NCRONTAB expression such as '45 */5 * * * *'.")
+            .Validate(s => ScheduleSettings.IsNcrontab(s.Newsletter), $"{NewsletterScheduleSetting} must be a six-field NCRONTAB expression such as '45 */5 * * * *'.")
             .ValidateOnStart();
     }
 
@@ -104,7 +110,10 @@ public sealed class ScheduleSettings
     public string Upstream { get; set; } = "";
 
     public string Status { get; set; } = "";
+
     public string Trending { get; set; } = "";
+
+    public string Newsletter { get; set; } = "";
 
     public static bool IsNcrontab(string expression) =>
         expression.Split(' ', StringSplitOptions.RemoveEmptyEntries) is { Length: 6 } fields

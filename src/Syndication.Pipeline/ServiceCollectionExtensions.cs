@@ -76,6 +76,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<TrendingOptions>, TrendingOptionsValidator>();
         services.AddSingleton<PageViewStore>();
         services.AddSingleton<TrendingStage>();
+        services.AddNewsletters(configuration);
         return services;
     }
 

@@ -33,8 +33,14 @@ public static class StorageNames
     /// </summary>
     public const string PageViewsContainer = "pageviews";
 
+    /// <summary>Every newsletter issue as a web page, <c>{issue}.html</c> ("view in browser").</summary>
+    public const string NewslettersContainer = "newsletters";
+
+    /// <summary>The local mail sink: <c>.eml</c> files of every email, when no SendGrid key is configured.</summary>
+    public const string OutboxContainer = "outbox";
+
     public static IReadOnlyList<string> PrivateContainers { get; } =
-        [IncomingContainer, ArchiveContainer, RejectedContainer, ArticlesContainer, PageViewsContainer, StatusContainer];
+        [IncomingContainer, ArchiveContainer, RejectedContainer, ArticlesContainer, PageViewsContainer, StatusContainer, NewslettersContainer, OutboxContainer];
 
     /// <summary>Poll state of each agency feed: validators, back-off, last outcome.</summary>
     public const string UpstreamFeedsTable = "UpstreamFeeds";
@@ -45,5 +51,21 @@ public static class StorageNames
     /// <summary>Human views per UTC hour (partition), edition and article (row), with the files already counted into each row.</summary>
     public const string PageViewCountsTable = "PageViewCounts";
 
-    public static IReadOnlyList<string> Tables { get; } = [ArticleIndexTable, ArticleChangesTable, UpstreamFeedsTable, PageViewCountsTable, StageRunsTable];
+    /// <summary>Newsletter subscribers: one partition per edition (a send lists it with one query) and one row per id (links).</summary>
+    public const string SubscribersTable = "Subscribers";
+
+    /// <summary>Addresses never to mail again (hard bounces, spam reports), by HMAC subscriber id: they outlive deletion and re-signup.</summary>
+    public const string SuppressionsTable = "Suppressions";
+
+    /// <summary>What each issue sent to whom: written before sending, so a crashed run resumes with only the unsent.</summary>
+    public const string SendLedgerTable = "SendLedger";
+
+    /// <summary>SendGrid webhook events already handled, by <c>sg_event_id</c>.</summary>
+    public const string NewsletterEventsTable = "NewsletterEvents";
+
+    /// <summary>Fixed-window request counts of the subscribe form, per address and per client.</summary>
+    public const string RateLimitsTable = "RateLimits";
+
+    public static IReadOnlyList<string> Tables { get; } =
+        [ArticleIndexTable, ArticleChangesTable, UpstreamFeedsTable, PageViewCountsTable, StageRunsTable, SubscribersTable, SuppressionsTable, SendLedgerTable, NewsletterEventsTable, RateLimitsTable];
 }

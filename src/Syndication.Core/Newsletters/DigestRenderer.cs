@@ -153,6 +153,97 @@ public sealed class DigestRenderer
         };
     }
 
+    /// <summary>
+    /// A prepared variant as one SendGrid-style batch: the bodies keep a substitution tag where each
+    /// reader's links and greeting go (an HTML-encoded and a plain one per slot, as SendGrid
+    /// substitutes the same value in both bodies), and each recipient carries the values, their
+    /// <c>List-Unsubscribe</c> headers and the opaque custom args. Filling the tags gives exactly
+    /// what <see cref="Personalize"/> gives.
+    /// </summary>
+    public MailBatch Batch(PreparedDigest digest, string batchId, IReadOnlyList<DigestRecipient> recipients)
+    {
+        ArgumentNullException.ThrowIfNull(digest);
+        ArgumentNullException.ThrowIfNull(recipients);
+        var htmlTags = new string[SlotCount];
+        var textTags = new string[SlotCount];
+        for (var slot = 0; slot < SlotCount; slot++)
+        {
+            htmlTags[slot] = SlotTemplate.Marker(slot) + "h";
+            textTags[slot] = SlotTemplate.Marker(slot) + "t";
+        }
+
+        var mailRecipients = new List<MailRecipient>(recipients.Count);
+        foreach (var recipient in recipients)
+        {
+            var message = Values(recipient, out var html, out var text);
+            var substitutions = new Dictionary<string, string>(SlotCount * 2, StringComparer.Ordinal);
+            for (var slot = 0; slot < SlotCount; slot++)
+            {
+                substitutions[htmlTags[slot]] = html[slot];
+                substitutions[textTags[slot]] = text[slot];
+            }
+
+            mailRecipients.Add(new MailRecipient
+            {
+                Address = recipient.Email.Value,
+                Name = message,
+                SubscriberId = recipient.SubscriberId,
+                Substitutions = substitutions,
+                Headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
+                {
+                    ["List-Unsubscribe"] = links.ListUnsubscribe(recipient.UnsubscribeToken),
+                    ["List-Unsubscribe-Post"] = NewsletterLinks.ListUnsubscribePost,
+                },
+                CustomArgs = new Dictionary<string, string>(StringComparer.Ordinal)
+                {
+                    ["issue"] = digest.IssueKey,
+                    ["subscriber"] = recipient.SubscriberId,
+                },
+            });
+        }
+
+        return new MailBatch
+        {
+            BatchId = batchId,
+            Folder = digest.IssueKey,
+            FromAddress = options.FromAddress,
+            FromName = MailText.HeaderValue(options.PublisherName is { Length: > 0 } publisher ? publisher : catalog.Site.Name, MaximumNameLength),
+            Subject = digest.Subject,
+            Html = digest.Html.Fill(htmlTags),
+            Text = digest.Text.Fill(textTags),
+            Recipients = mailRecipients,
+        };
+    }
+
+    /// <summary>
+    /// The issue as a web page for the archive ("view in browser"): every reader's links become the
+    /// sign-up form's, so the page holds no one's token and can be shared.
+    /// </summary>
+    public string ArchivePage(PreparedDigest digest)
+    {
+        ArgumentNullException.ThrowIfNull(digest);
+        var subscribe = HtmlEncoder.Default.Encode(links.Subscribe().AbsoluteUri);
+        return digest.Html.Fill([subscribe, subscribe, "Hello,"]);
+    }
+
+    /// <summary>The per-reader values of the slots, HTML-encoded and plain; returns the sanitized display name.</summary>
+    private string? Values(DigestRecipient recipient, out string[] html, out string[] text)
+    {
+        if (!SubscriberTokens.IsValidSubscriberId(recipient.SubscriberId))
+        {
+            throw new ArgumentException("The recipient's subscriber id is not a valid id.", nameof(recipient));
+        }
+
+        var unsubscribe = links.UnsubscribeUrl(recipient.UnsubscribeToken);
+        var preferences = links.PreferencesUrl(recipient.PreferencesToken);
+        var name = MailText.HeaderValue(recipient.Name, MaximumNameLength);
+        var greeting = name.Length == 0 ? "Hello," : $"Hello {name},";
+        var encoder = HtmlEncoder.Default;
+        html = [encoder.Encode(unsubscribe), encoder.Encode(preferences), encoder.Encode(greeting)];
+        text = [unsubscribe, preferences, greeting];
+        return name.Length == 0 ? null : name;
+    }
+
     /// <summary>The cache key of a sector selection: known sector ids, lower-case, sorted, comma-separated.</summary>
     /// <remarks>Looked up for every email, so it avoids LINQ: a reader follows a handful of sectors.</remarks>
     public string SectorKey(IEnumerable<string> sectors)

@@ -37,6 +37,30 @@ public sealed class NewsletterOptions
 
     public int ConfirmTokenDays { get; set; } = 7;
 
+    /// <summary>The sender of every newsletter email (a domain authenticated in SendGrid).</summary>
+    public string FromAddress { get; set; } = "newsletter@news.example.com";
+
+    /// <summary>Recipients per mail request: SendGrid takes at most 1,000 personalizations in one.</summary>
+    public int BatchSize { get; set; } = 1000;
+
+    /// <summary>How long one mail request may take before its batch is marked uncertain (never resent blindly).</summary>
+    public int RequestTimeoutSeconds { get; set; } = 30;
+
+    /// <summary>Attempts of one mail request on 429 and 5xx answers before its batch is recorded as failed.</summary>
+    public int MaxAttempts { get; set; } = 5;
+
+    /// <summary>The longest wait a 429's Retry-After is honoured for; longer ones end the run, to resume on the next timer.</summary>
+    public int MaxRetryAfterSeconds { get; set; } = 120;
+
+    /// <summary>The first wait after a 5xx; it doubles with each attempt (with jitter), up to a minute.</summary>
+    public int RetryBackoffMilliseconds { get; set; } = 1000;
+
+    /// <summary>Sign-ups per address per hour: enough to fix a typo, too few to mail-bomb someone with confirmations.</summary>
+    public int SubscribeLimitPerAddress { get; set; } = 3;
+
+    /// <summary>Sign-ups per client (IP address) per hour.</summary>
+    public int SubscribeLimitPerClient { get; set; } = 20;
+
     public TimeOnly SendAtTime => TimeOnly.ParseExact(SendAt, "HH:mm", CultureInfo.InvariantCulture);
 
     public IReadOnlyList<string> Validate()
@@ -77,6 +101,41 @@ public sealed class NewsletterOptions
             errors.Add($"Syndication:Newsletter:ConfirmTokenDays must be between 1 and 30, not {ConfirmTokenDays}.");
         }
 
+        if (!EmailAddress.TryParse(FromAddress, out _))
+        {
+            errors.Add($"Syndication:Newsletter:FromAddress must be an email address, not '{FromAddress}'.");
+        }
+
+        if (BatchSize is < 1 or > 1000)
+        {
+            errors.Add($"Syndication:Newsletter:BatchSize must be between 1 and 1000 (SendGrid's limit of personalizations), not {BatchSize}.");
+        }
+
+        if (RequestTimeoutSeconds is < 1 or > 300)
+        {
+            errors.Add($"Syndication:Newsletter:RequestTimeoutSeconds must be between 1 and 300, not {RequestTimeoutSeconds}.");
+        }
+
+        if (MaxAttempts is < 1 or > 20)
+        {
+            errors.Add($"Syndication:Newsletter:MaxAttempts must be between 1 and 20, not {MaxAttempts}.");
+        }
+
+        if (MaxRetryAfterSeconds is < 1 or > 3600)
+        {
+            errors.Add($"Syndication:Newsletter:MaxRetryAfterSeconds must be between 1 and 3600, not {MaxRetryAfterSeconds}.");
+        }
+
+        if (SubscribeLimitPerAddress is < 1 or > 1000 || SubscribeLimitPerClient is < 1 or > 100_000)
+        {
+            errors.Add($"Syndication:Newsletter:SubscribeLimitPerAddress and SubscribeLimitPerClient must be positive (at most 1000 and 100000), not {SubscribeLimitPerAddress} and {SubscribeLimitPerClient}.");
+        }
+
+        if (RetryBackoffMilliseconds is < 1 or > 60_000)
+        {
+            errors.Add($"Syndication:Newsletter:RetryBackoffMilliseconds must be between 1 and 60000, not {RetryBackoffMilliseconds}.");
+        }
+
         return errors;
     }
 }
@@ -105,6 +164,9 @@ public sealed class NewsletterLinks
     public Uri Preferences(string token) => new(PreferencesUrl(token));
 
     public Uri Confirm(string token) => new($"{baseUrl}/c/{Checked(token)}");
+
+    /// <summary>The archived issue as a web page ("view in browser"): <c>{base}/archive/india/2026-11-25</c>.</summary>
+    public Uri Archive(string issueKey) => new($"{baseUrl}/archive/{issueKey}");
 
     /// <summary>
     /// The <c>List-Unsubscribe</c> header value: the one-click HTTPS URL first (Gmail and Yahoo

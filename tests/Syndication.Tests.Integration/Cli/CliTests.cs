@@ -106,4 +106,35 @@ public sealed partial class CliTests
         Assert.Contains("--storage", output, StringComparison.Ordinal);
         Assert.Contains("SYNDICATION_STORAGE", output, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Newsletter_import_preview_dry_run_and_send_write_the_real_emails_where_the_output_says()
+    {
+        var account = await LocalStorage.NewAccountAsync();
+        await RunAsync("--storage", account.ConnectionString, "ingest", Repository.Sample("articles"));
+        await RunAsync("--storage", account.ConnectionString, "feeds");
+
+        var (importExit, imported) = await RunAsync("--storage", account.ConnectionString, "newsletter", "import", Repository.Sample("subscribers.csv"));
+        var (_, dryRun) = await RunAsync("--storage", account.ConnectionString, "newsletter", "send", "--edition", "india", "--date", "2026-11-25", "--dry-run");
+        var (sendExit, sent) = await RunAsync("--storage", account.ConnectionString, "newsletter", "send", "--edition", "india", "--date", "2026-11-25");
+        var (_, again) = await RunAsync("--storage", account.ConnectionString, "newsletter", "send", "--edition", "india", "--date", "2026-11-25");
+
+        Assert.Equal(0, importExit);
+        Assert.Contains("21 subscribers imported.", imported, StringComparison.Ordinal);
+        Assert.Contains("Newsletter india/2026-11-25: 3 would send,", dryRun, StringComparison.Ordinal);
+        Assert.Equal(0, sendExit);
+        Assert.Contains("Newsletter india/2026-11-25: 3 sent, 0 uncertain, 0 failed,", sent, StringComparison.Ordinal);
+        var folder = Regex.Match(sent, @"to the folder \S+: (\S+)").Groups[1].Value;
+        var emails = Directory.GetFiles(folder, "*.eml");
+        Assert.Equal(3, emails.Length);
+        Assert.All(emails, file => Assert.Contains("List-Unsubscribe-Post: List-Unsubscribe=One-Click", File.ReadAllText(file), StringComparison.Ordinal));
+        Assert.Contains("Newsletter india/2026-11-25: 0 sent,", again, StringComparison.Ordinal); // the issue went already
+
+        var previewFolder = Path.Combine(Path.GetTempPath(), "syndication-preview-" + account.Name);
+        var (previewExit, preview) = await RunAsync("--storage", account.ConnectionString, "newsletter", "preview", "--edition", "india", "--date", "2026-11-25", "--out", previewFolder);
+        Assert.Equal(0, previewExit);
+        var page = File.ReadAllText(Path.Combine(previewFolder, "india", "2026-11-25.html"));
+        Assert.Contains("Delhi begins dengue vaccination", page, StringComparison.Ordinal);
+        Assert.Contains("india/2026-11-25.health.html", preview, StringComparison.Ordinal);
+    }
 }

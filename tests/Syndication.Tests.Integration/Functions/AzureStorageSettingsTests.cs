@@ -16,6 +16,11 @@ public sealed class AzureStorageSettingsTests
         settings["UpstreamSchedule"] = "15 */5 * * * *";
         settings["StatusSchedule"] = "45 */10 * * * *";
         settings["TrendingSchedule"] = "45 */5 * * * *";
+        settings["NewsletterSchedule"] = "45 */5 * * * *";
+
+        // What the Key Vault references of functionapp.bicep resolve to: in Azure the keys are required.
+        settings["Syndication:Newsletter:TokenSigningKey"] = Convert.ToBase64String(Enumerable.Repeat((byte)7, 32).ToArray());
+        settings["Syndication:Newsletter:SubscriberIdKey"] = Convert.ToBase64String(Enumerable.Repeat((byte)9, 32).ToArray());
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         var services = new ServiceCollection();
         services.AddLogging();

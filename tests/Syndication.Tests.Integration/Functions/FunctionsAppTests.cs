@@ -30,7 +30,7 @@ public sealed class FunctionsAppTests
         using var document = JsonDocument.Parse(File.ReadAllText(path));
         return document.RootElement.EnumerateArray().ToDictionary(
             f => f.GetProperty("name").GetString()!,
-            f => Assert.Single(f.GetProperty("bindings").EnumerateArray().ToList()).Clone());
+            f => Assert.Single(f.GetProperty("bindings").EnumerateArray(), b => b.GetProperty("type").GetString()!.EndsWith("Trigger", StringComparison.Ordinal)).Clone());
     }
 
     [Fact]
@@ -38,7 +38,10 @@ public sealed class FunctionsAppTests
     {
         var bindings = Bindings();
 
-        Assert.Equal(["BuildFeeds", "CountPageViews", "IngestDroppedFile", "PollUpstreamFeeds", "RankTrending", "SweepIncoming", "SweepPageViews", "WriteStatusPage"], bindings.Keys.Order());
+        Assert.Equal(
+            ["BuildFeeds", "CountPageViews", "IngestDroppedFile", "NewsletterArchive", "NewsletterConfirm", "NewsletterPreferences", "NewsletterSubscribe", "NewsletterUnsubscribe",
+             "PollUpstreamFeeds", "RankTrending", "SendGridEvents", "SendNewsletters", "SweepIncoming", "SweepPageViews", "WriteStatusPage"],
+            bindings.Keys.Order(StringComparer.Ordinal));
 
         var ingest = bindings["IngestDroppedFile"];
         Assert.Equal("blobTrigger", ingest.GetProperty("type").GetString());
@@ -61,6 +64,25 @@ public sealed class FunctionsAppTests
         Assert.Equal("%StatusSchedule%", bindings["WriteStatusPage"].GetProperty("schedule").GetString());
         Assert.Equal("%SweepSchedule%", bindings["SweepPageViews"].GetProperty("schedule").GetString());
         Assert.Equal("%TrendingSchedule%", bindings["RankTrending"].GetProperty("schedule").GetString());
+        Assert.Equal("timerTrigger", bindings["SendNewsletters"].GetProperty("type").GetString());
+        Assert.Equal("%NewsletterSchedule%", bindings["SendNewsletters"].GetProperty("schedule").GetString());
+
+        // The routes are the links NewsletterLinks writes into emails and pages; tokens ride in the path.
+        foreach (var (function, route, methods) in new[]
+        {
+            ("NewsletterSubscribe", "newsletter/subscribe", "get,post"),
+            ("NewsletterConfirm", "newsletter/c/{token}", "get"),
+            ("NewsletterPreferences", "newsletter/p/{token}", "get,post"),
+            ("NewsletterUnsubscribe", "newsletter/u/{token}", "get,post"),
+            ("NewsletterArchive", "newsletter/archive/{*issue}", "get"),
+            ("SendGridEvents", "newsletter/sendgrid/events", "post"),
+        })
+        {
+            Assert.Equal("httpTrigger", bindings[function].GetProperty("type").GetString());
+            Assert.Equal("anonymous", bindings[function].GetProperty("authLevel").GetString(), ignoreCase: true);
+            Assert.Equal(route, bindings[function].GetProperty("route").GetString());
+            Assert.Equal(methods, string.Join(',', bindings[function].GetProperty("methods").EnumerateArray().Select(m => m.GetString())));
+        }
     }
 
     [Fact]
@@ -103,11 +125,12 @@ public sealed class FunctionsAppTests
             ["UpstreamSchedule"] = "15 */5 * * * *",
             ["StatusSchedule"] = "45 */10 * * * *",
             ["TrendingSchedule"] = "45 */5 * * * *",
+            ["NewsletterSchedule"] = "45 */5 * * * *",
         });
 
         provider.GetRequiredService<IStartupValidator>().Validate();
         var classes = FunctionClasses().ToList();
-        Assert.Equal(8, classes.Count);
+        Assert.Equal(15, classes.Count);
         foreach (var type in classes)
         {
             Assert.NotNull(ActivatorUtilities.CreateInstance(provider, type));
@@ -131,6 +154,7 @@ public sealed class FunctionsAppTests
         Assert.Contains("FeedsSchedule must be a six-field NCRONTAB", messages, StringComparison.Ordinal);
         Assert.Contains("UpstreamSchedule must be a six-field NCRONTAB", messages, StringComparison.Ordinal);
         Assert.Contains("StatusSchedule must be a six-field NCRONTAB", messages, StringComparison.Ordinal);
+        Assert.Contains("NewsletterSchedule must be a six-field NCRONTAB", messages, StringComparison.Ordinal);
         Assert.Contains("Syndication:Site:BaseUrl", messages, StringComparison.Ordinal);
     }
 

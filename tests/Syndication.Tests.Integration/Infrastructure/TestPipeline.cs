@@ -52,6 +52,7 @@ internal sealed class TestPipeline : IAsyncDisposable
                 ["UpstreamSchedule"] = "15 */5 * * * *",
                 ["StatusSchedule"] = "45 */10 * * * *",
                 ["TrendingSchedule"] = "45 */5 * * * *",
+                ["NewsletterSchedule"] = "45 */5 * * * *",
             })
             .AddInMemoryCollection(settings ?? new Dictionary<string, string?>())
             .Build();

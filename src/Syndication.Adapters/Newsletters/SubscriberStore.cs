@@ -1,0 +1,162 @@
+using System.Globalization;
+using System.Net;
+using System.Runtime.CompilerServices;
+using Azure;
+using Azure.Data.Tables;
+using Syndication.Adapters.Storage;
+using Syndication.Core.Newsletters;
+
+namespace Syndication.Adapters.Newsletters;
+
+/// <summary>
+/// Subscribers in the <c>Subscribers</c> table, each in two rows: one in the partition of their
+/// edition (<c>ed-india</c>), which a send lists in one query sorted by id, and one in the
+/// <c>id</c> partition, which a link's token finds with one read. The edition row is written
+/// first, because that is the one a send reads. Every opt-out or change also appends a row to the
+/// <c>changes</c> partition, which a running send reads before each batch, so that someone who
+/// unsubscribes while an issue goes out gets nothing more.
+/// </summary>
+public sealed class SubscriberStore(StorageAccount account)
+{
+    private const string IdPartition = "id";
+    private const string ChangesPartition = "changes";
+
+    private TableClient Table => account.Table(StorageNames.SubscribersTable);
+
+    public static string EditionPartition(string edition) => "ed-" + edition;
+
+    public async Task<Subscriber?> GetAsync(string id, CancellationToken cancellationToken)
+    {
+        var row = await Table.GetEntityIfExistsAsync<TableEntity>(IdPartition, id, cancellationToken: cancellationToken);
+        return row.HasValue ? FromEntity(row.Value!) : null;
+    }
+
+    /// <summary>Writes both rows (and removes the row of a previous edition); records the change for running sends.</summary>
+    public async Task SaveAsync(Subscriber subscriber, string? previousEdition, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(subscriber);
+        await Table.UpsertEntityAsync(ToEntity(subscriber, EditionPartition(subscriber.Edition)), TableUpdateMode.Replace, cancellationToken);
+        if (previousEdition is not null && !string.Equals(previousEdition, subscriber.Edition, StringComparison.Ordinal))
+        {
+            await DeleteIfExistsAsync(EditionPartition(previousEdition), subscriber.Id, cancellationToken);
+        }
+
+        await Table.UpsertEntityAsync(ToEntity(subscriber, IdPartition), TableUpdateMode.Replace, cancellationToken);
+        await RecordChangeAsync(subscriber.Id, at, cancellationToken);
+    }
+
+    /// <summary>Imports many subscribers of one edition: batched transactions of up to 100 rows per partition.</summary>
+    public async Task ImportAsync(IReadOnlyList<Subscriber> subscribers, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(subscribers);
+        foreach (var group in subscribers.GroupBy(s => s.Edition))
+        {
+            foreach (var chunk in group.Chunk(100))
+            {
+                await Table.SubmitTransactionAsync(chunk.Select(s => new TableTransactionAction(TableTransactionActionType.UpsertReplace, ToEntity(s, EditionPartition(s.Edition)))), cancellationToken);
+            }
+        }
+
+        foreach (var chunk in subscribers.Chunk(100))
+        {
+            await Table.SubmitTransactionAsync(chunk.Select(s => new TableTransactionAction(TableTransactionActionType.UpsertReplace, ToEntity(s, IdPartition))), cancellationToken);
+        }
+    }
+
+    /// <summary>Deletes both rows. A suppression of the address stays (it lives in its own table).</summary>
+    public async Task DeleteAsync(Subscriber subscriber, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(subscriber);
+        await DeleteIfExistsAsync(EditionPartition(subscriber.Edition), subscriber.Id, cancellationToken);
+        await DeleteIfExistsAsync(IdPartition, subscriber.Id, cancellationToken);
+        await RecordChangeAsync(subscriber.Id, at, cancellationToken);
+    }
+
+    /// <summary>
+    /// The mailable subscribers of an edition with <paramref name="cadence"/>, sorted by id, page by
+    /// page as the table returns them: memory holds a page, not the list.
+    /// </summary>
+    public async IAsyncEnumerable<Subscriber> ListMailableAsync(string edition, NewsletterCadence cadence, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {EditionPartition(edition)} and State eq {SubscriberState.Confirmed.ToString()} and Cadence eq {cadence.ToString()} and Suppressed eq false");
+        await foreach (var entity in Table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, cancellationToken: cancellationToken))
+        {
+            yield return FromEntity(entity);
+        }
+    }
+
+    /// <summary>Ids of subscribers changed (unsubscribed, suppressed, moved, deleted) at or after <paramref name="since"/>.</summary>
+    public async Task<IReadOnlySet<string>> ChangedSinceAsync(DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        var from = since.UtcTicks.ToString("D19", CultureInfo.InvariantCulture);
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {ChangesPartition} and RowKey ge {from}");
+        await foreach (var entity in Table.QueryAsync<TableEntity>(filter, select: ["Id"], cancellationToken: cancellationToken))
+        {
+            ids.Add(entity.GetString("Id"));
+        }
+
+        return ids;
+    }
+
+    /// <summary>Marks both rows of a subscriber as suppressed, if they exist.</summary>
+    public async Task MarkSuppressedAsync(string id, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        var subscriber = await GetAsync(id, cancellationToken);
+        if (subscriber is { Suppressed: false })
+        {
+            await SaveAsync(subscriber with { Suppressed = true }, subscriber.Edition, at, cancellationToken);
+        }
+        else
+        {
+            await RecordChangeAsync(id, at, cancellationToken);
+        }
+    }
+
+    private async Task RecordChangeAsync(string id, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        var row = new TableEntity(ChangesPartition, $"{at.UtcTicks:D19}_{id}") { ["Id"] = id };
+        await Table.UpsertEntityAsync(row, TableUpdateMode.Replace, cancellationToken);
+    }
+
+    private async Task DeleteIfExistsAsync(string partition, string row, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Table.DeleteEntityAsync(partition, row, ETag.All, cancellationToken);
+        }
+        catch (RequestFailedException ex) when (ex.Status == (int)HttpStatusCode.NotFound)
+        {
+            // Already gone.
+        }
+    }
+
+    private static TableEntity ToEntity(Subscriber s, string partition) => new(partition, s.Id)
+    {
+        ["Email"] = s.Email,
+        ["Edition"] = s.Edition,
+        ["Sectors"] = string.Join(',', s.Sectors),
+        ["Cadence"] = s.Cadence.ToString(),
+        ["State"] = s.State.ToString(),
+        ["Suppressed"] = s.Suppressed,
+        ["Name"] = s.Name,
+        ["Created"] = s.Created,
+        ["ConfirmedAt"] = s.ConfirmedAt,
+        ["UnsubscribedAt"] = s.UnsubscribedAt,
+    };
+
+    private static Subscriber FromEntity(TableEntity e) => new()
+    {
+        Id = e.RowKey,
+        Email = e.GetString("Email"),
+        Edition = e.GetString("Edition"),
+        Sectors = e.GetString("Sectors") is { Length: > 0 } sectors ? sectors.Split(',') : [],
+        Cadence = Enum.TryParse<NewsletterCadence>(e.GetString("Cadence"), out var cadence) ? cadence : NewsletterCadence.Daily,
+        State = Enum.TryParse<SubscriberState>(e.GetString("State"), out var state) ? state : SubscriberState.Pending,
+        Suppressed = e.GetBoolean("Suppressed") ?? false,
+        Name = e.GetString("Name"),
+        Created = e.GetDateTimeOffset("Created") ?? DateTimeOffset.MinValue,
+        ConfirmedAt = e.GetDateTimeOffset("ConfirmedAt"),
+        UnsubscribedAt = e.GetDateTimeOffset("UnsubscribedAt"),
+    };
+}

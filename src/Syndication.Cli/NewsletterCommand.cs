@@ -1,0 +1,219 @@
+using System.CommandLine;
+using Syndication.Adapters.Newsletters;
+using Syndication.Core.Catalog;
+using Syndication.Core.Newsletters;
+using Syndication.Pipeline;
+
+namespace Syndication.Cli;
+
+/// <summary><c>newsletter preview | send | import</c>: the newsletter stage from the command line.</summary>
+internal static class NewsletterCommand
+{
+    public static Command Create(TextWriter output, Option<string?> storage, Option<bool> verbose)
+    {
+        var command = new Command("newsletter", "Preview, send and import newsletter subscribers. Without a SendGrid key " +
+            "(Syndication__Newsletter__SendGridApiKey) every email is written as an .eml file to the outbox folder instead.");
+        command.Subcommands.Add(Preview(output, storage, verbose));
+        command.Subcommands.Add(Send(output, storage, verbose));
+        command.Subcommands.Add(Import(output, storage, verbose));
+        return command;
+    }
+
+    private static Option<string> EditionOption() => new("--edition") { Description = "Edition id (india, global, us, ...).", Required = true };
+
+    private static Option<NewsletterCadence> CadenceOption() => new("--cadence") { Description = "daily or weekly.", DefaultValueFactory = _ => NewsletterCadence.Daily };
+
+    private static Option<DateOnly?> DateOption() => new("--date")
+    {
+        Description = "The issue's local date (yyyy-MM-dd); default: today in the edition's time zone (for weekly: the last send day on or before it).",
+    };
+
+    private static Command Preview(TextWriter output, Option<string?> storage, Option<bool> verbose)
+    {
+        var edition = EditionOption();
+        var cadence = CadenceOption();
+        var date = DateOption();
+        var folder = new Option<DirectoryInfo>("--out") { Description = "Folder for the files.", DefaultValueFactory = _ => new DirectoryInfo(Path.Combine("out", "newsletters")) };
+        var command = new Command("preview", "Render an edition's issue from the current index to files: the web page (as archived), the plain text, and one sample email of each sector.");
+        command.Options.Add(edition);
+        command.Options.Add(cadence);
+        command.Options.Add(date);
+        command.Options.Add(folder);
+        command.SetAction((parse, cancellationToken) => SyndicationCommand.WithSessionAsync(parse, output, storage, verbose, async session =>
+        {
+            var (found, localDate) = Resolve(session, parse.GetValue(edition)!, parse.GetValue(cadence), parse.GetValue(date));
+            var issue = await session.Newsletter.BuildIssueAsync(found, parse.GetValue(cadence), localDate, cancellationToken);
+            var renderer = session.Renderer;
+            var target = parse.GetValue(folder)!;
+            var baseName = Path.Combine(target.FullName, issue.IssueKey.Replace('/', Path.DirectorySeparatorChar));
+            Directory.CreateDirectory(Path.GetDirectoryName(baseName)!);
+            var all = renderer.Prepare(issue, []);
+            await File.WriteAllTextAsync(baseName + ".html", renderer.ArchivePage(all), cancellationToken);
+            var sample = renderer.Personalize(all, SampleRecipient([]));
+            await File.WriteAllTextAsync(baseName + ".txt", sample.Text, cancellationToken);
+            output.WriteLine($"Issue {issue.IssueKey}: \"{all.Subject}\", {issue.Stories.Count} stories in the edition, {all.StoryCount} shown, {issue.Trending.Count} trending.");
+            output.WriteLine($"  web page:   {baseName}.html ({System.Text.Encoding.UTF8.GetByteCount(renderer.ArchivePage(all)):N0} bytes)");
+            output.WriteLine($"  plain text: {baseName}.txt");
+            foreach (var sector in session.Catalog.Sectors)
+            {
+                var variant = renderer.Prepare(issue, [sector.Id]);
+                if (variant.FellBackToAllSectors)
+                {
+                    continue;
+                }
+
+                var file = $"{baseName}.{sector.Id}.html";
+                await File.WriteAllTextAsync(file, renderer.Personalize(variant, SampleRecipient([sector.Id])).Html, cancellationToken);
+                output.WriteLine($"  {sector.Name,-22} {variant.StoryCount,2} stories  {file}");
+            }
+        }, cancellationToken));
+        return command;
+    }
+
+    private static Command Send(TextWriter output, Option<string?> storage, Option<bool> verbose)
+    {
+        var edition = EditionOption();
+        var cadence = CadenceOption();
+        var date = DateOption();
+        var dryRun = new Option<bool>("--dry-run") { Description = "Count who would get the issue; send nothing and write nothing to the ledger." };
+        var command = new Command("send", "Send an edition's issue now, whatever the hour, to its confirmed subscribers; safe to repeat (the ledger sends each reader one email).");
+        command.Options.Add(edition);
+        command.Options.Add(cadence);
+        command.Options.Add(date);
+        command.Options.Add(dryRun);
+        command.SetAction((parse, cancellationToken) => SyndicationCommand.WithSessionAsync(parse, output, storage, verbose, async session =>
+        {
+            var (found, localDate) = Resolve(session, parse.GetValue(edition)!, parse.GetValue(cadence), parse.GetValue(date));
+            var report = await session.Newsletter.SendIssueAsync(found, parse.GetValue(cadence), localDate, parse.GetValue(dryRun), cancellationToken);
+            Print(output, session, report);
+        }, cancellationToken));
+        return command;
+    }
+
+    private static Command Import(TextWriter output, Option<string?> storage, Option<bool> verbose)
+    {
+        var file = new Argument<FileInfo>("CSV") { Description = "email,edition,sectors,cadence,status (sectors separated by ';'; status confirmed, pending or unsubscribed), as samples/subscribers.csv." };
+        var command = new Command("import", "Import subscribers from a CSV file; an address already known is replaced, a suppressed one stays suppressed.");
+        command.Arguments.Add(file);
+        command.SetAction((parse, cancellationToken) => SyndicationCommand.WithSessionAsync(parse, output, storage, verbose, async session =>
+        {
+            var imported = await ImportAsync(session, parse.GetValue(file)!, output, cancellationToken);
+            output.WriteLine($"{imported} subscribers imported.");
+        }, cancellationToken));
+        return command;
+    }
+
+    public static async Task<int> ImportAsync(PipelineSession session, FileInfo file, TextWriter output, CancellationToken cancellationToken)
+    {
+        if (!file.Exists)
+        {
+            throw new CommandException($"No such file: {file.FullName}");
+        }
+
+        await session.Account.EnsureLayoutAsync(cancellationToken);
+        var now = TimeProvider.System.GetUtcNow();
+        var subscribers = new List<Subscriber>();
+        var lineNumber = 0;
+        foreach (var line in await File.ReadAllLinesAsync(file.FullName, cancellationToken))
+        {
+            lineNumber++;
+            var fields = line.Split(',');
+            if (lineNumber == 1 && fields[0].Trim() == "email" || line.Trim().Length == 0)
+            {
+                continue;
+            }
+
+            if (fields.Length < 5 || !EmailAddress.TryParse(fields[0], out var email) || session.Catalog.FindEdition(fields[1].Trim()) is not { } edition
+                || !Enum.TryParse<NewsletterCadence>(fields[3].Trim(), ignoreCase: true, out var cadence) || !Enum.TryParse<SubscriberState>(fields[4].Trim(), ignoreCase: true, out var state))
+            {
+                output.WriteLine($"  line {lineNumber}: skipped, not email,edition,sectors,cadence,status with a known edition: {line}");
+                continue;
+            }
+
+            var id = session.SubscriberIds.IdFor(email);
+            subscribers.Add(new Subscriber
+            {
+                Id = id,
+                Email = email.Value,
+                Edition = edition.Id,
+                Sectors = [.. fields[2].Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Where(s => session.Catalog.FindSector(s) is not null)],
+                Cadence = cadence,
+                State = state,
+                Suppressed = await session.Suppressions.IsSuppressedAsync(id, cancellationToken),
+                Created = now,
+                ConfirmedAt = state == SubscriberState.Confirmed ? now : null,
+                UnsubscribedAt = state == SubscriberState.Unsubscribed ? now : null,
+            });
+        }
+
+        // A later line for the same address wins, as a re-import of a corrected file should.
+        var unique = subscribers.GroupBy(s => s.Id).Select(g => g.Last()).ToList();
+        await session.Subscribers.ImportAsync(unique, cancellationToken);
+        return unique.Count;
+    }
+
+    /// <summary>For <c>run</c>: every edition's daily issue of today, and this week's weekly issue, to the subscribers there are.</summary>
+    public static async Task SendAllAsync(PipelineSession session, TextWriter output, CancellationToken cancellationToken)
+    {
+        foreach (var edition in session.Catalog.Editions)
+        {
+            foreach (var cadence in Enum.GetValues<NewsletterCadence>())
+            {
+                var (_, localDate) = Resolve(session, edition.Id, cadence, null);
+                var report = await session.Newsletter.SendIssueAsync(edition, cadence, localDate, dryRun: false, cancellationToken);
+                if (report.Planned + report.AlreadyHandled > 0 || report.Failures.Count > 0)
+                {
+                    Print(output, session, report);
+                }
+            }
+        }
+    }
+
+    private static void Print(TextWriter output, PipelineSession session, IssueReport report)
+    {
+        var verb = report.DryRun ? "would send" : "sent";
+        output.WriteLine($"Newsletter {report.IssueKey}: {(report.DryRun ? report.Planned : report.Sent)} {verb}, {report.Uncertain} uncertain, {report.Failed} failed, " +
+            $"{report.Retry} to retry, {report.OptedOutDuringRun} opted out during the run, {report.AlreadyHandled} sent before; {report.Batches} batches, {report.Variants} sector variants.");
+        foreach (var failure in report.Failures)
+        {
+            output.WriteLine($"  {failure}");
+        }
+
+        if (!report.DryRun && report.Sent > 0)
+        {
+            output.WriteLine($"  to {report.Destination}" + (session.Newsletter.Transport is OutboxTransport outbox ? $": {outbox.Location(report.IssueKey + "/")}" : ""));
+        }
+    }
+
+    private static (Edition Edition, DateOnly Date) Resolve(PipelineSession session, string editionId, NewsletterCadence cadence, DateOnly? date)
+    {
+        var edition = session.Catalog.FindEdition(editionId)
+            ?? throw new CommandException($"No edition '{editionId}'; the editions are {string.Join(", ", session.Catalog.Editions.Select(e => e.Id))}.");
+        if (date is { } given)
+        {
+            return (edition, given);
+        }
+
+        var schedule = session.Newsletter.Schedule(edition, cadence);
+        var today = SendSchedule.LocalDate(TimeProvider.System.GetUtcNow(), schedule.Zone);
+        if (cadence == NewsletterCadence.Weekly)
+        {
+            while (today.DayOfWeek != schedule.WeeklyOn)
+            {
+                today = today.AddDays(-1);
+            }
+        }
+
+        return (edition, today);
+    }
+
+    private static DigestRecipient SampleRecipient(IReadOnlyList<string> sectors) => new()
+    {
+        Email = EmailAddress.Parse("reader@example.com"),
+        SubscriberId = "preview",
+        Sectors = sectors,
+        UnsubscribeToken = "preview-unsubscribe",
+        PreferencesToken = "preview-preferences",
+        Name = "Reader",
+    };
+}

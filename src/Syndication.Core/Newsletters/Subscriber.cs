@@ -1,0 +1,43 @@
+namespace Syndication.Core.Newsletters;
+
+public enum SubscriberState
+{
+    /// <summary>Signed up, not yet confirmed: never mailed except the confirmation email.</summary>
+    Pending,
+
+    Confirmed,
+
+    Unsubscribed,
+}
+
+/// <summary>A newsletter subscriber: one address, one edition, the sectors and cadence they chose.</summary>
+public sealed record Subscriber
+{
+    /// <summary>The HMAC id of the address (<see cref="SubscriberIds"/>): the key of every row and token.</summary>
+    public required string Id { get; init; }
+
+    public required string Email { get; init; }
+
+    public required string Edition { get; init; }
+
+    /// <summary>Sector ids; none means every sector.</summary>
+    public IReadOnlyList<string> Sectors { get; init; } = [];
+
+    public NewsletterCadence Cadence { get; init; } = NewsletterCadence.Daily;
+
+    public SubscriberState State { get; init; } = SubscriberState.Pending;
+
+    /// <summary>A copy of the suppression list's verdict, so that a send filters on the row it reads.</summary>
+    public bool Suppressed { get; init; }
+
+    public string? Name { get; init; }
+
+    public required DateTimeOffset Created { get; init; }
+
+    public DateTimeOffset? ConfirmedAt { get; init; }
+
+    public DateTimeOffset? UnsubscribedAt { get; init; }
+
+    /// <summary>Whether an issue may be sent to this subscriber now.</summary>
+    public bool IsMailable => State == SubscriberState.Confirmed && !Suppressed;
+}

@@ -1,0 +1,217 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Syndication.Tests.Infrastructure;
+
+namespace Syndication.Tests.Newsletters;
+
+/// <summary>How the fake answers one mail request.</summary>
+internal enum SendGridFault
+{
+    None,
+
+    /// <summary>429 with <c>Retry-After: 1</c>; nothing delivered.</summary>
+    TooManyRequests,
+
+    /// <summary>500; nothing delivered.</summary>
+    ServerError,
+
+    /// <summary>413; nothing delivered.</summary>
+    TooLarge,
+
+    /// <summary>Takes the batch (delivers it) and then answers too late for the client's timeout.</summary>
+    AcceptThenTimeout,
+}
+
+/// <summary>One email as its recipient would get it, from the personalization and the shared content.</summary>
+internal sealed record DeliveredMail(
+    string To,
+    string Subscriber,
+    string Issue,
+    string Subject,
+    string Html,
+    string Text,
+    IReadOnlyDictionary<string, string> Headers,
+    IReadOnlyDictionary<string, string> CustomArgs);
+
+/// <summary>
+/// A loopback server that speaks SendGrid's <c>POST /v3/mail/send</c>: 202 with <c>X-Message-Id</c>,
+/// or the faults the test queues, one per request in order. Records what each recipient received.
+/// </summary>
+internal sealed class FakeSendGrid : IAsyncDisposable
+{
+    public const string ApiKey = "SG.loopback-test-key";
+
+    private readonly ConcurrentQueue<SendGridFault> faults = new();
+    private int requests;
+
+    private FakeSendGrid()
+    {
+    }
+
+    public LoopbackServer Server { get; private set; } = null!;
+
+    public ConcurrentQueue<DeliveredMail> Delivered { get; } = new();
+
+    /// <summary>Called with the number of each mail request (1, 2, ...) as it arrives, before it is answered.</summary>
+    public Action<int>? OnRequest { get; set; }
+
+    /// <summary>Personalizations per request, in the order requests arrived.</summary>
+    public ConcurrentQueue<int> Personalizations { get; } = new();
+
+    public int MailRequests => Volatile.Read(ref requests);
+
+    /// <summary>False keeps every body out of memory, for large runs.</summary>
+    public bool RecordContent { get; init; } = true;
+
+    public static async Task<FakeSendGrid> StartAsync(bool recordContent = true)
+    {
+        var fake = new FakeSendGrid { RecordContent = recordContent };
+        fake.Server = await LoopbackServer.StartAsync(fake.HandleAsync, recordRequests: false);
+        return fake;
+    }
+
+    public void Queue(params SendGridFault[] queued)
+    {
+        foreach (var fault in queued)
+        {
+            faults.Enqueue(fault);
+        }
+    }
+
+    /// <summary>Settings that point the app's SendGrid transport here, with short timeouts and back-off.</summary>
+    public Dictionary<string, string?> Settings(int batchSize = 1000, int timeoutSeconds = 1) => new()
+    {
+        ["Syndication:Newsletter:SendGridApiKey"] = ApiKey,
+        ["Syndication:Newsletter:SendGridHost"] = Server.BaseUrl.AbsoluteUri.TrimEnd('/'),
+        ["Syndication:Newsletter:RequestTimeoutSeconds"] = timeoutSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["Syndication:Newsletter:RetryBackoffMilliseconds"] = "20",
+        ["Syndication:Newsletter:MaxRetryAfterSeconds"] = "5",
+        ["Syndication:Newsletter:BatchSize"] = batchSize.ToString(System.Globalization.CultureInfo.InvariantCulture),
+    };
+
+    private async Task HandleAsync(HttpContext context)
+    {
+        if (context.Request.Method != "POST" || context.Request.Path != "/v3/mail/send")
+        {
+            context.Response.StatusCode = StatusCodes.Status404NotFound;
+            return;
+        }
+
+        var number = Interlocked.Increment(ref requests);
+        if (context.Request.Headers.Authorization != $"Bearer {ApiKey}")
+        {
+            context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+            await context.Response.WriteAsync("""{"errors":[{"message":"The provided authorization grant is invalid, expired, or revoked"}]}""");
+            return;
+        }
+
+        OnRequest?.Invoke(number);
+        var fault = faults.TryDequeue(out var queued) ? queued : SendGridFault.None;
+        switch (fault)
+        {
+            case SendGridFault.TooManyRequests:
+                context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+                context.Response.Headers.RetryAfter = "1";
+                await context.Response.WriteAsync("""{"errors":[{"message":"too many requests"}]}""");
+                return;
+            case SendGridFault.ServerError:
+                context.Response.StatusCode = StatusCodes.Status500InternalServerError;
+                await context.Response.WriteAsync("""{"errors":[{"message":"internal error"}]}""");
+                return;
+            case SendGridFault.TooLarge:
+                context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
+                await context.Response.WriteAsync("""{"errors":[{"message":"payload too large"}]}""");
+                return;
+        }
+
+        await DeliverAsync(context.Request.Body);
+        if (fault == SendGridFault.AcceptThenTimeout)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(3));
+        }
+
+        context.Response.StatusCode = StatusCodes.Status202Accepted;
+        context.Response.Headers["X-Message-Id"] = $"loopback-{number}";
+    }
+
+    /// <summary>Personalizations received in all requests that were answered 202 or timed out after delivery.</summary>
+    public long DeliveredCount => Interlocked.Read(ref deliveredCount);
+
+    private long deliveredCount;
+
+    /// <summary>Only counts (no record of who got what), so a run of 100,000 measures the sender, not this fake.</summary>
+    public bool CountOnly { get; init; }
+
+    public static async Task<FakeSendGrid> StartCountingAsync()
+    {
+        var fake = new FakeSendGrid { RecordContent = false, CountOnly = true };
+        fake.Server = await LoopbackServer.StartAsync(fake.HandleAsync, recordRequests: false);
+        return fake;
+    }
+
+    private async Task DeliverAsync(Stream body)
+    {
+        using var document = await JsonDocument.ParseAsync(body);
+        var root = document.RootElement;
+        if (CountOnly)
+        {
+            var count = root.GetProperty("personalizations").GetArrayLength();
+            Personalizations.Enqueue(count);
+            Interlocked.Add(ref deliveredCount, count);
+            return;
+        }
+
+        var subject = root.GetProperty("subject").GetString()!;
+        string text = "", html = "";
+        foreach (var content in root.GetProperty("content").EnumerateArray())
+        {
+            if (content.GetProperty("type").GetString() == "text/plain")
+            {
+                text = content.GetProperty("value").GetString()!;
+            }
+            else
+            {
+                html = content.GetProperty("value").GetString()!;
+            }
+        }
+
+        var personalizations = root.GetProperty("personalizations");
+        Personalizations.Enqueue(personalizations.GetArrayLength());
+        var index = 0;
+        foreach (var p in personalizations.EnumerateArray())
+        {
+            var args = Strings(p, "custom_args");
+            var personalHtml = html;
+            var personalText = text;
+
+            // The bodies of the first few of each request are kept whole, to read as a recipient would.
+            var keep = RecordContent && index++ < 3;
+            if (keep)
+            {
+                foreach (var (tag, value) in Strings(p, "substitutions"))
+                {
+                    personalHtml = personalHtml.Replace(tag, value, StringComparison.Ordinal);
+                    personalText = personalText.Replace(tag, value, StringComparison.Ordinal);
+                }
+            }
+
+            Delivered.Enqueue(new DeliveredMail(
+                p.GetProperty("to")[0].GetProperty("email").GetString()!,
+                args.GetValueOrDefault("subscriber", ""),
+                args.GetValueOrDefault("issue", ""),
+                subject,
+                keep ? personalHtml : "",
+                keep ? personalText : "",
+                Strings(p, "headers"),
+                args));
+        }
+    }
+
+    private static Dictionary<string, string> Strings(JsonElement element, string property) =>
+        element.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.Object
+            ? value.EnumerateObject().ToDictionary(x => x.Name, x => x.Value.GetString() ?? "", StringComparer.Ordinal)
+            : [];
+
+    public ValueTask DisposeAsync() => Server.DisposeAsync();
+}
