@@ -138,7 +138,7 @@ public sealed class ArticleIndex(StorageAccount account)
         var work = new List<Task>();
         foreach (var actions in upserts.Values)
         {
-            foreach (var batch in actions.Chunk(MaxBatch))
+            foreach (var batch in Batches(actions))
             {
                 work.Add(index.SubmitTransactionAsync(batch, cancellationToken));
             }
@@ -187,6 +187,43 @@ public sealed class ArticleIndex(StorageAccount account)
         }
 
         return clusters;
+    }
+
+    /// <summary>
+    /// Transactions of at most 100 rows and about 3 MB: a Table transaction refuses more than 4 MiB,
+    /// and a hundred rows with bodies near the 30,000-character cap in a non-Latin script (Hindi,
+    /// Japanese: each character goes as a six-byte JSON escape) would pass it.
+    /// </summary>
+    internal static IEnumerable<List<TableTransactionAction>> Batches(IEnumerable<TableTransactionAction> actions)
+    {
+        const long MaxBytes = 3_000_000;
+        var batch = new List<TableTransactionAction>();
+        long bytes = 0;
+        foreach (var action in actions)
+        {
+            var size = 1_024 + (action.Entity is IDictionary<string, object> row ? row.Values.OfType<string>().Sum(WireBytes) : 0);
+            if (batch.Count == MaxBatch || (batch.Count > 0 && bytes + size > MaxBytes))
+            {
+                yield return batch;
+                batch = [];
+                bytes = 0;
+            }
+
+            batch.Add(action);
+            bytes += size;
+        }
+
+        if (batch.Count > 0)
+        {
+            yield return batch;
+        }
+    }
+
+    /// <summary>What a string costs in the transaction's JSON at most: ASCII as itself, anything else escaped (<c>\uXXXX</c>).</summary>
+    private static long WireBytes(string value)
+    {
+        var ascii = System.Text.Ascii.IsValid(value) ? value.Length : value.Count(char.IsAscii);
+        return ascii + (6L * (value.Length - ascii));
     }
 
     /// <summary>Removes applied changes from the queue, in batches.</summary>

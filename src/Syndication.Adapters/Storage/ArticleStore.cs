@@ -70,7 +70,7 @@ public sealed class ArticleStore(StorageAccount account)
             ArticleIndex.ChangeEntity(article, previous, at), TableUpdateMode.Replace, cancellationToken);
 
     /// <summary>
-    /// Records many new articles in transactions of 100 (the change queue is one partition): for
+    /// Records many new articles in transactions of up to 100 (the change queue is one partition): for
     /// bulk loads and scale runs, where one write per article would dominate. The article blobs are
     /// not written; the index and the feeds need only these records.
     /// </summary>
@@ -80,11 +80,10 @@ public sealed class ArticleStore(StorageAccount account)
         ArgumentNullException.ThrowIfNull(articles);
         var table = account.Table(StorageNames.ArticleChangesTable);
         var transactions = 0;
-        foreach (var batch in articles.Chunk(100))
+        var actions = articles.Select(a => new TableTransactionAction(TableTransactionActionType.UpsertReplace, ArticleIndex.ChangeEntity(a, null, at)));
+        foreach (var batch in ArticleIndex.Batches(actions))
         {
-            await table.SubmitTransactionAsync(
-                batch.Select(a => new TableTransactionAction(TableTransactionActionType.UpsertReplace, ArticleIndex.ChangeEntity(a, null, at))),
-                cancellationToken);
+            await table.SubmitTransactionAsync(batch, cancellationToken);
             transactions++;
         }
 
