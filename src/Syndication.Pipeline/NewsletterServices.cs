@@ -22,12 +22,12 @@ public static class NewsletterServices
         services.AddOptions<NewsletterOptions>()
             .Bind(section)
             .ValidateOnStart();
-        services.AddSingleton<IValidateOptions<NewsletterOptions>, NewsletterOptionsValidator>();
+        services.AddSingleton<IValidateOptions<NewsletterOptions>>(new ErrorListValidator<NewsletterOptions>(o => o.Validate()));
         services.AddOptions<NewsletterKeys>()
             .Bind(section)
             .PostConfigure<IOptions<StorageSettings>>((keys, storage) => keys.DevelopmentStorage = IsDevelopmentStorage(storage.Value))
             .ValidateOnStart();
-        services.AddSingleton<IValidateOptions<NewsletterKeys>, NewsletterKeysValidator>();
+        services.AddSingleton<IValidateOptions<NewsletterKeys>>(new ErrorListValidator<NewsletterKeys>(o => o.Validate()));
 
         services.AddSingleton<SubscriberStore>();
         services.AddSingleton<SuppressionList>();
@@ -84,23 +84,5 @@ public static class NewsletterServices
         return connection.Contains("UseDevelopmentStorage=true", StringComparison.OrdinalIgnoreCase)
             || connection.Contains("://127.0.0.1", StringComparison.Ordinal)
             || connection.Contains("://localhost", StringComparison.OrdinalIgnoreCase);
-    }
-
-    private sealed class NewsletterOptionsValidator : IValidateOptions<NewsletterOptions>
-    {
-        public ValidateOptionsResult Validate(string? name, NewsletterOptions options)
-        {
-            var errors = options.Validate();
-            return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
-        }
-    }
-
-    private sealed class NewsletterKeysValidator : IValidateOptions<NewsletterKeys>
-    {
-        public ValidateOptionsResult Validate(string? name, NewsletterKeys options)
-        {
-            var errors = options.Validate();
-            return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
-        }
     }
 }

@@ -23,7 +23,7 @@ public static class ServiceCollectionExtensions
         services.AddOptions<SyndicationOptions>()
             .Bind(configuration.GetSection(SyndicationOptions.SectionName))
             .ValidateOnStart();
-        services.AddSingleton<IValidateOptions<SyndicationOptions>, SyndicationOptionsValidator>();
+        services.AddSingleton<IValidateOptions<SyndicationOptions>>(new ErrorListValidator<SyndicationOptions>(o => o.Validate()));
 
         services.AddOptions<StorageSettings>()
             .Configure(settings =>
@@ -73,28 +73,10 @@ public static class ServiceCollectionExtensions
         services.AddOptions<TrendingOptions>()
             .Bind(configuration.GetSection(TrendingOptions.SectionName))
             .ValidateOnStart();
-        services.AddSingleton<IValidateOptions<TrendingOptions>, TrendingOptionsValidator>();
+        services.AddSingleton<IValidateOptions<TrendingOptions>>(new ErrorListValidator<TrendingOptions>(o => o.Validate()));
         services.AddSingleton<PageViewStore>();
         services.AddSingleton<TrendingStage>();
         services.AddNewsletters(configuration);
         return services;
-    }
-
-    private sealed class TrendingOptionsValidator : IValidateOptions<TrendingOptions>
-    {
-        public ValidateOptionsResult Validate(string? name, TrendingOptions options)
-        {
-            var errors = options.Validate();
-            return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
-        }
-    }
-
-    private sealed class SyndicationOptionsValidator : IValidateOptions<SyndicationOptions>
-    {
-        public ValidateOptionsResult Validate(string? name, SyndicationOptions options)
-        {
-            var errors = options.Validate();
-            return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
-        }
     }
 }
