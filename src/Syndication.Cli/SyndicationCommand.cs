@@ -107,8 +107,7 @@ public static class SyndicationCommand
                     output.WriteLine($"Dropping {logFiles.Count} sample page-view logs into pageviews/ ...");
                     foreach (var (file, name) in logFiles)
                     {
-                        await using var content = File.OpenRead(file);
-                        await session.PageViews.DropAsync(name, content, cancellationToken);
+                        await DropLogAsync(session, file, name, cancellationToken);
                     }
 
                     samplesAsOf = SampleLogs.EndOfNewestHour(logFiles.Select(f => f.File));
@@ -212,15 +211,18 @@ public static class SyndicationCommand
             var trending = session.Trending(parse.GetValue(asOf));
             foreach (var (file, name) in ExpandPaths(parse.GetValue(paths) ?? []))
             {
-                await using (var content = File.OpenRead(file))
-                {
-                    await session.PageViews.DropAsync(name, content, cancellationToken);
-                }
-
+                await DropLogAsync(session, file, name, cancellationToken);
                 Report.PageViews(output, await trending.CountAsync(name, cancellationToken));
             }
         }, cancellationToken));
         return command;
+    }
+
+    /// <summary>Puts a local page-view log into <c>pageviews/</c>, streamed, as an export would.</summary>
+    private static async Task DropLogAsync(PipelineSession session, string file, string name, CancellationToken cancellationToken)
+    {
+        await using var content = File.OpenRead(file);
+        await session.PageViews.DropAsync(name, content, cancellationToken);
     }
 
     private static Command TrendingCommand(TextWriter output, Option<string?> storage, Option<bool> verbose)

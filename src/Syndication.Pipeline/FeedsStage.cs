@@ -38,22 +38,13 @@ public sealed class FeedsStage(
             return [];
         }
 
-        var feeds = options.Value.Feeds;
-        var writeOptions = new FeedWriteOptions { MaxBytes = feeds.MaxBytes };
         var channels = Channels().ToList();
         var results = new List<FeedResult>();
         foreach (var (scope, channel) in channels)
         {
-            if (!rebuildAll && !update.TouchedScopes.Contains(scope))
+            if (rebuildAll || update.TouchedScopes.Contains(scope))
             {
-                continue;
-            }
-
-            var entries = await index.NewestAsync(scope, feeds.MaxItems, cancellationToken);
-            foreach (var document in FeedWriter.WriteAll(channel, entries, writeOptions))
-            {
-                var written = await publisher.PublishAsync(document.Path, document.Content, document.ContentType, feeds.CacheControl, cancellationToken);
-                results.Add(new FeedResult(document.Path, document.Url, document.Items, written));
+                results.AddRange(await PublishChannelAsync(channel, await index.NewestAsync(scope, options.Value.Feeds.MaxItems, cancellationToken), cancellationToken));
             }
         }
 
@@ -104,15 +95,22 @@ public sealed class FeedsStage(
     /// </summary>
     public async Task<IReadOnlyList<FeedResult>> PublishTrendingAsync(string edition, IReadOnlyList<FeedEntry> ranked, CancellationToken cancellationToken)
     {
+        var results = await PublishChannelAsync(TrendingChannel(edition), ranked, cancellationToken);
+        await PingHubAsync(results, cancellationToken);
+        return results;
+    }
+
+    /// <summary>A channel's three formats from its entries, each uploaded only when its bytes changed.</summary>
+    private async Task<List<FeedResult>> PublishChannelAsync(FeedChannel channel, IReadOnlyList<FeedEntry> entries, CancellationToken cancellationToken)
+    {
         var feeds = options.Value.Feeds;
         var results = new List<FeedResult>();
-        foreach (var document in FeedWriter.WriteAll(TrendingChannel(edition), ranked, new FeedWriteOptions { MaxBytes = feeds.MaxBytes }))
+        foreach (var document in FeedWriter.WriteAll(channel, entries, new FeedWriteOptions { MaxBytes = feeds.MaxBytes }))
         {
             var written = await publisher.PublishAsync(document.Path, document.Content, document.ContentType, feeds.CacheControl, cancellationToken);
             results.Add(new FeedResult(document.Path, document.Url, document.Items, written));
         }
 
-        await PingHubAsync(results, cancellationToken);
         return results;
     }
 
