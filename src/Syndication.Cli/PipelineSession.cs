@@ -9,6 +9,7 @@ using Syndication.Adapters.Storage;
 using Syndication.Core.Catalog;
 using Syndication.Core.Ingestion;
 using Syndication.Core.Newsletters;
+using Syndication.Core.Trending;
 using Syndication.Pipeline;
 using Syndication.Pipeline.Operations;
 
@@ -36,6 +37,10 @@ internal sealed class PipelineSession : IAsyncDisposable
     public FeedsStage Feeds => _host.Services.GetRequiredService<FeedsStage>();
 
     public ArticleStore Articles => _host.Services.GetRequiredService<ArticleStore>();
+
+    public ArticleIndex Index => _host.Services.GetRequiredService<ArticleIndex>();
+
+    public TrendingOptions TrendingSettings => _host.Services.GetRequiredService<IOptions<TrendingOptions>>().Value;
 
     public ArticleNormalizer Normalizer => _host.Services.GetRequiredService<ArticleNormalizer>();
 

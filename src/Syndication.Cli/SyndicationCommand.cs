@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Syndication.Adapters.Storage;
 using Syndication.Cli.Generate;
+using Syndication.Core.Catalog;
 using Syndication.Core.Trending;
 using Syndication.Pipeline;
 using Syndication.Pipeline.Operations;
@@ -313,6 +314,56 @@ public static class SyndicationCommand
         var command = new Command("generate", "Write synthetic data for scale runs.");
         command.Subcommands.Add(articles);
         command.Subcommands.Add(index);
+        command.Subcommands.Add(GeneratePageViewsCommand(output, storage, verbose));
+        command.Subcommands.Add(GenerateSubscribersCommand(output));
+        return command;
+    }
+
+    private static Command GeneratePageViewsCommand(TextWriter output, Option<string?> storage, Option<bool> verbose)
+    {
+        var count = new Option<long>("--count") { Description = "How many page views in all.", DefaultValueFactory = _ => 1_000_000 };
+        var hours = new Option<int>("--hours") { Description = "Hours of traffic, one log file per UTC hour, ending with the hour of --as-of.", DefaultValueFactory = _ => 24 };
+        var seed = new Option<int>("--seed") { Description = "Seed: the same seed and index write the same logs.", DefaultValueFactory = _ => 1 };
+        var folder = new Option<DirectoryInfo>("--out") { Description = "Folder to write the logs into (created if missing).", Required = true };
+        var asOf = AsOfOption();
+        var command = new Command("pageviews", "Write synthetic page-view logs (JSON lines, one file per hour) of the articles the index lists as recent: " +
+            "Zipf popularity decaying after publication, a day curve, 5% bots, returning sessions, views of retired articles, a few cut lines. Count them with `pageviews DIR`.");
+        foreach (var option in new Option[] { count, hours, seed, folder, asOf })
+        {
+            command.Options.Add(option);
+        }
+
+        command.SetAction((parse, cancellationToken) => WithSessionAsync(parse, output, storage, verbose, async session =>
+        {
+            var end = parse.GetValue(asOf) ?? DateTimeOffset.UtcNow;
+            var window = TimeSpan.FromHours(parse.GetValue(hours)) + session.TrendingSettings.EligibilityWindow;
+            var recent = await session.Index.RecentAsync(end - window, cancellationToken);
+
+            // As a CDN logs them: mostly the page's URL, sometimes the article id an app sends.
+            var articles = recent.Select((a, i) => new ViewableArticle(i % 4 == 3 ? a.Id : a.Url.AbsoluteUri, a.Created)).ToList();
+            var files = PageViewGenerator.Write(
+                articles, [.. session.Catalog.Editions.Select(e => e.Id)], parse.GetValue(count), end, parse.GetValue(hours), parse.GetValue(seed), parse.GetValue(folder)!, output);
+            output.WriteLine($"{parse.GetValue(count):N0} page views of {articles.Count:N0} recent articles written to {files.Count} files in {parse.GetValue(folder)!.FullName}.");
+        }, cancellationToken));
+        return command;
+    }
+
+    private static Command GenerateSubscribersCommand(TextWriter output)
+    {
+        var count = new Option<int>("--count") { Description = "How many subscribers.", DefaultValueFactory = _ => 10_000 };
+        var seed = new Option<int>("--seed") { Description = "Seed: the same seed writes the same list.", DefaultValueFactory = _ => 1 };
+        var file = new Option<FileInfo>("--out") { Description = "The CSV file to write (for `newsletter import`).", Required = true };
+        var command = new Command("subscribers", "Write a synthetic subscriber list (email,edition,sectors,cadence,status) for `newsletter import`: " +
+            "the default editions and sectors, mostly daily, 85% confirmed.");
+        command.Options.Add(count);
+        command.Options.Add(seed);
+        command.Options.Add(file);
+        command.SetAction(parse =>
+        {
+            SubscriberGenerator.Write([.. PublicationCatalog.DefaultEditions.Select(e => e.Id)], [.. PublicationCatalog.DefaultSectors.Select(s => s.Id)], parse.GetValue(count), parse.GetValue(seed), parse.GetValue(file)!);
+            output.WriteLine($"{parse.GetValue(count):N0} subscribers written to {parse.GetValue(file)!.FullName}.");
+            return 0;
+        });
         return command;
     }
 
