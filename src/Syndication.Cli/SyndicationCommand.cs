@@ -502,6 +502,10 @@ public static class SyndicationCommand
             finally
             {
                 output.WriteLine(session.Account.Counter.ToString() + ".");
+                if (session.Account.Counter.Total > 0)
+                {
+                    output.WriteLine($"  ({session.Account.Counter.ByService()})");
+                }
             }
 
             return 0;

@@ -36,6 +36,16 @@ public sealed class StorageRequestCounter
     public override string ToString() =>
         $"{Total} storage request{(Total == 1 ? "" : "s")}: {Reads} read{(Reads == 1 ? "" : "s")}, {Writes} write{(Writes == 1 ? "" : "s")}";
 
+    /// <summary>"blob: 2 reads, 5 writes; table: 3 reads, 2 writes": what each service bills differently.</summary>
+    public string ByService() => string.Join("; ", _byOperation
+        .GroupBy(kv => kv.Key[..kv.Key.IndexOf(' ', StringComparison.Ordinal)], StringComparer.Ordinal)
+        .OrderBy(g => g.Key, StringComparer.Ordinal)
+        .Select(g =>
+        {
+            var reads = g.Where(kv => kv.Key.Contains(" read ", StringComparison.Ordinal)).Sum(kv => kv.Value);
+            return $"{g.Key}: {reads} read{(reads == 1 ? "" : "s")}, {g.Sum(kv => kv.Value) - reads} write{(g.Sum(kv => kv.Value) - reads == 1 ? "" : "s")}";
+        }));
+
     private long Sum(bool isRead) =>
         _byOperation.Where(kv => kv.Key.Contains(" read ", StringComparison.Ordinal) == isRead).Sum(kv => kv.Value);
 

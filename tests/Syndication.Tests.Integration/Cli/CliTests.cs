@@ -137,4 +137,55 @@ public sealed partial class CliTests
         Assert.Contains("Delhi begins dengue vaccination", page, StringComparison.Ordinal);
         Assert.Contains("india/2026-11-25.health.html", preview, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Generated_page_views_of_the_indexed_articles_are_counted_with_their_bots_and_cut_lines_left_out()
+    {
+        var account = await LocalStorage.NewAccountAsync();
+        await RunAsync("--storage", account.ConnectionString, "generate", "index", "--count", "300", "--seed", "3");
+        await RunAsync("--storage", account.ConnectionString, "feeds");
+        var folder = Path.Combine(Path.GetTempPath(), "syndication-views-" + account.Name);
+        var asOf = DateTimeOffset.UtcNow.ToString("yyyy-MM-dd'T'HH:00'Z'", System.Globalization.CultureInfo.InvariantCulture);
+
+        var (exit, generated) = await RunAsync("--storage", account.ConnectionString, "generate", "pageviews", "--count", "20000", "--hours", "3", "--as-of", asOf, "--out", folder);
+        var (_, counted) = await RunAsync("--storage", account.ConnectionString, "pageviews", folder, "--as-of", asOf);
+
+        Assert.Equal(0, exit);
+        Assert.Matches(@"20,000 page views of \d{2,3} recent articles written to 3 files", generated);
+        var lines = Directory.GetFiles(folder).Sum(f => File.ReadLines(f).Count());
+        Assert.Equal(20_000, lines);
+
+        // What the counter reports per log adds up: every line is a counted view, a bot, a repeat, unknown or malformed.
+        var reports = Regex.Matches(counted, @"([\d,]+) lines, ([\d,]+) views counted; not counted: ([\d,]+) bot, ([\d,]+) repeated, ([\d,]+) of unknown articles or editions, ([\d,]+) malformed");
+        Assert.Equal(3, reports.Count);
+        long Sum(int group) => reports.Sum(m => long.Parse(m.Groups[group].Value, System.Globalization.NumberStyles.AllowThousands, System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(20_000, Sum(1));
+        Assert.Equal(Sum(1), Sum(2) + Sum(3) + Sum(4) + Sum(5) + Sum(6));
+        Assert.InRange(Sum(3), 700, 1_300); // one in twenty is a bot
+        Assert.InRange(Sum(5), 40, 200); // one in two hundred names a retired article
+        Assert.True(Sum(2) > 15_000, counted);
+    }
+
+    [Fact]
+    public async Task Generated_subscribers_import_and_the_cost_line_splits_requests_by_service()
+    {
+        var account = await LocalStorage.NewAccountAsync();
+        var file = Path.Combine(Path.GetTempPath(), $"syndication-subscribers-{account.Name}.csv");
+
+        var (exit, generated) = await RunAsync("generate", "subscribers", "--count", "400", "--seed", "5", "--out", file);
+        var (importExit, imported) = await RunAsync("--storage", account.ConnectionString, "newsletter", "import", file);
+
+        Assert.Equal(0, exit);
+        Assert.Contains("400 subscribers written", generated, StringComparison.Ordinal);
+        Assert.Equal(0, importExit);
+        Assert.Contains("400 subscribers imported.", imported, StringComparison.Ordinal);
+        var states = File.ReadLines(file).Skip(1).Select(l => l.Split(',')[4]).ToList();
+        Assert.InRange(states.Count(s => s == "confirmed"), 300, 380);
+        var total = Regex.Match(imported, @"(\d+) storage requests?: (\d+) reads?, (\d+) writes?\.");
+        var byService = Regex.Match(imported, @"\(blob: (\d+) reads?, (\d+) writes?; table: (\d+) reads?, (\d+) writes?\)");
+        Assert.True(byService.Success, imported);
+        int At(Match m, int group) => int.Parse(m.Groups[group].Value, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(At(total, 2), At(byService, 1) + At(byService, 3));
+        Assert.Equal(At(total, 3), At(byService, 2) + At(byService, 4));
+    }
 }
