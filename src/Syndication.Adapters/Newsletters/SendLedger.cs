@@ -39,12 +39,15 @@ public sealed record LedgerRecipient(string SubscriberId, int Batch, string? See
 public sealed record LedgerIssue(string IssueKey, DateTimeOffset Started, DateTimeOffset? Finished);
 
 /// <summary>
-/// The send ledger: per issue one partition (the issue key, '/' as '_'), with a row per recipient
-/// (<c>r{id}</c>, the batch they went in), a row per batch of up to 1,000 (<c>b000001</c>, its
-/// state, SendGrid's message id or the reason it failed) and the issue's row. Recipients are
-/// written in transactions of 100 before their batch is sent, so a run that crashed or was
-/// cancelled resumes with only the unsent; the state lives on the batch row, so a batch costs
-/// one transaction per 100 recipients and two small writes.
+/// The send ledger. Per issue one partition (the issue key, '/' as '_') with a row per batch of up
+/// to 1,000 (<c>b000001</c>, its state, SendGrid's message id or the reason it failed) and the
+/// issue's row; and the recipient rows (<c>r{id}</c>, the batch they went in) in 16 partitions of
+/// the issue by the id's first hex digit (<c>{issue}-r7</c>), as <see cref="SubscriberStore"/>
+/// splits the list, so no partition grows with the list and the buckets read in order are sorted by
+/// id. Recipients are written in transactions of 100 before their batch is sent, so a run that
+/// crashed or was cancelled resumes with only the unsent; the state lives on the batch row, so a
+/// batch costs about one transaction per 100 recipients (a batch of ids in id order spans one or
+/// two buckets) and two small writes.
 /// </summary>
 public sealed class SendLedger(StorageAccount account)
 {
@@ -60,6 +63,9 @@ public sealed class SendLedger(StorageAccount account)
     private TableClient Table => account.Table(StorageNames.SendLedgerTable);
 
     public static string Partition(string issueKey) => issueKey.Replace('/', '_');
+
+    public static string RecipientPartition(string issueKey, string subscriberId) =>
+        $"{Partition(issueKey)}-r{(subscriberId.Length > 0 && char.IsAsciiHexDigitLower(subscriberId[0]) ? subscriberId[0] : '0')}";
 
     public static string BatchRow(int number) => "b" + number.ToString("D6", CultureInfo.InvariantCulture);
 
@@ -100,13 +106,16 @@ public sealed class SendLedger(StorageAccount account)
         return batches;
     }
 
-    /// <summary>The issue's recipient rows, sorted by subscriber id, streamed page by page.</summary>
+    /// <summary>The issue's recipient rows, sorted by subscriber id, streamed page by page, bucket after bucket.</summary>
     public async IAsyncEnumerable<LedgerRecipient> RecipientsAsync(string issueKey, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {Partition(issueKey)} and RowKey ge {"r"} and RowKey lt {"s"}");
-        await foreach (var e in Table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, select: ["RowKey", "Batch", "Seen"], cancellationToken: cancellationToken))
+        foreach (var bucket in SubscriberStore.Buckets)
         {
-            yield return new LedgerRecipient(e.RowKey[1..], e.GetInt32("Batch") ?? 0, e.GetString("Seen"));
+            var filter = TableClient.CreateQueryFilter($"PartitionKey eq {RecipientPartition(issueKey, bucket.ToString())}");
+            await foreach (var e in Table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, select: ["RowKey", "Batch", "Seen"], cancellationToken: cancellationToken))
+            {
+                yield return new LedgerRecipient(e.RowKey[1..], e.GetInt32("Batch") ?? 0, e.GetString("Seen"));
+            }
         }
     }
 
@@ -114,14 +123,16 @@ public sealed class SendLedger(StorageAccount account)
     public async Task PlanAsync(string issueKey, int batch, IReadOnlyList<string> subscriberIds, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(subscriberIds);
-        var partition = Partition(issueKey);
-        foreach (var chunk in subscriberIds.Chunk(MaxTransaction))
+        foreach (var partition in subscriberIds.GroupBy(id => RecipientPartition(issueKey, id), StringComparer.Ordinal))
         {
-            var actions = chunk.Select(id => new TableTransactionAction(
-                TableTransactionActionType.UpsertReplace,
-                new TableEntity(partition, "r" + id) { ["Batch"] = batch }));
-            await Table.SubmitTransactionAsync(actions, cancellationToken);
-            Interlocked.Increment(ref transactions);
+            foreach (var chunk in partition.Chunk(MaxTransaction))
+            {
+                var actions = chunk.Select(id => new TableTransactionAction(
+                    TableTransactionActionType.UpsertReplace,
+                    new TableEntity(partition.Key, "r" + id) { ["Batch"] = batch }));
+                await Table.SubmitTransactionAsync(actions, cancellationToken);
+                Interlocked.Increment(ref transactions);
+            }
         }
 
         await SetBatchAsync(issueKey, new LedgerBatch(batch, BatchState.Planned, subscriberIds.Count, null, null, 0), cancellationToken);
@@ -149,7 +160,7 @@ public sealed class SendLedger(StorageAccount account)
     {
         try
         {
-            await Table.UpdateEntityAsync(new TableEntity(Partition(issueKey), "r" + subscriberId) { ["Seen"] = eventName }, ETag.All, TableUpdateMode.Merge, cancellationToken);
+            await Table.UpdateEntityAsync(new TableEntity(RecipientPartition(issueKey, subscriberId), "r" + subscriberId) { ["Seen"] = eventName }, ETag.All, TableUpdateMode.Merge, cancellationToken);
         }
         catch (RequestFailedException ex) when (ex.Status == (int)HttpStatusCode.NotFound)
         {
