@@ -5,6 +5,9 @@
 #   bash benchmarks/scale/run.sh ARTICLES VIEWS SUBSCRIBERS [WORKDIR]
 #   bash benchmarks/scale/run.sh 50000 10000000 100000
 #
+# Articles are spread over the last DAYS days (default 60: a large publisher's two months, about
+# 830 a day), page views over the last 24 hours of those.
+#
 # For each stage it prints the wall time, the peak resident memory of the process (GNU time's
 # %M) and the storage requests the CLI counted, and appends a row per stage to WORKDIR/results.md.
 # Nothing leaves 127.0.0.1. Needs: .NET 10 SDK, Node 20, GNU time (/usr/bin/time).
@@ -62,7 +65,7 @@ echo "Scale run: $articles articles, $views page views, $subscribers subscribers
 echo "| stage | input | wall s | peak RSS MB | storage requests | per article / per 1,000 |" | tee -a "$results"
 echo "|---|---|---:|---:|---:|---:|" | tee -a "$results"
 
-cli generate articles --count "$articles" --seed 7 --out "$work/articles" > "$work/generate-articles.log"
+cli generate articles --count "$articles" --days "${DAYS:-60}" --seed 7 --out "$work/articles" > "$work/generate-articles.log"
 stage ingest articles "$articles" -- "$work/cli" ingest "$work/articles"
 stage feeds articles "$articles" -- "$work/cli" feeds
 stage feeds-again articles "$articles" -- "$work/cli" feeds

@@ -265,8 +265,10 @@ public static class SyndicationCommand
         var count = new Option<int>("--count") { Description = "How many articles.", DefaultValueFactory = _ => 1000 };
         var seed = new Option<int>("--seed") { Description = "Seed: the same seed writes the same files.", DefaultValueFactory = _ => 1 };
         var folder = new Option<DirectoryInfo>("--out") { Description = "Folder to write into (created if missing).", Required = true };
-        var articles = new Command("articles", "Write synthetic ninjs articles spread over editions, sectors, sections and the last seven days.");
+        var days = new Option<int>("--days") { Description = "Spread publication times over this many days back from now.", DefaultValueFactory = _ => 7 };
+        var articles = new Command("articles", "Write synthetic ninjs articles spread over editions, sectors, sections and the last --days days.");
         articles.Options.Add(count);
+        articles.Options.Add(days);
         articles.Options.Add(seed);
         articles.Options.Add(folder);
         articles.SetAction(async (parse, cancellationToken) =>
@@ -274,7 +276,7 @@ public static class SyndicationCommand
             var target = parse.GetValue(folder)!;
             target.Create();
             var written = 0;
-            foreach (var (name, content) in ArticleGenerator.Articles(parse.GetValue(count), parse.GetValue(seed), DateTimeOffset.UtcNow))
+            foreach (var (name, content) in ArticleGenerator.Articles(parse.GetValue(count), parse.GetValue(seed), DateTimeOffset.UtcNow, parse.GetValue(days)))
             {
                 await File.WriteAllBytesAsync(Path.Combine(target.FullName, name), content, cancellationToken);
                 if (++written % 1000 == 0)
@@ -292,12 +294,13 @@ public static class SyndicationCommand
             "a large index in minutes for measuring feed builds. The next `feeds` applies them.");
         index.Options.Add(indexCount);
         index.Options.Add(indexSeed);
+        index.Options.Add(days);
         index.SetAction((parse, cancellationToken) => WithSessionAsync(parse, output, storage, verbose, async session =>
         {
             await session.Account.EnsureLayoutAsync(cancellationToken);
             var count = parse.GetValue(indexCount);
             var now = DateTimeOffset.UtcNow;
-            var articlesToQueue = ArticleGenerator.Articles(count, parse.GetValue(indexSeed), now)
+            var articlesToQueue = ArticleGenerator.Articles(count, parse.GetValue(indexSeed), now, parse.GetValue(days))
                 .Select(file => session.Normalizer.Normalize(Syndication.Core.Ingestion.NinjsReader.Read(file.Content), origin: file.Name));
             var transactions = 0;
             var queued = 0;

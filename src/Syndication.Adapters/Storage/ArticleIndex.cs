@@ -34,7 +34,14 @@ public sealed record RecentArticle(string RowKey, string Id, string SourceKey, s
 public sealed class ArticleIndex(StorageAccount account)
 {
     public const string AllScope = "all";
-    private const string PendingPartition = "pending";
+    /// <summary>
+    /// Change records go in a partition per minute (<c>pending-202611251407</c>), so a bulk load does
+    /// not pile every record into one partition; partition keys sort by time, and within one the row
+    /// keys do, so reading the range in order still reads the changes in order.
+    /// </summary>
+    private const string PendingPrefix = "pending-";
+
+    private static string PendingPartition(DateTimeOffset at) => PendingPrefix + at.UtcDateTime.ToString("yyyyMMddHHmm", System.Globalization.CultureInfo.InvariantCulture);
     private const int MaxBatch = 100;
 
     public static string EditionScope(string edition) => "edition-" + edition;
@@ -64,7 +71,7 @@ public sealed class ArticleIndex(StorageAccount account)
     /// <summary>The change record of one article version: the index row it needs, and the scopes it leaves.</summary>
     internal static TableEntity ChangeEntity(Article article, Article? previous, DateTimeOffset at)
     {
-        var entity = IndexFields(new TableEntity(PendingPartition, $"{at.UtcTicks:D19}_{article.Id}_{article.Version:D6}"), article);
+        var entity = IndexFields(new TableEntity(PendingPartition(at), $"{at.UtcTicks:D19}_{article.Id}_{article.Version:D6}"), article);
         entity["Listed"] = article.Status == PublicationStatus.Usable;
         entity["Scopes"] = string.Join(',', ScopesOf(article));
         entity["PreviousScopes"] = previous is null ? "" : string.Join(',', ScopesOf(previous));
@@ -84,7 +91,7 @@ public sealed class ArticleIndex(StorageAccount account)
         var changes = account.Table(StorageNames.ArticleChangesTable);
         var touched = new HashSet<string>(StringComparer.Ordinal);
         var applied = new List<TableEntity>();
-        await foreach (var page in changes.QueryAsync<TableEntity>(e => e.PartitionKey == PendingPartition, maxPerPage: PendingPage, cancellationToken: cancellationToken).AsPages())
+        await foreach (var page in changes.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey ge {PendingPrefix} and PartitionKey lt {"pending."}"), maxPerPage: PendingPage, cancellationToken: cancellationToken).AsPages())
         {
             if (page.Values.Count == 0)
             {
@@ -231,7 +238,7 @@ public sealed class ArticleIndex(StorageAccount account)
     {
         ArgumentNullException.ThrowIfNull(update);
         var changes = account.Table(StorageNames.ArticleChangesTable);
-        foreach (var batch in update.Changes.Chunk(MaxBatch))
+        foreach (var batch in update.Changes.GroupBy(c => c.PartitionKey, StringComparer.Ordinal).SelectMany(partition => partition.Chunk(MaxBatch)))
         {
             try
             {

@@ -70,7 +70,7 @@ public sealed class ArticleStore(StorageAccount account)
             ArticleIndex.ChangeEntity(article, previous, at), TableUpdateMode.Replace, cancellationToken);
 
     /// <summary>
-    /// Records many new articles in transactions of up to 100 (the change queue is one partition): for
+    /// Records many new articles in transactions of up to 100 (one instant: one partition of the change queue): for
     /// bulk loads and scale runs, where one write per article would dominate. The article blobs are
     /// not written; the index and the feeds need only these records.
     /// </summary>

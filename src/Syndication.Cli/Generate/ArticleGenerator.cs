@@ -8,7 +8,7 @@ namespace Syndication.Cli.Generate;
 /// <summary>
 /// Writes synthetic but realistic ninjs 2.x articles for scale runs: headlines and bodies from a
 /// small vocabulary, spread over editions (by place), sectors (by IPTC subject), sections (by genre)
-/// and the last days, with IST and other offsets. Deterministic for a seed.
+/// and the last <c>days</c> days, with IST and other offsets. Deterministic for a seed.
 /// </summary>
 internal static class ArticleGenerator
 {
@@ -20,7 +20,7 @@ internal static class ArticleGenerator
     private static readonly TimeSpan[] Offsets = [TimeSpan.FromHours(5.5), TimeSpan.Zero, TimeSpan.FromHours(-5), TimeSpan.FromHours(1), TimeSpan.FromHours(9)];
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
 
-    public static IEnumerable<(string Name, byte[] Content)> Articles(int count, int seed, DateTimeOffset now)
+    public static IEnumerable<(string Name, byte[] Content)> Articles(int count, int seed, DateTimeOffset now, int days = 7)
     {
         var random = new Random(seed);
         var sectors = PublicationCatalog.DefaultSectors;
@@ -31,7 +31,7 @@ internal static class ArticleGenerator
             var sector = sectors[random.Next(sectors.Count)];
             var genre = Pick(random, Genres);
             var offset = Pick(random, Offsets);
-            var created = now.AddMinutes(-random.Next(0, 7 * 24 * 60)).ToOffset(offset);
+            var created = now.AddMinutes(-random.Next(0, days * 24 * 60)).ToOffset(offset);
             var body = new StringBuilder();
             for (var p = 0; p < 4 + random.Next(4); p++)
             {
