@@ -105,6 +105,9 @@ internal sealed class FakeSendGrid : IAsyncDisposable
         }
     }
 
+    /// <summary>Drops the faults not yet used: the requests to come are answered 202.</summary>
+    public void ClearFaults() => faults.Clear();
+
     /// <summary>Settings that point the app's SendGrid transport here, with short timeouts and back-off.</summary>
     public Dictionary<string, string?> Settings(int batchSize = 1000, int timeoutSeconds = 1) => new()
     {
