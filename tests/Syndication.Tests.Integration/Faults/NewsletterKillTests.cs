@@ -13,10 +13,14 @@ namespace Syndication.Tests.Faults;
 /// The CLI's <c>newsletter send</c> as a real process, killed (process tree and all) in the middle
 /// of an issue, and run again: what each reader ends up with, and what the ledger says.
 /// </summary>
+[Collection(HeavyWriters.Name)]
 public sealed class NewsletterKillTests(ITestOutputHelper output)
 {
     private const int Readers = 3000;
     private const string IssueKey = "global/2026-11-25";
+
+    /// <summary>How long one CLI run may take before the test gives up on it: it takes 5 to 30 s here.</summary>
+    private static readonly TimeSpan Limit = TimeSpan.FromMinutes(3);
 
     [Fact]
     public async Task Killed_while_a_batch_is_in_flight_the_rerun_sends_only_the_rest_and_reports_the_batch_uncertain_not_resent()
@@ -30,7 +34,7 @@ public sealed class NewsletterKillTests(ITestOutputHelper output)
         sendGrid.Queue(SendGridFault.None, SendGridFault.AcceptThenHang);
         using (var first = Cli.Start(pipeline.Account, sendGrid))
         {
-            await first.WaitForAsync(sendGrid.Hung, TimeSpan.FromSeconds(90));
+            await first.WaitForAsync(sendGrid.Hung, Limit);
             first.Kill();
             output.WriteLine($"first run, killed after {started.Elapsed.TotalSeconds:0.0} s:\n{first.Output}");
         }
@@ -40,7 +44,7 @@ public sealed class NewsletterKillTests(ITestOutputHelper output)
         Assert.Equal(2000, firstRun.Count);
         Assert.Equal([(1, BatchState.Sent), (2, BatchState.Sending)], before.Select(b => (b.Number, b.State)));
 
-        var (exit, rerun) = await Cli.RunAsync(pipeline.Account, sendGrid, TimeSpan.FromSeconds(90));
+        var (exit, rerun) = await Cli.RunAsync(pipeline.Account, sendGrid, Limit);
         output.WriteLine($"second run:\n{rerun}");
 
         // Readers: one email each across both runs (the batch in flight had reached SendGrid); nobody else any.
@@ -76,7 +80,7 @@ public sealed class NewsletterKillTests(ITestOutputHelper output)
         sendGrid.Queue(SendGridFault.None, SendGridFault.Hang, SendGridFault.Hang);
         using (var first = Cli.Start(pipeline.Account, sendGrid))
         {
-            await first.WaitForAsync(accepted.Task, TimeSpan.FromSeconds(90));
+            await first.WaitForAsync(accepted.Task, Limit);
             first.Kill();
             output.WriteLine($"first run, killed after {started.Elapsed.TotalSeconds:0.0} s:\n{first.Output}");
         }
@@ -89,7 +93,7 @@ public sealed class NewsletterKillTests(ITestOutputHelper output)
         Assert.Equal(1000, firstRun.Count);
         Assert.Contains(before[0].State, new[] { BatchState.Sent, BatchState.Sending });
 
-        var (exit, rerun) = await Cli.RunAsync(pipeline.Account, sendGrid, TimeSpan.FromSeconds(90));
+        var (exit, rerun) = await Cli.RunAsync(pipeline.Account, sendGrid, Limit);
         output.WriteLine($"second run:\n{rerun}");
         Assert.Equal(0, exit);
 
