@@ -31,7 +31,10 @@ public sealed record IssueReport
     /// <summary>Recipients of this run's batches that SendGrid (or the outbox) accepted.</summary>
     public int Sent { get; init; }
 
-    /// <summary>Recipients of batches whose request timed out: perhaps sent, not resent, reconciled by SendGrid's events.</summary>
+    /// <summary>
+    /// Recipients of batches whose request timed out, or that this run found still in flight from a
+    /// run that died: perhaps sent, not resent, reconciled by SendGrid's events.
+    /// </summary>
     public int Uncertain { get; init; }
 
     /// <summary>Recipients of batches refused for good (4xx), with the reasons in <see cref="Failures"/>.</summary>
@@ -177,10 +180,17 @@ public sealed class NewsletterStage(
         }
 
         // A batch whose request was in flight when a run died may have gone out: it is uncertain, never resent.
+        // This run found it, so this run reports it (as uncertain, with why), not as sent before.
         var batches = await ledger.BatchesAsync(issue.IssueKey, cancellationToken);
-        foreach (var orphan in batches.Where(b => b.State == BatchState.Sending))
+        var orphans = batches.Where(b => b.State == BatchState.Sending).Select(b => b.Number).ToHashSet();
+        foreach (var orphan in batches.Where(b => orphans.Contains(b.Number)))
         {
-            await ledger.SetBatchAsync(issue.IssueKey, orphan with { State = BatchState.Uncertain, Reason = "The run stopped while the request was in flight; SendGrid may have accepted it." }, CancellationToken.None);
+            const string reason = "The run stopped while the request was in flight; SendGrid may have accepted it, so it is not resent.";
+            await ledger.SetBatchAsync(issue.IssueKey, orphan with { State = BatchState.Uncertain, Reason = reason }, CancellationToken.None);
+
+            report.Uncertain += orphan.Recipients;
+            report.Failures.Add($"{SendLedger.BatchRow(orphan.Number)}: {reason}");
+            logger.LogWarning("Newsletter {IssueKey} batch {Batch} is uncertain: {Reason}", issue.IssueKey, SendLedger.BatchRow(orphan.Number), reason);
         }
 
         // Recipients of these batches are done with; everyone else listed (new, or in a batch that never went) is sent now.
@@ -189,7 +199,7 @@ public sealed class NewsletterStage(
 
         try
         {
-            await MergeAndSendAsync(issue, session, handled, started, dryRun, report, cancellationToken);
+            await MergeAndSendAsync(issue, session, handled, orphans, started, dryRun, report, cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -213,7 +223,8 @@ public sealed class NewsletterStage(
     /// Merges the edition's mailable subscribers with the issue's ledger (both sorted by id, a page of
     /// each in memory), gathers the unsent into batches per sector selection and sends each full one.
     /// </summary>
-    private async Task MergeAndSendAsync(DigestIssue issue, DigestIssueRenderer session, HashSet<int> handled, DateTimeOffset started, bool dryRun, RunCounts report, CancellationToken cancellationToken)
+    /// <param name="orphans">Batches this run found in flight from a run that died: reported as uncertain, so not counted again as handled before.</param>
+    private async Task MergeAndSendAsync(DigestIssue issue, DigestIssueRenderer session, HashSet<int> handled, HashSet<int> orphans, DateTimeOffset started, bool dryRun, RunCounts report, CancellationToken cancellationToken)
     {
         var settings = options.Value;
         var buffers = new Dictionary<string, List<Subscriber>>(StringComparer.Ordinal);
@@ -229,7 +240,11 @@ public sealed class NewsletterStage(
 
             if (ledgerRow is not null && ledgerRow.SubscriberId == subscriber.Id && handled.Contains(ledgerRow.Batch))
             {
-                report.AlreadyHandled++;
+                if (!orphans.Contains(ledgerRow.Batch))
+                {
+                    report.AlreadyHandled++;
+                }
+
                 continue;
             }
 

@@ -45,6 +45,11 @@ public sealed class UpstreamFetcher : IDisposable
             AutomaticDecompression = DecompressionMethods.All,
             ConnectTimeout = TimeSpan.FromSeconds(Math.Min(10, options.TimeoutSeconds)),
             PooledConnectionLifetime = TimeSpan.FromMinutes(10),
+
+            // A response given up on (over the cap, or refused on its Content-Length) is not drained
+            // to save its connection: by default up to 1 MB more would be read, past the cap, in the
+            // background, while the next feed's request is already out.
+            MaxResponseDrainSize = 0,
             ConnectCallback = ConnectAsync,
         };
         _http = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };

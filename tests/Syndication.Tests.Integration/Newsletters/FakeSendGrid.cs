@@ -21,7 +21,16 @@ internal enum SendGridFault
 
     /// <summary>Takes the batch (delivers it) and then answers too late for the client's timeout.</summary>
     AcceptThenTimeout,
+
+    /// <summary>Takes the batch (delivers it) and never answers: the request stays open until the client goes away.</summary>
+    AcceptThenHang,
+
+    /// <summary>Neither reads the batch nor answers (nothing delivered) until the client goes away.</summary>
+    Hang,
 }
+
+/// <summary>One mail request as the fake saw it: when it came, how it was answered, and when (times from the fake's start).</summary>
+internal sealed record MailRequestRecord(int Number, SendGridFault Fault, TimeSpan Arrived, TimeSpan Answered, int Personalizations);
 
 /// <summary>One email as its recipient would get it, from the personalization and the shared content.</summary>
 internal sealed record DeliveredMail(
@@ -43,6 +52,8 @@ internal sealed class FakeSendGrid : IAsyncDisposable
     public const string ApiKey = "SG.loopback-test-key";
 
     private readonly ConcurrentQueue<SendGridFault> faults = new();
+    private readonly System.Diagnostics.Stopwatch clock = System.Diagnostics.Stopwatch.StartNew();
+    private readonly TaskCompletionSource<int> hung = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int requests;
 
     private FakeSendGrid()
@@ -61,6 +72,21 @@ internal sealed class FakeSendGrid : IAsyncDisposable
 
     public int MailRequests => Volatile.Read(ref requests);
 
+    /// <summary>Every authorized mail request, in the order they were answered.</summary>
+    public ConcurrentQueue<MailRequestRecord> Log { get; } = new();
+
+    /// <summary>Completes with the number of the first request held open (<see cref="SendGridFault.AcceptThenHang"/> after delivering it, or <see cref="SendGridFault.Hang"/>).</summary>
+    public Task<int> Hung => hung.Task;
+
+    /// <summary>Called with the number of a request answered 202, once the answer has been sent.</summary>
+    public Action<int>? OnAccepted { get; set; }
+
+    /// <summary>Time since the fake started, on the clock of <see cref="Log"/>.</summary>
+    public TimeSpan Now => clock.Elapsed;
+
+    /// <summary>How long <see cref="SendGridFault.AcceptThenTimeout"/> waits before answering: longer than the client's timeout.</summary>
+    public TimeSpan TimeoutDelay { get; set; } = TimeSpan.FromSeconds(3);
+
     /// <summary>False keeps every body out of memory, for large runs.</summary>
     public bool RecordContent { get; init; } = true;
 
@@ -78,6 +104,9 @@ internal sealed class FakeSendGrid : IAsyncDisposable
             faults.Enqueue(fault);
         }
     }
+
+    /// <summary>Drops the faults not yet used: the requests to come are answered 202.</summary>
+    public void ClearFaults() => faults.Clear();
 
     /// <summary>Settings that point the app's SendGrid transport here, with short timeouts and back-off.</summary>
     public Dictionary<string, string?> Settings(int batchSize = 1000, int timeoutSeconds = 1) => new()
@@ -106,6 +135,7 @@ internal sealed class FakeSendGrid : IAsyncDisposable
             return;
         }
 
+        var arrived = clock.Elapsed;
         OnRequest?.Invoke(number);
         var fault = faults.TryDequeue(out var queued) ? queued : SendGridFault.None;
         switch (fault)
@@ -113,26 +143,63 @@ internal sealed class FakeSendGrid : IAsyncDisposable
             case SendGridFault.TooManyRequests:
                 context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
                 context.Response.Headers.RetryAfter = "1";
+                Log.Enqueue(new MailRequestRecord(number, fault, arrived, clock.Elapsed, 0));
                 await context.Response.WriteAsync("""{"errors":[{"message":"too many requests"}]}""");
                 return;
             case SendGridFault.ServerError:
                 context.Response.StatusCode = StatusCodes.Status500InternalServerError;
+                Log.Enqueue(new MailRequestRecord(number, fault, arrived, clock.Elapsed, 0));
                 await context.Response.WriteAsync("""{"errors":[{"message":"internal error"}]}""");
                 return;
             case SendGridFault.TooLarge:
                 context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
+                Log.Enqueue(new MailRequestRecord(number, fault, arrived, clock.Elapsed, 0));
                 await context.Response.WriteAsync("""{"errors":[{"message":"payload too large"}]}""");
+                return;
+            case SendGridFault.Hang:
+                Log.Enqueue(new MailRequestRecord(number, fault, arrived, clock.Elapsed, 0));
+                hung.TrySetResult(number);
+                await HangAsync(context);
                 return;
         }
 
-        await DeliverAsync(context.Request.Body);
+        var delivered = await DeliverAsync(context.Request.Body);
+        Log.Enqueue(new MailRequestRecord(number, fault, arrived, clock.Elapsed, delivered));
+        if (fault == SendGridFault.AcceptThenHang)
+        {
+            hung.TrySetResult(number);
+            await HangAsync(context);
+            return;
+        }
+
         if (fault == SendGridFault.AcceptThenTimeout)
         {
-            await Task.Delay(TimeSpan.FromSeconds(3));
+            await Task.Delay(TimeoutDelay);
         }
 
         context.Response.StatusCode = StatusCodes.Status202Accepted;
         context.Response.Headers["X-Message-Id"] = $"loopback-{number}";
+        if (OnAccepted is { } accepted)
+        {
+            context.Response.OnCompleted(() =>
+            {
+                accepted(number);
+                return Task.CompletedTask;
+            });
+        }
+    }
+
+    /// <summary>Holds the request open until the client goes away (or the server stops).</summary>
+    private static async Task HangAsync(HttpContext context)
+    {
+        try
+        {
+            await Task.Delay(Timeout.InfiniteTimeSpan, context.RequestAborted);
+        }
+        catch (OperationCanceledException)
+        {
+            // The client (or the process it was) is gone.
+        }
     }
 
     /// <summary>Personalizations received in all requests that were answered 202 or timed out after delivery.</summary>
@@ -150,7 +217,8 @@ internal sealed class FakeSendGrid : IAsyncDisposable
         return fake;
     }
 
-    private async Task DeliverAsync(Stream body)
+    /// <returns>The number of personalizations delivered.</returns>
+    private async Task<int> DeliverAsync(Stream body)
     {
         using var document = await JsonDocument.ParseAsync(body);
         var root = document.RootElement;
@@ -159,7 +227,7 @@ internal sealed class FakeSendGrid : IAsyncDisposable
             var count = root.GetProperty("personalizations").GetArrayLength();
             Personalizations.Enqueue(count);
             Interlocked.Add(ref deliveredCount, count);
-            return;
+            return count;
         }
 
         var subject = root.GetProperty("subject").GetString()!;
@@ -206,6 +274,8 @@ internal sealed class FakeSendGrid : IAsyncDisposable
                 Strings(p, "headers"),
                 args));
         }
+
+        return personalizations.GetArrayLength();
     }
 
     private static Dictionary<string, string> Strings(JsonElement element, string property) =>

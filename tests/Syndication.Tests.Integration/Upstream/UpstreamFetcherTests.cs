@@ -101,6 +101,46 @@ public sealed class UpstreamFetcherTests
     }
 
     [Fact]
+    public async Task An_endless_body_is_read_to_the_cap_and_not_drained_after_it()
+    {
+        long sent = 0;
+        var ended = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var server = await LoopbackServer.StartAsync(
+            async context =>
+            {
+                try
+                {
+                    var chunk = new byte[8 * 1024];
+                    while (!context.RequestAborted.IsCancellationRequested)
+                    {
+                        await context.Response.Body.WriteAsync(chunk, context.RequestAborted);
+                        await context.Response.Body.FlushAsync(context.RequestAborted);
+                        Interlocked.Add(ref sent, chunk.Length);
+                        await Task.Delay(5, context.RequestAborted); // 1.6 MB/s: a drain would show, a stall of the machine would not
+                    }
+                }
+                catch (OperationCanceledException)
+                {
+                    // The fetcher hung up.
+                }
+                finally
+                {
+                    ended.TrySetResult();
+                }
+            },
+            recordRequests: false);
+        using var fetcher = Fetcher();
+
+        var failed = Assert.IsType<FetchResult.Failed>(await fetcher.FetchAsync(server.Url("endless.xml"), null, null, CancellationToken.None));
+        await ended.Task.WaitAsync(TimeSpan.FromSeconds(10));
+
+        // The cap (64 KB) and what socket buffers held when the fetcher hung up; not the 1 MB
+        // HttpClient drains by default from a response disposed unread, to reuse its connection.
+        Assert.Contains("more than the limit of 65,536 bytes", failed.Reason, StringComparison.Ordinal);
+        Assert.InRange(Interlocked.Read(ref sent), 64 * 1024, 384 * 1024);
+    }
+
+    [Fact]
     public async Task A_promise_of_five_gigabytes_is_refused_before_reading()
     {
         await using var server = await LoopbackServer.StartAsync(async context =>

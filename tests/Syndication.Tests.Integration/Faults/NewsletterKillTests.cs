@@ -1,0 +1,269 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using System.Text;
+using Syndication.Adapters.Newsletters;
+using Syndication.Core.Newsletters;
+using Syndication.Tests.Infrastructure;
+using Syndication.Tests.Newsletters;
+using Xunit.Abstractions;
+
+namespace Syndication.Tests.Faults;
+
+/// <summary>
+/// The CLI's <c>newsletter send</c> as a real process, killed (process tree and all) in the middle
+/// of an issue, and run again: what each reader ends up with, and what the ledger says.
+/// </summary>
+[Collection(HeavyWriters.Name)]
+public sealed class NewsletterKillTests(ITestOutputHelper output)
+{
+    private const int Readers = 3000;
+    private const string IssueKey = "global/2026-11-25";
+
+    /// <summary>How long one CLI run may take before the test gives up on it: it takes 5 to 30 s here.</summary>
+    private static readonly TimeSpan Limit = TimeSpan.FromMinutes(3);
+
+    [Fact]
+    public async Task Killed_while_a_batch_is_in_flight_the_rerun_sends_only_the_rest_and_reports_the_batch_uncertain_not_resent()
+    {
+        var started = Stopwatch.StartNew();
+        await using var sendGrid = await FakeSendGrid.StartAsync(recordContent: false);
+        await using var pipeline = await NewsletterStageTests.PipelineWithStoriesAsync();
+        var (confirmed, others) = await SeedAsync(pipeline);
+
+        // SendGrid takes the first batch, takes the second too, and never answers it: the process dies waiting.
+        sendGrid.Queue(SendGridFault.None, SendGridFault.AcceptThenHang);
+        using (var first = Cli.Start(pipeline.Account, sendGrid))
+        {
+            await first.WaitForAsync(sendGrid.Hung, Limit);
+            first.Kill();
+            output.WriteLine($"first run, killed after {started.Elapsed.TotalSeconds:0.0} s:\n{first.Output}");
+        }
+
+        var firstRun = sendGrid.Delivered.Select(m => m.Subscriber).ToHashSet();
+        var before = await BatchesAsync(pipeline);
+        Assert.Equal(2000, firstRun.Count);
+        Assert.Equal([(1, BatchState.Sent), (2, BatchState.Sending)], before.Select(b => (b.Number, b.State)));
+
+        var (exit, rerun) = await Cli.RunAsync(pipeline.Account, sendGrid, Limit);
+        output.WriteLine($"second run:\n{rerun}");
+
+        // Readers: one email each across both runs (the batch in flight had reached SendGrid); nobody else any.
+        Assert.Equal(0, exit);
+        Mail.AssertExactlyOnce(sendGrid.Delivered, confirmed);
+        Assert.DoesNotContain(sendGrid.Delivered, m => others.Contains(m.Subscriber));
+
+        // The second run sent only the rest, in one request, and nobody of the first run's 2,000 again.
+        Assert.Equal(3, sendGrid.MailRequests);
+        Assert.Equal(Readers - 2000, sendGrid.Delivered.Count - firstRun.Count);
+
+        // The ledger and the run's report call the batch that was in flight uncertain, with why; it was not resent.
+        var after = await BatchesAsync(pipeline);
+        Assert.Equal([(1, BatchState.Sent), (2, BatchState.Uncertain), (3, BatchState.Sent)], after.Select(b => (b.Number, b.State)));
+        Assert.StartsWith("The run stopped while the request was in flight", after[1].Reason, StringComparison.Ordinal);
+        Assert.Contains($"Newsletter {IssueKey}: 1000 sent, 1000 uncertain, 0 failed, 0 to retry, 0 opted out during the run, 1000 sent before;", rerun, StringComparison.Ordinal);
+        Assert.Contains("b000002: The run stopped while the request was in flight", rerun, StringComparison.Ordinal);
+        output.WriteLine($"took {started.Elapsed.TotalSeconds:0.0} s");
+    }
+
+    [Fact]
+    public async Task Killed_right_after_a_batch_was_accepted_the_rerun_sends_only_the_rest()
+    {
+        var started = Stopwatch.StartNew();
+        await using var sendGrid = await FakeSendGrid.StartAsync(recordContent: false);
+        await using var pipeline = await NewsletterStageTests.PipelineWithStoriesAsync();
+        var (confirmed, others) = await SeedAsync(pipeline);
+
+        // The kill comes as the 202 of the first batch reaches the process: before or after it wrote
+        // "sent" to the ledger. A request that still gets out before the kill lands is held, unread.
+        var accepted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        sendGrid.OnAccepted = n => accepted.TrySetResult();
+        sendGrid.Queue(SendGridFault.None, SendGridFault.Hang, SendGridFault.Hang);
+        using (var first = Cli.Start(pipeline.Account, sendGrid))
+        {
+            await first.WaitForAsync(accepted.Task, Limit);
+            first.Kill();
+            output.WriteLine($"first run, killed after {started.Elapsed.TotalSeconds:0.0} s:\n{first.Output}");
+        }
+
+        sendGrid.OnAccepted = null;
+        sendGrid.ClearFaults();
+        var firstRun = sendGrid.Delivered.Select(m => m.Subscriber).ToHashSet();
+        var before = await BatchesAsync(pipeline);
+        output.WriteLine("ledger at the kill: " + string.Join(", ", before.Select(b => $"{b.Number} {b.State}")));
+        Assert.Equal(1000, firstRun.Count);
+        Assert.Contains(before[0].State, new[] { BatchState.Sent, BatchState.Sending });
+
+        var (exit, rerun) = await Cli.RunAsync(pipeline.Account, sendGrid, Limit);
+        output.WriteLine($"second run:\n{rerun}");
+        Assert.Equal(0, exit);
+
+        // A batch whose request got out before the kill but was never read is uncertain: its readers
+        // got nothing, and the ledger says so (SendGrid's events settle it). Everyone else: exactly one.
+        var after = await BatchesAsync(pipeline);
+        var unread = sendGrid.Log.Count(r => r.Fault == SendGridFault.Hang);
+        var batchOf = new Dictionary<string, int>(StringComparer.Ordinal);
+        await foreach (var row in pipeline.Get<SendLedger>().RecipientsAsync(IssueKey, CancellationToken.None))
+        {
+            batchOf[row.SubscriberId] = row.Batch;
+        }
+
+        var heldBatches = after.Where(b => b.State == BatchState.Uncertain && !confirmed.Any(s => batchOf[s.Id] == b.Number && firstRun.Contains(s.Id))).Select(b => b.Number).ToHashSet();
+        Assert.Equal(unread, heldBatches.Count);
+        var unmailed = confirmed.Where(s => heldBatches.Contains(batchOf[s.Id])).ToList();
+        Mail.AssertExactlyOnce(sendGrid.Delivered, confirmed.Except(unmailed));
+        Assert.DoesNotContain(sendGrid.Delivered, m => others.Contains(m.Subscriber));
+        Assert.Equal(Readers - 1000 - unmailed.Count, sendGrid.Delivered.Count - firstRun.Count);
+        Assert.Equal(1 + unread + ((Readers - 1000 - unmailed.Count) / 1000), sendGrid.MailRequests);
+        Assert.All(after, b => Assert.Contains(b.State, new[] { BatchState.Sent, BatchState.Uncertain }));
+        output.WriteLine($"{unread} request(s) held unread; took {started.Elapsed.TotalSeconds:0.0} s");
+    }
+
+    /// <summary>3,000 confirmed readers of one sector selection (so batches are whole thousands), and some who must get nothing.</summary>
+    private static async Task<(List<Subscriber> Confirmed, HashSet<string> Others)> SeedAsync(TestPipeline pipeline)
+    {
+        var confirmed = await NewsletterStageTests.SeedAsync(pipeline, "reader", Readers, sectors: ["health"]);
+        var pending = await NewsletterStageTests.SeedAsync(pipeline, "pending", 10, state: SubscriberState.Pending, sectors: ["health"]);
+        var gone = await NewsletterStageTests.SeedAsync(pipeline, "gone", 10, state: SubscriberState.Unsubscribed, sectors: ["health"]);
+        return (confirmed, pending.Concat(gone).Select(s => s.Id).ToHashSet(StringComparer.Ordinal));
+    }
+
+    private static async Task<List<LedgerBatch>> BatchesAsync(TestPipeline pipeline) =>
+        [.. (await pipeline.Get<SendLedger>().BatchesAsync(IssueKey, CancellationToken.None)).OrderBy(b => b.Number)];
+
+    /// <summary>The built CLI (<c>syndication.dll</c>, copied beside the tests) as a child process, with its output captured.</summary>
+    private sealed class Cli : IDisposable
+    {
+        private readonly Process process;
+        private readonly StringBuilder output = new();
+
+        private Cli(Process process)
+        {
+            this.process = process;
+        }
+
+        public string Output
+        {
+            get
+            {
+                lock (output)
+                {
+                    return output.ToString();
+                }
+            }
+        }
+
+        /// <summary><c>newsletter send --edition global --date 2026-11-25</c> against the test's account and fake SendGrid.</summary>
+        public static Cli Start(TestAccount account, FakeSendGrid sendGrid)
+        {
+            var dll = CliDll();
+            var start = new ProcessStartInfo(DotnetHost())
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                UseShellExecute = false,
+                WorkingDirectory = Path.GetTempPath(),
+            };
+            foreach (var arg in new[] { dll, "--storage", account.ConnectionString, "newsletter", "send", "--edition", "global", "--date", "2026-11-25" })
+            {
+                start.ArgumentList.Add(arg);
+            }
+
+            // Only the test's own servers: storage from --storage, SendGrid from these settings.
+            start.Environment.Remove("SYNDICATION_STORAGE");
+            start.Environment["Syndication__Newsletter__SendGridApiKey"] = FakeSendGrid.ApiKey;
+            start.Environment["Syndication__Newsletter__SendGridHost"] = sendGrid.Server.BaseUrl.AbsoluteUri.TrimEnd('/');
+            start.Environment["Syndication__Newsletter__RequestTimeoutSeconds"] = "120";
+            start.Environment["Syndication__Newsletter__RetryBackoffMilliseconds"] = "20";
+            start.Environment["Syndication__Newsletter__MaxRetryAfterSeconds"] = "5";
+            var cli = new Cli(new Process { StartInfo = start });
+            cli.process.OutputDataReceived += (_, e) => cli.Append(e.Data);
+            cli.process.ErrorDataReceived += (_, e) => cli.Append(e.Data);
+            cli.process.Start();
+            cli.process.BeginOutputReadLine();
+            cli.process.BeginErrorReadLine();
+            return cli;
+        }
+
+        /// <summary>Runs the command to its end: its exit code and output.</summary>
+        public static async Task<(int Exit, string Output)> RunAsync(TestAccount account, FakeSendGrid sendGrid, TimeSpan limit)
+        {
+            using var cli = Start(account, sendGrid);
+            using var timeout = new CancellationTokenSource(limit);
+            try
+            {
+                await cli.process.WaitForExitAsync(timeout.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                cli.Kill();
+                Assert.Fail($"The CLI did not finish within {limit.TotalSeconds:0} s:\n{cli.Output}");
+            }
+
+            cli.process.WaitForExit(); // the last lines of output
+            return (cli.process.ExitCode, cli.Output);
+        }
+
+        /// <summary>Waits for <paramref name="signal"/>, failing (with the CLI's output) if the process ends first or time runs out.</summary>
+        public async Task WaitForAsync(Task signal, TimeSpan limit)
+        {
+            var exited = process.WaitForExitAsync();
+            var done = await Task.WhenAny(signal, exited, Task.Delay(limit));
+            if (done != signal)
+            {
+                Kill();
+                Assert.Fail((done == exited ? $"The CLI exited ({process.ExitCode}) first" : $"Nothing within {limit.TotalSeconds:0} s") + $":\n{Output}");
+            }
+        }
+
+        /// <summary>SIGKILL to the process and its children: no finally block, no flush, no last ledger write.</summary>
+        public void Kill()
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+            }
+
+            process.WaitForExit();
+        }
+
+        public void Dispose()
+        {
+            Kill();
+            process.Dispose();
+        }
+
+        /// <summary>
+        /// The CLI as its own project built it, in the tests' configuration (the test project
+        /// references it, so it is built with them): its own deps.json resolves its own packages,
+        /// which the copy beside the tests, under the tests' deps.json, does not.
+        /// </summary>
+        private static string CliDll()
+        {
+            var configuration = typeof(Cli).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyConfigurationAttribute), false)
+                .OfType<System.Reflection.AssemblyConfigurationAttribute>().Single().Configuration;
+            var framework = Path.GetFileName(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+            var dll = Path.Combine(Repository.Root, "src", "Syndication.Cli", "bin", configuration, framework, "syndication.dll");
+            Assert.True(File.Exists(dll), $"The CLI is not built: {dll}");
+            return dll;
+        }
+
+        /// <summary>The dotnet host this test runs on, so the CLI runs on the same runtime.</summary>
+        private static string DotnetHost()
+        {
+            var name = OperatingSystem.IsWindows() ? "dotnet.exe" : "dotnet";
+            var beside = Path.GetFullPath(Path.Combine(RuntimeEnvironment.GetRuntimeDirectory(), "..", "..", "..", name));
+            return File.Exists(beside) ? beside : Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? name;
+        }
+
+        private void Append(string? line)
+        {
+            if (line is not null)
+            {
+                lock (output)
+                {
+                    output.AppendLine(line);
+                }
+            }
+        }
+    }
+}
