@@ -160,6 +160,14 @@ public sealed class IngestStage(
 
         if (existing is not null && existing.Article.Fingerprint == ArticleNormalizer.Fingerprint(draft))
         {
+            if (file is { IncomingETag: not null })
+            {
+                // Still in incoming/: perhaps an earlier attempt stopped after writing the article and
+                // before recording its change, and without the record it would never reach the index.
+                // The record of a version is one row, so writing it again is harmless.
+                await store.RecordChangeAsync(existing.Article, previous: null, clock.GetUtcNow(), cancellationToken);
+            }
+
             if (file is not null)
             {
                 await dropZone.ReleaseAsync(file, cancellationToken);

@@ -35,13 +35,15 @@ public sealed class ArticleIndex(StorageAccount account)
 {
     public const string AllScope = "all";
     /// <summary>
-    /// Change records go in a partition per minute (<c>pending-202611251407</c>), so a bulk load does
-    /// not pile every record into one partition; partition keys sort by time, and within one the row
-    /// keys do, so reading the range in order still reads the changes in order.
+    /// Change records go in 16 partitions by the article id's first hex digit (<c>pending-7</c>), so a
+    /// bulk load does not pile every record into one partition. The row key is the article id and
+    /// its version (<c>{id}_{version}</c>): recording the same version again (a drop ingested again
+    /// after a crash between the article's write and its record) is the same row, and an article's
+    /// versions sort together, oldest first, so applying page after page ends in the newest.
     /// </summary>
     private const string PendingPrefix = "pending-";
 
-    private static string PendingPartition(DateTimeOffset at) => PendingPrefix + at.UtcDateTime.ToString("yyyyMMddHHmm", System.Globalization.CultureInfo.InvariantCulture);
+    private static string PendingPartition(string articleId) => PendingPrefix + (articleId.Length > 0 ? articleId[0] : '0');
     private const int MaxBatch = 100;
 
     public static string EditionScope(string edition) => "edition-" + edition;
@@ -71,7 +73,8 @@ public sealed class ArticleIndex(StorageAccount account)
     /// <summary>The change record of one article version: the index row it needs, and the scopes it leaves.</summary>
     internal static TableEntity ChangeEntity(Article article, Article? previous, DateTimeOffset at)
     {
-        var entity = IndexFields(new TableEntity(PendingPartition(at), $"{at.UtcTicks:D19}_{article.Id}_{article.Version:D6}"), article);
+        var entity = IndexFields(new TableEntity(PendingPartition(article.Id), $"{article.Id}_{article.Version:D6}"), article);
+        entity["ChangedAt"] = at;
         entity["Listed"] = article.Status == PublicationStatus.Usable;
         entity["Scopes"] = string.Join(',', ScopesOf(article));
         entity["PreviousScopes"] = previous is null ? "" : string.Join(',', ScopesOf(previous));
@@ -86,8 +89,9 @@ public sealed class ArticleIndex(StorageAccount account)
     public async Task<IndexUpdate> ApplyPendingAsync(CancellationToken cancellationToken)
     {
         // A page of changes at a time, so a backlog of any size (a bulk import, a long outage of the
-        // timer) is applied with memory bounded by the page. Row keys sort by time of change, so a
-        // later page holds later versions and applying page after page ends in the newest state.
+        // timer) is applied with memory bounded by the page. An article's versions sort together,
+        // oldest first, so a later page holds later versions and applying page after page ends in
+        // the newest state.
         var changes = account.Table(StorageNames.ArticleChangesTable);
         var touched = new HashSet<string>(StringComparer.Ordinal);
         var applied = new List<TableEntity>();
@@ -114,7 +118,7 @@ public sealed class ArticleIndex(StorageAccount account)
         var touched = new HashSet<string>(StringComparer.Ordinal);
         foreach (var versions in pending.GroupBy(c => c.GetString("Id")))
         {
-            // Row keys sort by time of change, so the last is the newest version.
+            // Row keys end in the version, so the last is the newest.
             var latest = versions.MaxBy(c => c.RowKey, StringComparer.Ordinal)!;
             var current = latest.GetBoolean("Listed") == true ? Split(latest.GetString("Scopes")) : [];
             var everywhere = versions.SelectMany(c => Split(c.GetString("Scopes")).Concat(Split(c.GetString("PreviousScopes")))).ToHashSet();

@@ -70,7 +70,7 @@ public sealed class ArticleStore(StorageAccount account)
             ArticleIndex.ChangeEntity(article, previous, at), TableUpdateMode.Replace, cancellationToken);
 
     /// <summary>
-    /// Records many new articles in transactions of up to 100 (one instant: one partition of the change queue): for
+    /// Records many new articles in transactions of up to 100 rows of one partition of the change queue: for
     /// bulk loads and scale runs, where one write per article would dominate. The article blobs are
     /// not written; the index and the feeds need only these records.
     /// </summary>
@@ -80,11 +80,13 @@ public sealed class ArticleStore(StorageAccount account)
         ArgumentNullException.ThrowIfNull(articles);
         var table = account.Table(StorageNames.ArticleChangesTable);
         var transactions = 0;
-        var actions = articles.Select(a => new TableTransactionAction(TableTransactionActionType.UpsertReplace, ArticleIndex.ChangeEntity(a, null, at)));
-        foreach (var batch in ArticleIndex.Batches(actions))
+        foreach (var partition in articles.Select(a => ArticleIndex.ChangeEntity(a, null, at)).GroupBy(e => e.PartitionKey, StringComparer.Ordinal))
         {
-            await table.SubmitTransactionAsync(batch, cancellationToken);
-            transactions++;
+            foreach (var batch in ArticleIndex.Batches(partition.Select(e => new TableTransactionAction(TableTransactionActionType.UpsertReplace, e))))
+            {
+                await table.SubmitTransactionAsync(batch, cancellationToken);
+                transactions++;
+            }
         }
 
         return transactions;

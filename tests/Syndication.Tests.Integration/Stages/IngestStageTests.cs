@@ -43,6 +43,28 @@ public sealed class IngestStageTests
     }
 
     [Fact]
+    public async Task A_drop_left_in_incoming_by_a_crash_after_its_article_was_written_still_reaches_the_feeds()
+    {
+        await using var pipeline = await TestPipeline.StartAsync();
+        await pipeline.DropAndIngestAsync(DengueFile, Sample(DengueFile));
+
+        // The crash: the article was written, its change record was not, and the drop is still in incoming/.
+        var changes = pipeline.Storage.Table(StorageNames.ArticleChangesTable);
+        foreach (var change in changes.Query<TableEntity>())
+        {
+            await changes.DeleteEntityAsync(change.PartitionKey, change.RowKey);
+        }
+
+        var retried = await pipeline.DropAndIngestAsync(DengueFile, Sample(DengueFile));
+        await pipeline.Feeds.BuildAsync(rebuildAll: false, CancellationToken.None);
+
+        Assert.Equal(IngestResult.Unchanged, retried.Result);
+        var rss = (await pipeline.Storage.Container(StorageNames.FeedsContainer).GetBlobClient("rss.xml").DownloadContentAsync()).Value.Content.ToString();
+        Assert.Contains("Delhi begins dengue vaccination", rss, StringComparison.Ordinal);
+        Assert.Empty(pipeline.Storage.Container(StorageNames.IncomingContainer).GetBlobs());
+    }
+
+    [Fact]
     public async Task An_identical_redrop_writes_no_article_and_keeps_version_and_etag()
     {
         await using var pipeline = await TestPipeline.StartAsync();
