@@ -31,6 +31,10 @@ internal sealed class PageViewAccumulator(PageViewAggregatorOptions options)
     private readonly Dictionary<int, SessionTable> _sessions = [];
     private SessionTable? _currentSessions;
     private int _currentSessionsHour;
+    private readonly ParsedView[] _parsed = new ParsedView[16];
+    private int _parsedCount;
+    private byte[] _keyBytes = new byte[4096];
+    private int _keyBytesUsed;
     private readonly PendingView[] _pending = new PendingView[16];
     private int _pendingCount;
     private ulong _touched;
@@ -80,13 +84,58 @@ internal sealed class PageViewAccumulator(PageViewAggregatorOptions options)
             return;
         }
 
-        var index = FindBucket(InternEdition(fields.Edition), _articles.Intern(fields.Article), hour);
-        var session = SessionHash(fields.Session);
-        _pending[_pendingCount++] = new PendingView(SessionsOf(hour), index, SessionTable.Fingerprint(session, index), session);
-        if (_pendingCount == _pending.Length)
+        // The article's key waits with the view (copied: the line's bytes may be gone by then), so
+        // its lookup is batched like the session probes below.
+        var article = fields.Article;
+        if (_keyBytes.Length - _keyBytesUsed < article.Length)
         {
-            CountPending();
+            Array.Resize(ref _keyBytes, Math.Max(_keyBytes.Length * 2, _keyBytesUsed + article.Length));
         }
+
+        article.CopyTo(_keyBytes.AsSpan(_keyBytesUsed));
+        _parsed[_parsedCount++] = new ParsedView(ArticleTable.Hash(article), _keyBytesUsed, article.Length, InternEdition(fields.Edition), hour, SessionHash(fields.Session));
+        _keyBytesUsed += article.Length;
+        if (_parsedCount == _parsed.Length)
+        {
+            CountParsed();
+        }
+    }
+
+    /// <summary>
+    /// Finds the article and bucket of each view put aside, in their order, then counts them. The
+    /// article table (hundreds of kilobytes at 10,000 articles) and the pair cache miss the cache
+    /// often, one after the other for each view; so, as in <see cref="CountPending"/>, a first loop
+    /// only reads the slot each article's lookup starts at, and the second then interns it and
+    /// reads its pair cache entry, so the third finds both in cache.
+    /// </summary>
+    private void CountParsed()
+    {
+        var parsed = _parsed.AsSpan(0, _parsedCount);
+        var touched = _touched;
+        foreach (ref readonly var view in parsed)
+        {
+            touched ^= _articles.SlotHash(view.ArticleHash);
+        }
+
+        var keys = _keyBytes;
+        var pairs = _pairs;
+        foreach (ref var view in parsed)
+        {
+            view.Article = _articles.Intern(keys.AsSpan(view.KeyOffset, view.KeyLength), view.ArticleHash);
+            var pair = ((long)view.Article * DenseEditions) + view.Edition;
+            touched ^= (ulong)(pair < pairs.Length ? pairs[pair].Bucket : 0);
+        }
+
+        _touched = touched;
+        foreach (ref readonly var view in parsed)
+        {
+            var index = FindBucket(view.Edition, view.Article, view.Hour);
+            _pending[_pendingCount++] = new PendingView(SessionsOf(view.Hour), index, SessionTable.Fingerprint(view.Session, index), view.Session);
+        }
+
+        _parsedCount = 0;
+        _keyBytesUsed = 0;
+        CountPending();
     }
 
     /// <summary>
@@ -105,7 +154,7 @@ internal sealed class PageViewAccumulator(PageViewAggregatorOptions options)
             touched ^= view.Sessions.SlotOf(view.Fingerprint) ^ (ulong)_states[view.Bucket].Views;
         }
 
-        _touched = touched; // kept, so the reads are not optimized away
+        _touched ^= touched; // kept, so the reads are not optimized away
         var exactLimit = options.ExactSessionsPerBucket;
         foreach (ref readonly var view in pending)
         {
@@ -206,7 +255,7 @@ internal sealed class PageViewAccumulator(PageViewAggregatorOptions options)
 
     public PageViewAggregation Finish()
     {
-        CountPending();
+        CountParsed();
         GC.KeepAlive(_touched);
         var articleNames = new string[_articles.Count];
         for (var i = 0; i < articleNames.Length; i++)
@@ -497,6 +546,18 @@ internal sealed class PageViewAccumulator(PageViewAggregatorOptions options)
         public int CompareTo(BucketOrder other) => Names != other.Names ? Names.CompareTo(other.Names) : Hour.CompareTo(other.Hour);
     }
 
+    /// <summary>A human view whose article is yet to be looked up (its key's bytes are in <c>_keyBytes</c>).</summary>
+    private struct ParsedView(ulong articleHash, int keyOffset, int keyLength, int edition, int hour, ulong session)
+    {
+        public readonly ulong ArticleHash = articleHash;
+        public readonly int KeyOffset = keyOffset;
+        public readonly int KeyLength = keyLength;
+        public readonly int Edition = edition;
+        public readonly int Hour = hour;
+        public readonly ulong Session = session;
+        public int Article;
+    }
+
     /// <summary>A human view whose session is yet to be looked up in its hour's table.</summary>
     private readonly record struct PendingView(SessionTable Sessions, int Bucket, ulong Fingerprint, ulong Session);
 
@@ -519,9 +580,14 @@ internal sealed class PageViewAccumulator(PageViewAggregatorOptions options)
 
         public ReadOnlySpan<byte> this[int index] => _bytes.AsSpan(_keys[index].Offset, _keys[index].Length);
 
-        public int Intern(ReadOnlySpan<byte> key)
+        public static ulong Hash(ReadOnlySpan<byte> key) => XxHash3.HashToUInt64(key, Seed);
+
+        /// <summary>What is in the slot a lookup of <paramref name="hash"/> starts at: reading it early brings it into cache.</summary>
+        public ulong SlotHash(ulong hash) => _slots[(int)(hash & (ulong)(_slots.Length - 1))].Hash;
+
+        /// <param name="hash">The key's <see cref="Hash"/>.</param>
+        public int Intern(ReadOnlySpan<byte> key, ulong hash)
         {
-            var hash = XxHash3.HashToUInt64(key, Seed);
             var mask = _slots.Length - 1;
             var i = (int)(hash & (ulong)mask);
             while (true)
