@@ -17,14 +17,17 @@ internal sealed class PageViewAccumulator(PageViewAggregatorOptions options)
 
     private readonly List<byte[]> _editions = [];
     private readonly ArticleTable _articles = new();
-    // Buckets are structs in one growing array, found by key through _bucketIndex. Logs are in
-    // time order, so each (article, edition) pair also remembers the bucket of the hour it last
-    // saw: nearly every line then reaches its bucket through one small dense array instead of a
-    // hash lookup in a dictionary as large as the key space (fewer cache misses per line).
+    // Buckets are structs in one growing array. Logs are in time order, so each (article,
+    // edition) pair remembers the bucket of the newest hour it has seen, and each bucket the
+    // pair's bucket of the hour before it (_earlier): nearly every line then reaches its bucket
+    // through one small dense array, and a new hour's bucket is added without a hash lookup in a
+    // dictionary as large as the key space (fewer cache misses per line, and no dictionary to
+    // grow). Only editions past the first few go through _bucketIndex.
     private const int DenseEditions = 8;
     private readonly Dictionary<BucketKey, int> _bucketIndex = [];
     private BucketKey[] _keys = new BucketKey[1024];
     private Bucket[] _states = new Bucket[1024];
+    private int[] _earlier = new int[1024]; // the pair's bucket of an earlier hour, or -1
     private int _bucketCount;
     private PairCache[] _pairs = new PairCache[1024 * DenseEditions];
     // The (session, bucket) pairs counted, one table per hour; the hour being read is kept at hand.
@@ -209,42 +212,76 @@ internal sealed class PageViewAccumulator(PageViewAggregatorOptions options)
 
     private int FindBucket(int edition, int article, int hour)
     {
-        var pair = (article * DenseEditions) + edition;
-        var dense = edition < DenseEditions;
-        if (dense && pair < _pairs.Length)
+        if (edition >= DenseEditions)
         {
-            var cached = _pairs[pair];
-            if (cached.Bucket != 0 && cached.Hour == hour)
-            {
-                return cached.Bucket - 1;
-            }
+            return FindBucketByKey(new BucketKey(edition, article, hour));
         }
 
-        var key = new BucketKey(edition, article, hour);
+        // A dense edition: the pair's buckets form a chain from the newest hour back, through
+        // _earlier; the newest is in the pair cache. Lines in time order find their bucket there
+        // or start a new one at the head; a line out of order walks back to its hour.
+        var pair = (article * DenseEditions) + edition;
+        if (pair >= _pairs.Length)
+        {
+            Array.Resize(ref _pairs, Math.Max(_pairs.Length * 2, (pair / DenseEditions * DenseEditions) + DenseEditions));
+        }
+
+        ref var head = ref _pairs[pair];
+        if (head.Bucket == 0 || hour > head.Hour)
+        {
+            var added = AddBucket(new BucketKey(edition, article, hour), earlier: head.Bucket - 1);
+            head = new PairCache(hour, added + 1);
+            return added;
+        }
+
+        if (head.Hour == hour)
+        {
+            return head.Bucket - 1;
+        }
+
+        // Out of order: the chain is newest first, so stop at the first bucket not after the hour.
+        var later = head.Bucket - 1;
+        var at = _earlier[later];
+        while (at >= 0 && _keys[at].Hour > hour)
+        {
+            later = at;
+            at = _earlier[at];
+        }
+
+        if (at >= 0 && _keys[at].Hour == hour)
+        {
+            return at;
+        }
+
+        var inserted = AddBucket(new BucketKey(edition, article, hour), earlier: at);
+        _earlier[later] = inserted;
+        return inserted;
+    }
+
+    /// <summary>Editions past the first <see cref="DenseEditions"/> (a rare log): their buckets by key in a dictionary.</summary>
+    private int FindBucketByKey(BucketKey key)
+    {
         ref var index = ref CollectionsMarshal.GetValueRefOrAddDefault(_bucketIndex, key, out var exists);
         if (!exists)
         {
-            if (_bucketCount == _states.Length)
-            {
-                Array.Resize(ref _states, _states.Length * 2);
-                Array.Resize(ref _keys, _keys.Length * 2);
-            }
-
-            index = _bucketCount++;
-            _keys[index] = key;
-        }
-
-        if (dense)
-        {
-            if (pair >= _pairs.Length)
-            {
-                Array.Resize(ref _pairs, Math.Max(_pairs.Length * 2, (pair / DenseEditions * DenseEditions) + DenseEditions));
-            }
-
-            _pairs[pair] = new PairCache(hour, index + 1);
+            index = AddBucket(key, earlier: -1);
         }
 
         return index;
+    }
+
+    private int AddBucket(BucketKey key, int earlier)
+    {
+        if (_bucketCount == _states.Length)
+        {
+            Array.Resize(ref _states, _states.Length * 2);
+            Array.Resize(ref _keys, _keys.Length * 2);
+            Array.Resize(ref _earlier, _earlier.Length * 2);
+        }
+
+        _keys[_bucketCount] = key;
+        _earlier[_bucketCount] = earlier;
+        return _bucketCount++;
     }
 
     public void OverlongLine()
