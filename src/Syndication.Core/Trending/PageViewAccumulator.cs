@@ -28,6 +28,7 @@ internal sealed class PageViewAccumulator(PageViewAggregatorOptions options)
     private BucketKey[] _keys = new BucketKey[1024];
     private Bucket[] _states = new Bucket[1024];
     private int[] _earlier = new int[1024]; // the pair's bucket of an earlier hour, or -1
+    private readonly List<byte[]> _sketches = [];
     private int _bucketCount;
     private PairCache[] _pairs = new PairCache[1024 * DenseEditions];
     // The (session, bucket) pairs counted, one table per hour; the hour being read is kept at hand.
@@ -165,7 +166,7 @@ internal sealed class PageViewAccumulator(PageViewAggregatorOptions options)
             var fingerprint = view.Fingerprint;
             ref var bucket = ref _states[view.Bucket];
             bucket.Views++;
-            if (bucket.Sketch is null)
+            if (bucket.Sketch == 0)
             {
                 if (bucket.Exact < exactLimit)
                 {
@@ -174,14 +175,15 @@ internal sealed class PageViewAccumulator(PageViewAggregatorOptions options)
                 else if (!sessions.Contains(fingerprint))
                 {
                     // Past the exact limit: the sessions already counted stay in the table; the rest go to the sketch.
-                    bucket.Sketch = new byte[SessionSketch.Registers];
-                    SessionSketch.Add(bucket.Sketch, view.Session);
+                    _sketches.Add(new byte[SessionSketch.Registers]);
+                    bucket.Sketch = _sketches.Count;
+                    SessionSketch.Add(_sketches[^1], view.Session);
                 }
             }
             else if (!sessions.Contains(fingerprint))
             {
                 // The session itself, not its seeded fingerprint: the same log gives the same estimate in every process.
-                SessionSketch.Add(bucket.Sketch, view.Session);
+                SessionSketch.Add(_sketches[bucket.Sketch - 1], view.Session);
             }
         }
 
@@ -323,10 +325,10 @@ internal sealed class PageViewAccumulator(PageViewAggregatorOptions options)
             ref var bucket = ref _states[i];
             // The sessions counted exactly, plus the sketch's estimate of those after them, which
             // saw at least one new session and cannot have seen more than the views.
-            var unique = bucket.Sketch is { } sketch
-                ? Math.Clamp(bucket.Exact + SessionSketch.Estimate(sketch), bucket.Exact + 1, bucket.Views)
+            var unique = bucket.Sketch != 0
+                ? Math.Clamp(bucket.Exact + SessionSketch.Estimate(_sketches[bucket.Sketch - 1]), bucket.Exact + 1, bucket.Views)
                 : bucket.Exact;
-            estimated += bucket.Sketch is null ? 0 : 1;
+            estimated += bucket.Sketch == 0 ? 0 : 1;
             counted += unique;
             views += bucket.Views;
             buckets.Add(new HourlyViewCount(editionNames[key.Edition], articleNames[key.Article], Epoch.AddHours(key.Hour), unique));
@@ -564,6 +566,7 @@ internal sealed class PageViewAccumulator(PageViewAggregatorOptions options)
         public override int GetHashCode() => (int)(((ulong)(uint)Article << 32 | (uint)((Hour << 8) ^ Edition)) * 0x9E3779B97F4A7C15UL >> 32);
     }
 
+    /// <summary>16 bytes and no reference, so the array of them grows by a plain copy (no GC write barriers) and packs four to a cache line.</summary>
     private struct Bucket
     {
         public long Views;
@@ -571,8 +574,11 @@ internal sealed class PageViewAccumulator(PageViewAggregatorOptions options)
         /// <summary>Distinct sessions counted exactly (their fingerprints are in the hour's table).</summary>
         public int Exact;
 
-        /// <summary>The sessions after the first <see cref="PageViewAggregatorOptions.ExactSessionsPerBucket"/>, once there are more.</summary>
-        public byte[]? Sketch;
+        /// <summary>
+        /// The sketch (in <c>_sketches</c>, index + 1; 0 for none) of the sessions after the first
+        /// <see cref="PageViewAggregatorOptions.ExactSessionsPerBucket"/>, once there are more.
+        /// </summary>
+        public int Sketch;
     }
 
     private readonly record struct PairCache(int Hour, int Bucket); // Bucket: index + 1; 0 for none yet
@@ -652,7 +658,7 @@ internal sealed class PageViewAccumulator(PageViewAggregatorOptions options)
             _keys.Add((_used, key.Length));
             _slots[i] = new Slot(hash, _keys.Count, _used, key.Length);
             _used += key.Length;
-            if (_keys.Count * 2 > _slots.Length)
+            if (_keys.Count * 4L > _slots.Length * 3L) // up to 3/4 full: half the slots, more of them in cache
             {
                 Grow();
             }
