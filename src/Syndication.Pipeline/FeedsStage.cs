@@ -105,7 +105,10 @@ public sealed class FeedsStage(
     {
         var feeds = options.Value.Feeds;
         var results = new List<FeedResult>();
-        foreach (var document in FeedWriter.WriteAll(channel, entries, new FeedWriteOptions { MaxBytes = feeds.MaxBytes }))
+
+        // One pooled buffer for the three files, each uploaded before the next is written: no
+        // new large array per feed (see docs/benchmarks.md, "Feed writers").
+        foreach (var document in FeedWriter.WriteEach(channel, entries, new FeedWriteOptions { MaxBytes = feeds.MaxBytes }))
         {
             var written = await publisher.PublishAsync(document.Path, document.Content, document.ContentType, feeds.CacheControl, cancellationToken);
             results.Add(new FeedResult(document.Path, document.Url, document.Items, written));

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 
 namespace Syndication.Core.Feeds;
@@ -21,6 +22,14 @@ public static class RssWriter
     /// <summary>The channel's RSS feed under the size cap of <paramref name="options"/>.</summary>
     public static byte[] Write(FeedChannel channel, IReadOnlyList<FeedEntry> entries, FeedWriteOptions? options = null) =>
         FeedWriter.WriteBytes(FeedFormat.Rss, channel, entries, options);
+
+    /// <summary>
+    /// The same bytes as <see cref="Write(FeedChannel, IReadOnlyList{FeedEntry}, FeedWriteOptions?)"/>
+    /// appended to <paramref name="output"/> (a buffer the caller reuses from feed to feed), without
+    /// allocating an array for them. Returns the number of bytes written.
+    /// </summary>
+    public static int Write(FeedChannel channel, IReadOnlyList<FeedEntry> entries, FeedWriteOptions? options, IBufferWriter<byte> output) =>
+        FeedWriter.Write(FeedFormat.Rss, channel, entries, options, output);
 
     /// <summary>RFC 822 date as RSS wants it, in GMT with the weekday that matches.</summary>
     public static string Rfc822(DateTimeOffset instant) => FeedText.Rfc822(instant);

@@ -4,14 +4,21 @@ using System.Text;
 namespace Syndication.Core.Feeds;
 
 /// <summary>
-/// A growable byte buffer over pooled arrays: a feed is written once and copied out once, so the
-/// only large allocation per feed is the returned array.
+/// A growable byte buffer over pooled arrays: a feed is written once and then copied out once (to
+/// the returned array or the caller's writer) or handed out as it is, so no large array is
+/// allocated per feed beyond the one a caller asks for.
 /// </summary>
 internal sealed class PooledBuffer(int capacity) : IBufferWriter<byte>, IDisposable
 {
     private byte[] _buffer = ArrayPool<byte>.Shared.Rent(Math.Max(capacity, 4096));
 
     public int Length { get; private set; }
+
+    /// <summary>The bytes written so far; valid until the buffer grows or is disposed.</summary>
+    public ReadOnlySpan<byte> WrittenSpan => _buffer.AsSpan(0, Length);
+
+    /// <inheritdoc cref="WrittenSpan"/>
+    public ReadOnlyMemory<byte> WrittenMemory => _buffer.AsMemory(0, Length);
 
     /// <summary>The bytes written, in an array of their own; not zeroed first, since every byte is copied over.</summary>
     public byte[] ToArray()

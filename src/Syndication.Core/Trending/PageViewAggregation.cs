@@ -56,7 +56,7 @@ public sealed record PageViewAggregatorOptions
     /// <summary>
     /// Distinct sessions remembered exactly per bucket (a 64-bit fingerprint each, in the hour's
     /// open-addressing table); the sessions after them are counted by a 4 KiB HyperLogLog sketch.
-    /// Bounds memory per bucket at about 16 to 32 × this many bytes, plus the sketch, however hot
+    /// Bounds memory per bucket at about 11 to 21 × this many bytes, plus the sketch, however hot
     /// an article gets.
     /// </summary>
     public int ExactSessionsPerBucket { get; init; } = 1024;

@@ -23,9 +23,9 @@ internal sealed class SessionTable
 
     /// <param name="expected">Fingerprints expected (the hour before's count): sized for them at once, it seldom grows.</param>
     public SessionTable(int expected = 0) =>
-        _slots = new ulong[Math.Max(MinimumSlots, (int)Math.Min(1UL << 30, BitOperations.RoundUpToPowerOf2((ulong)expected * 2)))];
+        _slots = new ulong[Math.Max(MinimumSlots, (int)Math.Min(1UL << 30, BitOperations.RoundUpToPowerOf2(((ulong)expected * 4 / 3) + 1)))];
 
-    /// <summary>Fingerprints held: the memory this table needs is 16 to 32 bytes per one of them.</summary>
+    /// <summary>Fingerprints held: the memory this table needs is about 11 to 21 bytes per one of them.</summary>
     public int Count => _count;
 
     // Seeded per process, so that crafted sessions cannot be lined up into one probe chain.
@@ -89,8 +89,10 @@ internal sealed class SessionTable
             i = (i + 1) & mask;
         }
 
+        // Up to three quarters full: every slot is fresh memory the system must fault in (the
+        // costliest part of a new hour on a VM), and a longer probe mostly stays in one cache line.
         slots[i] = fingerprint;
-        if (++_count * 2 > slots.Length)
+        if (++_count * 4L > slots.Length * 3L)
         {
             Grow();
         }

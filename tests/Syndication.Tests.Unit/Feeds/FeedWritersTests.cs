@@ -330,6 +330,32 @@ public sealed class FeedWritersTests
     }
 
     [Fact]
+    public void WriteEach_and_the_buffer_writer_give_the_same_bytes_as_Write_capped_or_not()
+    {
+        // Capped (huge bodies, the second write) and not: the reused-buffer paths must not change a byte.
+        var huge = Enumerable.Range(0, 50).Select(i => Entry(i) with { ContentHtml = Body(i, 20_000) }).ToList();
+        foreach (var entries in new[] { Everything, huge })
+        {
+            var each = FeedWriter.WriteEach(India, entries).Select(d => (d.Format, d.Path, d.Items, d.ItemsWithContent, Bytes: d.Content.ToArray())).ToList();
+            var all = FeedWriter.WriteAll(India, entries);
+
+            Assert.Equal(all.Select(d => (d.Format, d.Path, d.Items, d.ItemsWithContent)), each.Select(d => (d.Format, d.Path, d.Items, d.ItemsWithContent)));
+            var output = new System.Buffers.ArrayBufferWriter<byte>();
+            foreach (var (document, i) in all.Select((d, i) => (d, i)))
+            {
+                Assert.Equal(document.Content.ToArray(), each[i].Bytes);
+                output.ResetWrittenCount();
+                Assert.Equal(document.Content.Length, FeedWriter.Write(document.Format, India, entries, null, output));
+                Assert.Equal(document.Content.ToArray(), output.WrittenSpan.ToArray());
+            }
+
+            output.ResetWrittenCount();
+            RssWriter.Write(India, entries, null, output);
+            Assert.Equal(RssWriter.Write(India, entries), output.WrittenSpan.ToArray());
+        }
+    }
+
+    [Fact]
     public void An_entry_from_an_article_carries_body_images_and_language()
     {
         var article = new Article

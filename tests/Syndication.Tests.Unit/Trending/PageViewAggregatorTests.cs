@@ -258,6 +258,36 @@ public sealed class PageViewAggregatorTests
         Assert.All(result.Buckets, b => Assert.Equal(exact[(b.Edition, b.Article, b.Hour)], b.Views));
     }
 
+    [Fact]
+    public void A_shuffled_day_counts_as_the_same_day_in_order()
+    {
+        // Each pair's buckets are chained newest hour first; shuffled lines insert into the chain anywhere.
+        var lines = new List<(DateTimeOffset Ts, string Article, string Edition, string Session)>();
+        for (var i = 0; i < 4_000; i++)
+        {
+            lines.Add((NineOClock.AddHours(-(i % 24)).AddMinutes(i % 60), "urn:" + (i / 24 % 5), "ed" + (i / 120 % 3), PageViewLog.Session(i % 150)));
+        }
+
+        var random = new Random(7);
+        var shuffled = lines.OrderBy(_ => random.Next()).ToList();
+        var inOrder = lines.OrderBy(l => l.Ts).ToList();
+
+        var results = new[] { shuffled, inOrder }.Select(order =>
+        {
+            var log = new PageViewLog();
+            foreach (var (ts, article, edition, session) in order)
+            {
+                log.View(ts.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture), article, edition, session);
+            }
+
+            return PageViewAggregator.Aggregate(log.ToBytes());
+        }).ToList();
+
+        Assert.Equal(5 * 3 * 24, results[0].Buckets.Count);
+        Assert.Equal(results[1].Buckets, results[0].Buckets);
+        Assert.Equal(results[1].CountedViews, results[0].CountedViews);
+    }
+
     private static DateTimeOffset TruncateToHour(DateTimeOffset t) => new(t.UtcTicks - (t.UtcTicks % TimeSpan.TicksPerHour), TimeSpan.Zero);
 
     [Fact]
