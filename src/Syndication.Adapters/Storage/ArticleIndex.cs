@@ -146,18 +146,21 @@ public sealed class ArticleIndex(StorageAccount account)
         }
 
         var index = account.Table(StorageNames.ArticleIndexTable);
-        var work = new List<Task>();
+        var work = new List<Func<CancellationToken, Task>>();
         foreach (var actions in upserts.Values)
         {
             foreach (var batch in Batches(actions))
             {
-                work.Add(index.SubmitTransactionAsync(batch, cancellationToken));
+                work.Add(ct => index.SubmitTransactionAsync(batch, ct));
             }
         }
 
         // Deletes one by one: in a transaction, one row already gone would fail the whole batch.
-        work.AddRange(deletes.Select(d => DeleteIfExistsAsync(index, d.Scope, d.RowKey, cancellationToken)));
-        await Task.WhenAll(work);
+        work.AddRange(deletes.Select(d => (Func<CancellationToken, Task>)(ct => DeleteIfExistsAsync(index, d.Scope, d.RowKey, ct))));
+
+        // A few at a time: a page of 1,000 changes is dozens of transactions, and sent all at once
+        // they queue behind each other in the service (Azurite timed them out at 50,000 articles).
+        await Parallel.ForEachAsync(work, new ParallelOptions { MaxDegreeOfParallelism = MaxWritesInFlight, CancellationToken = cancellationToken }, async (write, ct) => await write(ct));
         return touched;
     }
 
@@ -346,6 +349,9 @@ public sealed class ArticleIndex(StorageAccount account)
 
     /// <summary>Changes applied at once: what a backlog costs in memory.</summary>
     private const int PendingPage = 1000;
+
+    /// <summary>Index transactions and deletes in flight at once while a page of changes is applied.</summary>
+    private const int MaxWritesInFlight = 4;
     private static readonly TimeSpan ClusterWindow = TimeSpan.FromDays(3);
     /// <summary>Bodies up to this many characters ride in the index row (a Table property holds 32K); longer ones are summarised in feeds.</summary>
     private const int MaxIndexedBodyChars = 30_000;
