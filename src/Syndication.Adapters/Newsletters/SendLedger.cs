@@ -65,7 +65,7 @@ public sealed class SendLedger(StorageAccount account)
     public static string Partition(string issueKey) => issueKey.Replace('/', '_');
 
     public static string RecipientPartition(string issueKey, string subscriberId) =>
-        $"{Partition(issueKey)}-r{(subscriberId.Length > 0 && char.IsAsciiHexDigitLower(subscriberId[0]) ? subscriberId[0] : '0')}";
+        $"{Partition(issueKey)}-r{SubscriberStore.Bucket(subscriberId)}";
 
     public static string BatchRow(int number) => "b" + number.ToString("D6", CultureInfo.InvariantCulture);
 

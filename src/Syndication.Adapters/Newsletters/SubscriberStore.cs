@@ -32,7 +32,8 @@ public sealed class SubscriberStore(StorageAccount account)
 
     public static string IdPartition(string id) => $"id-{Bucket(id)}";
 
-    private static char Bucket(string id) => id.Length > 0 && char.IsAsciiHexDigitLower(id[0]) ? id[0] : '0';
+    /// <summary>The bucket of an id: its first hex digit (ids are lower-case hex; anything else goes to '0').</summary>
+    public static char Bucket(string id) => id.Length > 0 && char.IsAsciiHexDigitLower(id[0]) ? id[0] : '0';
 
     public async Task<Subscriber?> GetAsync(string id, CancellationToken cancellationToken)
     {
