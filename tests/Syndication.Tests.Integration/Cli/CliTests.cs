@@ -144,7 +144,7 @@ public sealed partial class CliTests
         var account = await LocalStorage.NewAccountAsync();
         await RunAsync("--storage", account.ConnectionString, "generate", "index", "--count", "300", "--seed", "3");
         await RunAsync("--storage", account.ConnectionString, "feeds");
-        var folder = Path.Combine(Path.GetTempPath(), "syndication-views-" + account.Name);
+        var folder = Directory.CreateTempSubdirectory("syndication-views-").FullName;
         var asOf = DateTimeOffset.UtcNow.ToString("yyyy-MM-dd'T'HH:00'Z'", System.Globalization.CultureInfo.InvariantCulture);
 
         var (exit, generated) = await RunAsync("--storage", account.ConnectionString, "generate", "pageviews", "--count", "20000", "--hours", "3", "--as-of", asOf, "--out", folder);
@@ -170,7 +170,7 @@ public sealed partial class CliTests
     public async Task Generated_subscribers_import_and_the_cost_line_splits_requests_by_service()
     {
         var account = await LocalStorage.NewAccountAsync();
-        var file = Path.Combine(Path.GetTempPath(), $"syndication-subscribers-{account.Name}.csv");
+        var file = Path.Combine(Directory.CreateTempSubdirectory("syndication-subscribers-").FullName, "subscribers.csv");
 
         var (exit, generated) = await RunAsync("generate", "subscribers", "--count", "400", "--seed", "5", "--out", file);
         var (importExit, imported) = await RunAsync("--storage", account.ConnectionString, "newsletter", "import", file);
