@@ -182,9 +182,10 @@ public sealed class NewsletterStage(
         // A batch whose request was in flight when a run died may have gone out: it is uncertain, never resent.
         // This run found it, so this run reports it (as uncertain, with why), not as sent before.
         var batches = await ledger.BatchesAsync(issue.IssueKey, cancellationToken);
-        var orphans = batches.Where(b => b.State == BatchState.Sending).Select(b => b.Number).ToHashSet();
-        foreach (var orphan in batches.Where(b => orphans.Contains(b.Number)))
+        var orphans = new HashSet<int>();
+        foreach (var orphan in batches.Where(b => b.State == BatchState.Sending))
         {
+            orphans.Add(orphan.Number);
             const string reason = "The run stopped while the request was in flight; SendGrid may have accepted it, so it is not resent.";
             await ledger.SetBatchAsync(issue.IssueKey, orphan with { State = BatchState.Uncertain, Reason = reason }, CancellationToken.None);
 

@@ -43,7 +43,8 @@ public sealed class StorageRequestCounter
         .Select(g =>
         {
             var reads = g.Where(kv => kv.Key.Contains(" read ", StringComparison.Ordinal)).Sum(kv => kv.Value);
-            return $"{g.Key}: {reads} read{(reads == 1 ? "" : "s")}, {g.Sum(kv => kv.Value) - reads} write{(g.Sum(kv => kv.Value) - reads == 1 ? "" : "s")}";
+            var writes = g.Sum(kv => kv.Value) - reads;
+            return $"{g.Key}: {reads} read{(reads == 1 ? "" : "s")}, {writes} write{(writes == 1 ? "" : "s")}";
         }));
 
     private long Sum(bool isRead) =>
