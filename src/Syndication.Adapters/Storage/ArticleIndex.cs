@@ -27,7 +27,12 @@ public sealed record RecentArticle(string RowKey, string Id, string SourceKey, s
 
 /// <summary>
 /// The article index: newest first per scope (all, each edition, sector and section), one table
-/// partition per scope, so a feed's newest items are one query. Ingest records each change in one
+/// partition per scope and day of creation (<c>all|260054</c>: the scope, then the day counted
+/// backwards so the newest day sorts first), so a feed's newest items are one range query over
+/// the scope's partitions. A partition per scope alone would put a whole archive's rows in
+/// <c>all</c>: Table storage serves one partition from one server (2,000 entities a second), and
+/// Azurite's writes slow down in proportion to the partition's size (a 50,000-article build timed
+/// out). Ingest records each change in one
 /// write to the <c>ArticleChanges</c> queue; <see cref="ApplyPendingAsync"/> brings the index up to
 /// date in batched transactions and says which scopes changed.
 /// </summary>
@@ -51,6 +56,20 @@ public sealed class ArticleIndex(StorageAccount account)
     public static string SectorScope(string sector) => "sector-" + sector;
 
     public static string SectionScope(SectionType section) => "section-" + section.ToString().ToLowerInvariant();
+
+    /// <summary>The partition of a scope's rows created on <paramref name="created"/>'s UTC day: newer days sort first.</summary>
+    internal static string Partition(string scope, DateTimeOffset created) =>
+        scope + "|" + (LastDay - DateOnly.FromDateTime(created.UtcDateTime).DayNumber).ToString("D7", CultureInfo.InvariantCulture);
+
+    /// <summary>The partition of an index row, from the creation instant its row key begins with.</summary>
+    private static string PartitionOfRow(string scope, string rowKey) =>
+        Partition(scope, new DateTimeOffset(DateTimeOffset.MaxValue.UtcTicks - long.Parse(rowKey.AsSpan(0, 19), CultureInfo.InvariantCulture), TimeSpan.Zero));
+
+    private static readonly int LastDay = DateOnly.MaxValue.DayNumber;
+
+    /// <summary>A filter for every partition of a scope: they all sort between <c>{scope}|</c> and <c>{scope}}</c>.</summary>
+    private static string ScopeFilter(string scope) =>
+        TableClient.CreateQueryFilter($"PartitionKey gt {scope + "|"} and PartitionKey lt {scope + "}"}");
 
     /// <summary>Every index partition an article belongs to.</summary>
     public static IEnumerable<string> ScopesOf(Article article)
@@ -114,7 +133,7 @@ public sealed class ArticleIndex(StorageAccount account)
     {
         var clusters = await ClusterAsync(pending, cancellationToken);
         var upserts = new Dictionary<string, List<TableTransactionAction>>(StringComparer.Ordinal);
-        var deletes = new List<(string Scope, string RowKey)>();
+        var deletes = new List<(string Partition, string RowKey)>();
         var touched = new HashSet<string>(StringComparer.Ordinal);
         foreach (var versions in pending.GroupBy(c => c.GetString("Id")))
         {
@@ -122,10 +141,11 @@ public sealed class ArticleIndex(StorageAccount account)
             var latest = versions.MaxBy(c => c.RowKey, StringComparer.Ordinal)!;
             var current = latest.GetBoolean("Listed") == true ? Split(latest.GetString("Scopes")) : [];
             var everywhere = versions.SelectMany(c => Split(c.GetString("Scopes")).Concat(Split(c.GetString("PreviousScopes")))).ToHashSet();
-            var rowKey = IndexRowKey(latest.GetDateTimeOffset("Created")!.Value, latest.GetString("Id"));
+            var created = latest.GetDateTimeOffset("Created")!.Value;
+            var rowKey = IndexRowKey(created, latest.GetString("Id"));
             foreach (var scope in current)
             {
-                var row = new TableEntity(scope, rowKey);
+                var row = new TableEntity(Partition(scope, created), rowKey);
                 foreach (var field in IndexFieldNames)
                 {
                     row[field] = latest.TryGetValue(field, out var value) ? value : null;
@@ -133,15 +153,15 @@ public sealed class ArticleIndex(StorageAccount account)
 
                 row["ClusterId"] = clusters.GetValueOrDefault(latest.GetString("Id"), latest.GetString("Id"));
 
-                if (!upserts.TryGetValue(scope, out var actions))
+                if (!upserts.TryGetValue(row.PartitionKey, out var actions))
                 {
-                    upserts[scope] = actions = [];
+                    upserts[row.PartitionKey] = actions = [];
                 }
 
                 actions.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, row));
             }
 
-            deletes.AddRange(everywhere.Except(current).Select(scope => (scope, rowKey)));
+            deletes.AddRange(everywhere.Except(current).Select(scope => (Partition(scope, created), rowKey)));
             touched.UnionWith(everywhere);
         }
 
@@ -156,7 +176,7 @@ public sealed class ArticleIndex(StorageAccount account)
         }
 
         // Deletes one by one: in a transaction, one row already gone would fail the whole batch.
-        work.AddRange(deletes.Select(d => (Func<CancellationToken, Task>)(ct => DeleteIfExistsAsync(index, d.Scope, d.RowKey, ct))));
+        work.AddRange(deletes.Select(d => (Func<CancellationToken, Task>)(ct => DeleteIfExistsAsync(index, d.Partition, d.RowKey, ct))));
 
         // A few at a time: a page of 1,000 changes is dozens of transactions, and sent all at once
         // they queue behind each other in the service (Azurite timed them out at 50,000 articles).
@@ -175,13 +195,17 @@ public sealed class ArticleIndex(StorageAccount account)
     {
         var candidates = new List<(string Id, ulong Hash, string Cluster, DateTimeOffset Created)>();
         var table = account.Table(StorageNames.ArticleIndexTable);
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {AllScope}");
-        await foreach (var page in table.QueryAsync<TableEntity>(filter, maxPerPage: RecentForClustering, select: ["Id", "TextHash", "ClusterId", "Created"], cancellationToken: cancellationToken).AsPages())
+        var read = 0;
+        await foreach (var page in table.QueryAsync<TableEntity>(ScopeFilter(AllScope), maxPerPage: RecentForClustering, select: ["Id", "TextHash", "ClusterId", "Created"], cancellationToken: cancellationToken).AsPages())
         {
             candidates.AddRange(page.Values
                 .Where(e => e.GetInt64("TextHash") is not null and not 0)
                 .Select(e => (e.GetString("Id"), unchecked((ulong)e.GetInt64("TextHash")!.Value), e.GetString("ClusterId") ?? e.GetString("Id"), e.GetDateTimeOffset("Created") ?? default)));
-            break; // the newest page is enough: duplicates are published close together
+            read += page.Values.Count;
+            if (read >= RecentForClustering)
+            {
+                break; // the newest rows are enough: duplicates are published close together
+            }
         }
 
         var clusters = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -271,8 +295,7 @@ public sealed class ArticleIndex(StorageAccount account)
         var table = account.Table(StorageNames.ArticleIndexTable);
         var entries = new List<FeedEntry>(max);
         var seenClusters = new HashSet<string>(StringComparer.Ordinal);
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {scope}");
-        await foreach (var page in table.QueryAsync<TableEntity>(filter, maxPerPage: Math.Min(max * 2, 1000), cancellationToken: cancellationToken).AsPages())
+        await foreach (var page in table.QueryAsync<TableEntity>(ScopeFilter(scope), maxPerPage: Math.Min(max * 2, 1000), cancellationToken: cancellationToken).AsPages())
         {
             foreach (var entity in page.Values)
             {
@@ -301,7 +324,7 @@ public sealed class ArticleIndex(StorageAccount account)
     {
         var table = account.Table(StorageNames.ArticleIndexTable);
         var upTo = IndexRowKey(since, "~");
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {AllScope} and RowKey le {upTo}");
+        var filter = TableClient.CreateQueryFilter($"PartitionKey gt {AllScope + "|"} and PartitionKey le {Partition(AllScope, since)} and RowKey le {upTo}");
         var recent = new List<RecentArticle>();
         await foreach (var entity in table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, select: RecentFieldNames, cancellationToken: cancellationToken))
         {
@@ -323,7 +346,7 @@ public sealed class ArticleIndex(StorageAccount account)
         return recent;
     }
 
-    /// <summary>The full feed entries of the given articles (index row keys from <see cref="RecentAsync"/>), in that order, in one query; rows gone since are left out.</summary>
+    /// <summary>The full feed entries of the given articles (index row keys from <see cref="RecentAsync"/>), in that order, in one query per 13 (usually one); rows gone since are left out.</summary>
     public async Task<IReadOnlyList<FeedEntry>> EntriesAsync(IReadOnlyList<string> rowKeys, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(rowKeys);
@@ -333,11 +356,18 @@ public sealed class ArticleIndex(StorageAccount account)
         }
 
         var table = account.Table(StorageNames.ArticleIndexTable);
-        var rows = string.Join(" or ", rowKeys.Distinct(StringComparer.Ordinal).Select(rowKey => TableClient.CreateQueryFilter($"RowKey eq {rowKey}")));
         var found = new Dictionary<string, FeedEntry>(StringComparer.Ordinal);
-        await foreach (var entity in table.QueryAsync<TableEntity>($"{TableClient.CreateQueryFilter($"PartitionKey eq {AllScope}")} and ({rows})", cancellationToken: cancellationToken))
+
+        // Table storage takes at most 15 comparisons in a filter: two bound the days, the rest name rows.
+        foreach (var chunk in rowKeys.Distinct(StringComparer.Ordinal).Chunk(13))
         {
-            found[entity.RowKey] = FromEntity(entity);
+            var partitions = chunk.Select(rowKey => PartitionOfRow(AllScope, rowKey)).Order(StringComparer.Ordinal).ToList();
+            var rows = string.Join(" or ", chunk.Select(rowKey => TableClient.CreateQueryFilter($"RowKey eq {rowKey}")));
+            var filter = $"{TableClient.CreateQueryFilter($"PartitionKey ge {partitions[0]} and PartitionKey le {partitions[^1]}")} and ({rows})";
+            await foreach (var entity in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
+            {
+                found[entity.RowKey] = FromEntity(entity);
+            }
         }
 
         return [.. rowKeys.Where(found.ContainsKey).Select(rowKey => found[rowKey])];

@@ -2,6 +2,9 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Xml.Linq;
+using Azure.Data.Tables;
+using Syndication.Adapters.Storage;
+using Syndication.Core.Ingestion;
 using Syndication.Pipeline;
 using Syndication.Tests.Infrastructure;
 
@@ -241,5 +244,47 @@ public sealed class FeedsStageTests
         var india = XDocument.Parse(await Http.GetStringAsync(feeds.Single(f => f.Path == "editions/india/rss.xml").Url));
         Assert.Equal(50, india.Root!.Element("channel")!.Elements("item").Count());
         Assert.Equal("डेंगू टीकाकरण: दिन 0", india.Root.Element("channel")!.Element("item")!.Element("title")!.Value);
+    }
+
+    [Fact]
+    public async Task A_month_of_articles_kept_in_day_partitions_comes_back_newest_first_across_the_days()
+    {
+        // One story every 11 hours for a month, in the writers' own time zones: the index keeps each
+        // scope's rows in one partition per UTC day, and a feed reads across them newest first.
+        await using var pipeline = await TestPipeline.StartAsync();
+        var newest = pipeline.Clock.GetUtcNow().AddHours(-1);
+        for (var i = 0; i < 66; i++)
+        {
+            var offset = TimeSpan.FromHours(i % 3 == 0 ? 5.5 : i % 3 == 1 ? -5 : 0);
+            var outcome = await pipeline.Ingest.IngestDraftAsync(
+                new Syndication.Core.Ingestion.ArticleDraft
+                {
+                    SourceKey = $"urn:test:month:{i}",
+                    Headline = $"Story {i} of the month",
+                    BodyHtml = $"<p>Story number {i}, told in {string.Join(' ', Enumerable.Repeat(i.ToString(System.Globalization.CultureInfo.InvariantCulture), i % 7 + 1))} words of its own.</p>",
+                    Created = newest.AddHours(-11 * i).ToOffset(offset),
+                    Editions = ["india"],
+                    Sectors = i % 5 == 0 ? ["health"] : ["economy"],
+                },
+                origin: $"month-{i}",
+                CancellationToken.None);
+            Assert.Equal(IngestResult.Accepted, outcome.Result);
+        }
+
+        var feeds = await pipeline.Feeds.BuildAsync(rebuildAll: false, CancellationToken.None);
+
+        var all = XDocument.Parse(await Http.GetStringAsync(feeds.Single(f => f.Path == "rss.xml").Url));
+        var titles = all.Root!.Element("channel")!.Elements("item").Select(i => i.Element("title")!.Value).ToList();
+        Assert.Equal(Enumerable.Range(0, 50).Select(i => $"Story {i} of the month"), titles);
+
+        // A sparse scope (one story in five) reaches back the whole month for its items.
+        var health = XDocument.Parse(await Http.GetStringAsync(feeds.Single(f => f.Path == "sectors/health/rss.xml").Url));
+        var healthTitles = health.Root!.Element("channel")!.Elements("item").Select(i => i.Element("title")!.Value).ToList();
+        Assert.Equal(Enumerable.Range(0, 66).Where(i => i % 5 == 0).Select(i => $"Story {i} of the month"), healthTitles);
+
+        var index = pipeline.Storage.Table(StorageNames.ArticleIndexTable);
+        var allPartitions = index.Query<TableEntity>(e => e.RowKey.CompareTo("") > 0).Select(e => e.PartitionKey).Where(p => p.StartsWith("all|", StringComparison.Ordinal)).ToHashSet();
+        var days = Enumerable.Range(0, 66).Select(i => DateOnly.FromDateTime(newest.AddHours(-11 * i).UtcDateTime)).ToHashSet();
+        Assert.Equal(days.Count, allPartitions.Count);
     }
 }
