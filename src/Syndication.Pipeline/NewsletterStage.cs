@@ -150,7 +150,6 @@ public sealed class NewsletterStage(
     {
         ArgumentNullException.ThrowIfNull(edition);
         await account.EnsureLayoutAsync(cancellationToken);
-        var settings = options.Value;
         var issue = await BuildIssueAsync(edition, cadence, localDate, cancellationToken);
         var session = renderer.ForIssue(issue);
         var report = new RunCounts();
@@ -164,6 +163,29 @@ public sealed class NewsletterStage(
             return Report(issue, report, dryRun, finished: false, session);
         }
 
+        if (dryRun)
+        {
+            return await SendAsync(issue, session, report, started, dryRun, cancellationToken);
+        }
+
+        // One run at a time per issue (the timer and an editor's `newsletter send` may start together):
+        // two runs reading the same ledger would both send to whoever neither had listed yet.
+        // A lease left by a run that died lapses within RunLease.Duration: wait that long for it.
+        await using var lease = await RunLease.TryAcquireAsync(account.Container(StorageNames.NewslettersContainer), $"sending/{issue.IssueKey}.lease", RunLease.Duration + TimeSpan.FromSeconds(5), cancellationToken);
+        if (lease is null)
+        {
+            report.Failures.Add($"{issue.IssueKey}: another run is sending this issue (it holds the issue's lease); this run sent nothing.");
+            logger.LogWarning("Newsletter {IssueKey}: another run is sending it; this run sent nothing", issue.IssueKey);
+            return Report(issue, report, dryRun, finished: false, session);
+        }
+
+        // Should the lease be lost (storage unreachable for a minute), stop between batches as on a cancellation.
+        using var held = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lease.Lost);
+        return await SendAsync(issue, session, report, started, dryRun, held.Token);
+    }
+
+    private async Task<IssueReport> SendAsync(DigestIssue issue, DigestIssueRenderer session, RunCounts report, DateTimeOffset started, bool dryRun, CancellationToken cancellationToken)
+    {
         if (!dryRun)
         {
             await ArchiveAsync(issue, session, cancellationToken);

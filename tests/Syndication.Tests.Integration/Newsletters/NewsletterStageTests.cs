@@ -154,6 +154,54 @@ public sealed class NewsletterStageTests
     }
 
     [Fact]
+    public async Task Two_runs_sending_the_same_issue_at_once_send_each_reader_one_email()
+    {
+        // The timer and an editor's `newsletter send` at the same moment: one holds the issue's
+        // lease and sends; the other waits for it, then finds the issue done.
+        await using var sendGrid = await FakeSendGrid.StartAsync();
+        await using var pipeline = await PipelineWithStoriesAsync(sendGrid.Settings(batchSize: 20));
+        var confirmed = await SeedAsync(pipeline, "reader", 120, sectors: ["health"]);
+        sendGrid.OnRequest = _ => Thread.Sleep(150); // each batch takes a while, so the runs overlap
+        var stage = pipeline.Get<NewsletterStage>();
+
+        var runs = await Task.WhenAll(
+            Task.Run(() => stage.SendIssueAsync(Global(pipeline), NewsletterCadence.Daily, Today, dryRun: false, CancellationToken.None)),
+            Task.Run(() => stage.SendIssueAsync(Global(pipeline), NewsletterCadence.Daily, Today, dryRun: false, CancellationToken.None)));
+
+        AssertExactlyOnce(sendGrid.Delivered, confirmed);
+        Assert.Equal([0, 120], runs.Select(r => r.Sent).Order());
+        Assert.All(runs, r => Assert.True(r.Finished));
+    }
+
+    [Fact]
+    public async Task A_run_that_finds_another_still_sending_the_issue_stands_aside_and_says_why()
+    {
+        await using var sendGrid = await FakeSendGrid.StartAsync();
+        await using var pipeline = await PipelineWithStoriesAsync(sendGrid.Settings(batchSize: 20));
+        var confirmed = await SeedAsync(pipeline, "reader", 40, sectors: ["health"]);
+        var stage = pipeline.Get<NewsletterStage>();
+        var newsletters = pipeline.Storage.Container(StorageNames.NewslettersContainer);
+
+        // Another process holds the issue's lease (and renews it) for longer than a run waits.
+        IssueReport aside;
+        await using (var other = await RunLease.TryAcquireAsync(newsletters, "sending/global/2026-11-25.lease", TimeSpan.Zero, CancellationToken.None))
+        {
+            Assert.NotNull(other);
+            aside = await stage.SendIssueAsync(Global(pipeline), NewsletterCadence.Daily, Today, dryRun: false, CancellationToken.None);
+        }
+
+        Assert.Equal(0, aside.Sent);
+        Assert.False(aside.Finished);
+        Assert.Contains(aside.Failures, f => f.Contains("another run is sending this issue", StringComparison.Ordinal));
+        Assert.Empty(sendGrid.Delivered);
+
+        // Let go, the next run sends.
+        var next = await stage.SendIssueAsync(Global(pipeline), NewsletterCadence.Daily, Today, dryRun: false, CancellationToken.None);
+        Assert.True(next.Finished);
+        AssertExactlyOnce(sendGrid.Delivered, confirmed);
+    }
+
+    [Fact]
     public async Task Sending_to_2500_costs_three_mail_requests_and_about_one_ledger_transaction_per_100_with_opaque_custom_args_and_one_click_unsubscribe()
     {
         await using var sendGrid = await FakeSendGrid.StartAsync();

@@ -1,0 +1,124 @@
+using System.Diagnostics;
+using Azure;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+using Azure.Storage.Blobs.Specialized;
+
+namespace Syndication.Adapters.Storage;
+
+/// <summary>
+/// A blob lease held by one run of work that must not run twice at once (the send of a newsletter
+/// issue: the timer and an editor's CLI at the same moment). The lease lasts <see cref="Duration"/>
+/// and is renewed every third of it while held, so a process that dies lets it go within 15 s;
+/// if a renewal fails, <see cref="Lost"/> is cancelled and the holder stops at its next safe point.
+/// </summary>
+public sealed class RunLease : IAsyncDisposable
+{
+    /// <summary>The shortest lease Blob storage grants: a run that dies holds the work up for no longer.</summary>
+    public static readonly TimeSpan Duration = TimeSpan.FromSeconds(15);
+
+    private readonly BlobLeaseClient _lease;
+    private readonly CancellationTokenSource _lost = new();
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _renewing;
+
+    private RunLease(BlobLeaseClient lease, TimeSpan renewEvery)
+    {
+        _lease = lease;
+        _renewing = RenewAsync(renewEvery);
+    }
+
+    /// <summary>Cancelled when the lease could not be renewed: another run may take the work over.</summary>
+    public CancellationToken Lost => _lost.Token;
+
+    /// <summary>
+    /// Takes the lease on <paramref name="name"/> (an empty blob, created when missing), trying every
+    /// second for up to <paramref name="wait"/> (a lease left by a run that died lapses within
+    /// <see cref="Duration"/>), or returns null when another run holds it all that time.
+    /// </summary>
+    public static async Task<RunLease?> TryAcquireAsync(BlobContainerClient container, string name, TimeSpan wait, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(container);
+        var blob = container.GetBlobClient(name);
+        try
+        {
+            await blob.UploadAsync(BinaryData.Empty, new BlobUploadOptions { Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All } }, cancellationToken);
+        }
+        catch (RequestFailedException ex) when (ex.Status is 409 or 412)
+        {
+            // It exists already (and may be leased): the lease below decides.
+        }
+
+        var lease = blob.GetBlobLeaseClient();
+        var waited = Stopwatch.StartNew();
+        while (true)
+        {
+            try
+            {
+                await lease.AcquireAsync(Duration, cancellationToken: cancellationToken);
+                return new RunLease(lease, Duration / 3);
+            }
+            catch (RequestFailedException ex) when (ex.Status == 409)
+            {
+                if (waited.Elapsed >= wait)
+                {
+                    return null;
+                }
+
+                await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
+            }
+        }
+    }
+
+    private async Task RenewAsync(TimeSpan every)
+    {
+        var renewed = Stopwatch.StartNew();
+        try
+        {
+            while (true)
+            {
+                // Real time, not the app's clock: the lease expires on the service's clock.
+                await Task.Delay(every, _stop.Token);
+                using var attempt = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
+                attempt.CancelAfter(every);
+                try
+                {
+                    await _lease.RenewAsync(cancellationToken: attempt.Token);
+                    renewed.Restart();
+                }
+                catch (Exception ex) when (!_stop.IsCancellationRequested && ex is RequestFailedException or OperationCanceledException)
+                {
+                    // Taken by another (409), or unanswered for so long that the lease may lapse
+                    // before the next try: the holder must stop.
+                    if (ex is RequestFailedException { Status: 409 } || renewed.Elapsed + every >= Duration)
+                    {
+                        await _lost.CancelAsync();
+                        return;
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+        {
+            // Released.
+        }
+    }
+
+    /// <summary>Stops renewing and lets the lease go, so the next run need not wait for it to expire.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        await _renewing;
+        try
+        {
+            await _lease.ReleaseAsync();
+        }
+        catch (RequestFailedException)
+        {
+            // Lost or expired already: nothing to let go.
+        }
+
+        _stop.Dispose();
+        _lost.Dispose();
+    }
+}
