@@ -111,45 +111,19 @@ internal static class NewsletterCommand
         }
 
         await session.Account.EnsureLayoutAsync(cancellationToken);
-        var now = TimeProvider.System.GetUtcNow();
-        var subscribers = new List<Subscriber>();
-        var lineNumber = 0;
-        foreach (var line in await File.ReadAllLinesAsync(file.FullName, cancellationToken))
+        await using var csv = file.OpenRead();
+        var report = await session.Importer.ImportAsync(csv, cancellationToken);
+        foreach (var skipped in report.FirstSkipped)
         {
-            lineNumber++;
-            var fields = line.Split(',');
-            if (lineNumber == 1 && fields[0].Trim() == "email" || line.Trim().Length == 0)
-            {
-                continue;
-            }
-
-            if (fields.Length < 5 || !EmailAddress.TryParse(fields[0], out var email) || session.Catalog.FindEdition(fields[1].Trim()) is not { } edition
-                || !Enum.TryParse<NewsletterCadence>(fields[3].Trim(), ignoreCase: true, out var cadence) || !Enum.TryParse<SubscriberState>(fields[4].Trim(), ignoreCase: true, out var state))
-            {
-                output.WriteLine($"  line {lineNumber}: skipped, not email,edition,sectors,cadence,status with a known edition: {line}");
-                continue;
-            }
-
-            var id = session.SubscriberIds.IdFor(email);
-            subscribers.Add(new Subscriber
-            {
-                Id = id,
-                Email = email.Value,
-                Edition = edition.Id,
-                Sectors = [.. fields[2].Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Where(s => session.Catalog.FindSector(s) is not null)],
-                Cadence = cadence,
-                State = state,
-                Suppressed = await session.Suppressions.IsSuppressedAsync(id, cancellationToken),
-                Created = now,
-                ConfirmedAt = state == SubscriberState.Confirmed ? now : null,
-                UnsubscribedAt = state == SubscriberState.Unsubscribed ? now : null,
-            });
+            output.WriteLine($"  {skipped}: skipped");
         }
 
-        // A later line for the same address wins, as a re-import of a corrected file should.
-        var unique = subscribers.GroupBy(s => s.Id).Select(g => g.Last()).ToList();
-        await session.Subscribers.ImportAsync(unique, cancellationToken);
-        return unique.Count;
+        if (report.Skipped > report.FirstSkipped.Count)
+        {
+            output.WriteLine($"  ... {report.Skipped} lines skipped in all.");
+        }
+
+        return report.Imported;
     }
 
     /// <summary>For <c>run</c>: every edition's daily issue of today, and this week's weekly issue, to the subscribers there are.</summary>

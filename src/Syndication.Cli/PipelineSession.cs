@@ -69,7 +69,7 @@ internal sealed class PipelineSession : IAsyncDisposable
 
     public SubscriberIds SubscriberIds => _host.Services.GetRequiredService<SubscriberIds>();
 
-    public SuppressionList Suppressions => _host.Services.GetRequiredService<SuppressionList>();
+    public SubscriberImporter Importer => _host.Services.GetRequiredService<SubscriberImporter>();
 
     public long MaxFileBytes => _host.Services.GetRequiredService<IOptions<SyndicationOptions>>().Value.Ingest.MaxFileBytes;
 

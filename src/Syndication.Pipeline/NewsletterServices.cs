@@ -74,6 +74,7 @@ public static class NewsletterServices
         });
         services.AddSingleton<NewsletterStage>();
         services.AddSingleton<SubscriptionService>();
+        services.AddSingleton<SubscriberImporter>();
         return services;
     }
 

@@ -55,7 +55,38 @@ public sealed class SubscriberStore(StorageAccount account)
         await RecordChangeAsync(subscriber.Id, at, cancellationToken);
     }
 
-    /// <summary>Imports many subscribers: batched transactions of up to 100 rows per partition, the edition rows first.</summary>
+    /// <summary>
+    /// Imports subscribers over what was <paramref name="known"/> of them (their rows before, read by
+    /// the caller; null for a new address): writes them as <see cref="ImportAsync(IReadOnlyList{Subscriber}, CancellationToken)"/>
+    /// does, removes the row of an edition someone left, and records a change for whoever stops
+    /// being mailable there, so that a send running now re-checks them before their batch.
+    /// </summary>
+    public async Task ImportAsync(IReadOnlyList<Subscriber> subscribers, IReadOnlyList<Subscriber?> known, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(subscribers);
+        ArgumentNullException.ThrowIfNull(known);
+        await ImportAsync(subscribers, cancellationToken);
+        for (var i = 0; i < subscribers.Count; i++)
+        {
+            if (known[i] is not { } before)
+            {
+                continue;
+            }
+
+            var after = subscribers[i];
+            if (before.Edition != after.Edition)
+            {
+                await DeleteIfExistsAsync(EditionPartition(before.Edition, before.Id), before.Id, cancellationToken);
+            }
+
+            if (before.IsMailable && (!after.IsMailable || before.Edition != after.Edition || before.Cadence != after.Cadence))
+            {
+                await RecordChangeAsync(after.Id, at, cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>Imports many new subscribers: batched transactions of up to 100 rows per partition, the edition rows first.</summary>
     public async Task ImportAsync(IReadOnlyList<Subscriber> subscribers, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(subscribers);
