@@ -409,11 +409,40 @@ public static class SyndicationCommand
     private static Command FeedsCommand(TextWriter output, Option<string?> storage, Option<bool> verbose)
     {
         var all = new Option<bool>("--all") { Description = "Rebuild every feed, not only those whose articles changed (after a change of settings)." };
+        var reindex = new Option<bool>("--reindex")
+        {
+            Description = "Rebuild the article index from the stored articles (after losing the index table, or a change of its layout), then every feed. " +
+                "Reads every article once.",
+        };
         var command = new Command("feeds", "Bring the article index up to date and rebuild the feeds whose articles changed; only feeds whose bytes change are uploaded.");
         command.Options.Add(all);
-        command.SetAction((parse, cancellationToken) => WithSessionAsync(parse, output, storage, verbose, session =>
-            BuildFeedsAsync(session, parse.GetValue(all), output, cancellationToken), cancellationToken));
+        command.Options.Add(reindex);
+        command.SetAction((parse, cancellationToken) => WithSessionAsync(parse, output, storage, verbose, async session =>
+        {
+            if (parse.GetValue(reindex))
+            {
+                await ReindexAsync(session, output, cancellationToken);
+            }
+
+            await BuildFeedsAsync(session, parse.GetValue(all) || parse.GetValue(reindex), output, cancellationToken);
+        }, cancellationToken));
         return command;
+    }
+
+    /// <summary>Queues a change record for every stored article, so the next build writes each into the index anew.</summary>
+    private static async Task ReindexAsync(PipelineSession session, TextWriter output, CancellationToken cancellationToken)
+    {
+        await session.Account.EnsureLayoutAsync(cancellationToken);
+        var now = DateTimeOffset.UtcNow;
+        var queued = 0;
+        await foreach (var page in session.Articles.ListAsync(readsInFlight: 16, cancellationToken))
+        {
+            await session.Articles.RecordNewAsync(page, now, cancellationToken);
+            queued += page.Count;
+            output.WriteLine($"  {queued:N0} articles queued for the index ...");
+        }
+
+        output.WriteLine($"Index: {queued:N0} stored articles queued; building the index and every feed from them ...");
     }
 
     private static async Task BuildFeedsAsync(PipelineSession session, bool rebuildAll, TextWriter output, CancellationToken cancellationToken)

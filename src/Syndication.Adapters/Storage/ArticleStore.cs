@@ -70,8 +70,8 @@ public sealed class ArticleStore(StorageAccount account)
             ArticleIndex.ChangeEntity(article, previous, at), TableUpdateMode.Replace, cancellationToken);
 
     /// <summary>
-    /// Records many new articles in transactions of up to 100 rows of one partition of the change queue: for
-    /// bulk loads and scale runs, where one write per article would dominate. The article blobs are
+    /// Records many articles as new in transactions of up to 100 rows of one partition of the change queue: for
+    /// bulk loads, rebuilding the index and scale runs, where one write per article would dominate. The article blobs are
     /// not written; the index and the feeds need only these records.
     /// </summary>
     /// <returns>Transactions submitted.</returns>
@@ -91,6 +91,30 @@ public sealed class ArticleStore(StorageAccount account)
 
         return transactions;
     }
+
+    /// <summary>
+    /// Every stored article, a page of blob names at a time, each page read <paramref name="readsInFlight"/>
+    /// at a time: for rebuilding the index from the articles themselves. Memory holds a page.
+    /// </summary>
+    public async IAsyncEnumerable<IReadOnlyList<Article>> ListAsync(int readsInFlight, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var container = account.Container(StorageNames.ArticlesContainer);
+        await foreach (var page in container.GetBlobsAsync(cancellationToken: cancellationToken).AsPages(pageSizeHint: ListPage))
+        {
+            var articles = new Article?[page.Values.Count];
+            await Parallel.ForEachAsync(
+                page.Values.Select((blob, i) => (blob.Name, i)),
+                new ParallelOptions { MaxDegreeOfParallelism = readsInFlight, CancellationToken = cancellationToken },
+                async (item, ct) =>
+                {
+                    var content = await container.GetBlobClient(item.Name).DownloadContentAsync(ct);
+                    articles[item.i] = content.Value.Content.ToObjectFromJson<Article>(Json);
+                });
+            yield return [.. articles.OfType<Article>()];
+        }
+    }
+
+    private const int ListPage = 1_000;
 
     private static string BlobName(string id) => id + ".json";
 }

@@ -33,6 +33,33 @@ public sealed partial class CliTests
     }
 
     [Fact]
+    public async Task Feeds_reindex_rebuilds_a_lost_index_from_the_stored_articles_and_the_feeds_come_back_the_same()
+    {
+        var account = await LocalStorage.NewAccountAsync();
+        await RunAsync("--storage", account.ConnectionString, "ingest", Repository.Sample("articles"));
+        await RunAsync("--storage", account.ConnectionString, "feeds");
+        using var http = new HttpClient();
+        var feedUrl = new Uri(account.BlobBaseUrl, "feeds/rss.xml");
+        var before = await http.GetStringAsync(feedUrl);
+
+        // The index table loses every row (a mistaken delete, or rows of an older layout), and the feed goes with it.
+        await new Azure.Storage.Blobs.BlobClient(account.ConnectionString, "feeds", "rss.xml").DeleteAsync();
+        var index = new Azure.Data.Tables.TableClient(account.ConnectionString, Syndication.Adapters.Storage.StorageNames.ArticleIndexTable);
+        foreach (var row in index.Query<Azure.Data.Tables.TableEntity>(select: ["PartitionKey", "RowKey"]).ToList())
+        {
+            await index.DeleteEntityAsync(row.PartitionKey, row.RowKey);
+        }
+
+        var (exit, output) = await RunAsync("--storage", account.ConnectionString, "feeds", "--reindex");
+
+        Assert.Equal(0, exit);
+        var articles = Directory.GetFiles(Repository.Sample("articles")).Length;
+        Assert.Contains($"Index: {articles} stored articles queued", output, StringComparison.Ordinal);
+        Assert.Equal(before, await http.GetStringAsync(feedUrl));
+        Assert.NotEmpty(index.Query<Azure.Data.Tables.TableEntity>(select: ["PartitionKey"]).Take(1));
+    }
+
+    [Fact]
     public async Task Ingesting_the_same_files_again_reports_them_unchanged()
     {
         var account = await LocalStorage.NewAccountAsync();
