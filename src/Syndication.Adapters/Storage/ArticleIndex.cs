@@ -27,7 +27,7 @@ public sealed record RecentArticle(string RowKey, string Id, string SourceKey, s
 
 /// <summary>
 /// The article index: newest first per scope (all, each edition, sector and section), one table
-/// partition per scope and day of creation (<c>all|260054</c>: the scope, then the day counted
+/// partition per scope and day of creation (<c>all|2912113</c> for 26 November 2026: the scope, then the day counted
 /// backwards so the newest day sorts first), so a feed's newest items are one range query over
 /// the scope's partitions. A partition per scope alone would put a whole archive's rows in
 /// <c>all</c>: Table storage serves one partition from one server (2,000 entities a second), and
