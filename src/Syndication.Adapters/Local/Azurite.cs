@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 
@@ -178,6 +179,42 @@ public sealed class Azurite : IAsyncDisposable
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// Stops the emulator as a service stops: SIGTERM, so it closes its listeners and saves what it
+    /// holds to disk (it saves every 5 s otherwise, and a kill loses the writes since, which real
+    /// storage never does once it has answered). Killed if it has not exited within 30 s.
+    /// </summary>
+    public async Task StopAsync()
+    {
+        if (_process is not { HasExited: false } process)
+        {
+            return;
+        }
+
+        if (!OperatingSystem.IsWindows())
+        {
+            using var term = Process.Start(new ProcessStartInfo("kill", ["-TERM", process.Id.ToString(CultureInfo.InvariantCulture)]) { UseShellExecute = false });
+            if (term is not null)
+            {
+                await term.WaitForExitAsync();
+            }
+
+            using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            try
+            {
+                await process.WaitForExitAsync(patience.Token);
+                return;
+            }
+            catch (OperationCanceledException)
+            {
+                // Did not stop: killed below.
+            }
+        }
+
+        process.Kill(entireProcessTree: true);
+        await process.WaitForExitAsync();
     }
 
     public async ValueTask DisposeAsync()
