@@ -305,22 +305,73 @@ internal sealed class PageViewAccumulator(PageViewAggregatorOptions options)
         var editionNames = _editions.Select(e => Encoding.ASCII.GetString(e)).ToArray();
 
         // Ordered by edition, article key (ordinal), hour. The names are ranked once, so the
-        // buckets sort by three integers instead of comparing strings a million times over.
+        // buckets sort by (edition, article) pair rank, then hour: each bucket goes straight to
+        // its place in the result (a counting sort over the pairs; a pair's few hours are put in
+        // order in place), with no comparison sort of the whole key space.
         var editionRanks = OrdinalRanks(editionNames);
         var articleRanks = OrdinalRanks(articleNames);
-        var order = new BucketOrder[_bucketCount];
-        for (var i = 0; i < _bucketCount; i++)
-        {
-            var key = _keys[i];
-            order[i] = new BucketOrder(((long)editionRanks[key.Edition] << 32) | (uint)articleRanks[key.Article], key.Hour, i);
-        }
-
-        Array.Sort(order);
-        var buckets = new List<HourlyViewCount>(_bucketCount);
+        var buckets = new HourlyViewCount[_bucketCount];
         long counted = 0, views = 0;
         var estimated = 0;
-        foreach (var (_, _, i) in order)
+        var pairCount = (long)editionNames.Length * articleNames.Length;
+        int[] order;
+        if (pairCount <= Math.Max(4L * _bucketCount, 1 << 16))
         {
+            // Where each pair's buckets start in the result.
+            var starts = new int[pairCount + 1];
+            for (var i = 0; i < _bucketCount; i++)
+            {
+                var key = _keys[i];
+                starts[((long)editionRanks[key.Edition] * articleNames.Length) + articleRanks[key.Article] + 1]++;
+            }
+
+            for (var p = 1; p < starts.Length; p++)
+            {
+                starts[p] += starts[p - 1];
+            }
+
+            order = new int[_bucketCount];
+            for (var i = 0; i < _bucketCount; i++)
+            {
+                var key = _keys[i];
+                order[starts[((long)editionRanks[key.Edition] * articleNames.Length) + articleRanks[key.Article]]++] = i;
+            }
+
+            // starts[p] is now where pair p ends: sort each pair's buckets by hour. Buckets are
+            // numbered as they are first seen, so in a log in time order they already are.
+            for (long p = 0, begin = 0; p < pairCount; begin = starts[p++])
+            {
+                for (var j = (int)begin + 1; j < starts[p]; j++)
+                {
+                    var moving = order[j];
+                    var hour = _keys[moving].Hour;
+                    var k = j - 1;
+                    for (; k >= begin && _keys[order[k]].Hour > hour; k--)
+                    {
+                        order[k + 1] = order[k];
+                    }
+
+                    order[k + 1] = moving;
+                }
+            }
+        }
+        else
+        {
+            // Many editions and articles but few buckets (a sparse log): a comparison sort.
+            var sorted = new BucketOrder[_bucketCount];
+            for (var i = 0; i < _bucketCount; i++)
+            {
+                var key = _keys[i];
+                sorted[i] = new BucketOrder(((long)editionRanks[key.Edition] << 32) | (uint)articleRanks[key.Article], key.Hour, i);
+            }
+
+            Array.Sort(sorted);
+            order = Array.ConvertAll(sorted, o => o.Bucket);
+        }
+
+        for (var at = 0; at < order.Length; at++)
+        {
+            var i = order[at];
             var key = _keys[i];
             ref var bucket = ref _states[i];
             // The sessions counted exactly, plus the sketch's estimate of those after them, which
@@ -331,7 +382,7 @@ internal sealed class PageViewAccumulator(PageViewAggregatorOptions options)
             estimated += bucket.Sketch == 0 ? 0 : 1;
             counted += unique;
             views += bucket.Views;
-            buckets.Add(new HourlyViewCount(editionNames[key.Edition], articleNames[key.Article], Epoch.AddHours(key.Hour), unique));
+            buckets[at] = new HourlyViewCount(editionNames[key.Edition], articleNames[key.Article], Epoch.AddTicks(key.Hour * TimeSpan.TicksPerHour), unique);
         }
 
         return new PageViewAggregation

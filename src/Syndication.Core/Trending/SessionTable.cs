@@ -148,9 +148,10 @@ internal static class SessionSketch
     {
         double sum = 0;
         var zeros = 0;
+        var powers = NegativePowersOfTwo;
         foreach (var rank in sketch)
         {
-            sum += Math.ScaleB(1.0, -rank);
+            sum += powers[rank]; // 2^-rank, exactly as Math.ScaleB(1.0, -rank) gives it
             zeros += rank == 0 ? 1 : 0;
         }
 
@@ -163,6 +164,9 @@ internal static class SessionSketch
 
         return (long)Math.Round(estimate);
     }
+
+    // 2^-rank for every rank a register can hold (at most 53; a byte, so the table covers all 256).
+    private static readonly double[] NegativePowersOfTwo = Enumerable.Range(0, 256).Select(r => Math.ScaleB(1.0, -r)).ToArray();
 
     /// <summary>splitmix64's finalizer: session ids are random hex already, but a crafted or hashed one may not be.</summary>
     internal static ulong Mix(ulong x)

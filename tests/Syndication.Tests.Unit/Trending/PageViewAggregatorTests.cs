@@ -288,6 +288,33 @@ public sealed class PageViewAggregatorTests
         Assert.Equal(results[1].CountedViews, results[0].CountedViews);
     }
 
+    [Theory]
+    [InlineData(12, 40, 3_000)] // many buckets per (edition, article) pair: each bucket placed by its pair, hours put in order within it
+    [InlineData(400, 400, 1_500)] // far more pairs than buckets: the comparison sort
+    public void Buckets_come_out_ordered_by_edition_article_and_hour_whatever_the_log_order(int editions, int articles, int views)
+    {
+        var random = new Random(11);
+        var log = new PageViewLog();
+        for (var i = 0; i < views; i++)
+        {
+            var hour = NineOClock.AddHours(-random.Next(30));
+            log.View(
+                hour.AddMinutes(random.Next(60)).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture),
+                (random.Next(2) == 0 ? "urn:B" : "urn:a") + random.Next(articles), // mixed case: ordinal, not culture, order
+                "Ed" + random.Next(editions),
+                PageViewLog.Session(random.Next(50)));
+        }
+
+        var result = PageViewAggregator.Aggregate(log.ToBytes());
+
+        var ordered = result.Buckets
+            .OrderBy(b => b.Edition, StringComparer.Ordinal).ThenBy(b => b.Article, StringComparer.Ordinal).ThenBy(b => b.Hour)
+            .ToList();
+        Assert.Equal(ordered, result.Buckets);
+        Assert.Equal(result.Buckets.Count, result.Buckets.Select(b => (b.Edition, b.Article, b.Hour)).Distinct().Count());
+        Assert.Equal(result.CountedViews, result.Buckets.Sum(b => b.Views));
+    }
+
     private static DateTimeOffset TruncateToHour(DateTimeOffset t) => new(t.UtcTicks - (t.UtcTicks % TimeSpan.TicksPerHour), TimeSpan.Zero);
 
     [Fact]
