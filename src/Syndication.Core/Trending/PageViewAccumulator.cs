@@ -10,7 +10,7 @@ namespace Syndication.Core.Trending;
 /// costs a scan, an article lookup, a look in a small dense cache for its bucket, and one probe
 /// into the hour's table; no allocation. Only a key seen for the first time allocates.
 /// </summary>
-internal sealed class PageViewAccumulator(PageViewAggregatorOptions options)
+internal sealed class PageViewAccumulator(PageViewAggregatorOptions options) : IDisposable
 {
     private static readonly DateTimeOffset Epoch = DateTimeOffset.UnixEpoch;
     private static readonly int EpochDayNumber = DateOnly.FromDateTime(DateTime.UnixEpoch).DayNumber;
@@ -397,6 +397,19 @@ internal sealed class PageViewAccumulator(PageViewAggregatorOptions options)
             EstimatedBuckets = estimated,
             Buckets = buckets,
         };
+    }
+
+    /// <summary>Frees the hours' session tables (native memory) at once rather than at their finalizers.</summary>
+    public void Dispose()
+    {
+        foreach (var table in _sessions.Values)
+        {
+            table.Dispose();
+        }
+
+        _sessions.Clear();
+        _currentSessions = null;
+        _pendingCount = 0;
     }
 
     private static int[] OrdinalRanks(string[] names)

@@ -1,10 +1,12 @@
 using System.Numerics;
+using System.Runtime.InteropServices;
 
 namespace Syndication.Core.Trending;
 
 /// <summary>
 /// The (session, bucket) pairs already counted in one UTC hour: an open-addressing table of
-/// 64-bit fingerprints, one per pair, shared by every bucket of that hour.
+/// 64-bit fingerprints, one per pair, shared by every bucket of that hour. Its slots are native
+/// memory, freed by <see cref="Dispose"/> (or, failing that, the finalizer).
 /// </summary>
 /// <remarks>
 /// One table per hour instead of a set per bucket: a line costs one probe into one flat array (no
@@ -14,16 +16,24 @@ namespace Syndication.Core.Trending;
 /// so two sessions of one bucket never share one; two pairs of different buckets of the hour
 /// share one with probability 2^-64 (see docs/trending.md). Zero marks an empty slot.
 /// </remarks>
-internal sealed class SessionTable
+internal sealed unsafe class SessionTable : IDisposable
 {
     private const int MinimumSlots = 1024;
 
-    private ulong[] _slots;
+    private SlotMemory _memory;
+    private ulong* _slots;
+    private int _length;
     private int _count;
 
     /// <param name="expected">Fingerprints expected (the hour before's count): sized for them at once, it seldom grows.</param>
-    public SessionTable(int expected = 0) =>
-        _slots = new ulong[Math.Max(MinimumSlots, (int)Math.Min(1UL << 30, BitOperations.RoundUpToPowerOf2(((ulong)expected * 4 / 3) + 1)))];
+    public SessionTable(int expected = 0)
+    {
+        _length = Math.Max(MinimumSlots, (int)Math.Min(1UL << 30, BitOperations.RoundUpToPowerOf2(((ulong)expected * 4 / 3) + 1)));
+        _memory = SlotMemory.Allocate(_length);
+        _slots = _memory.Slots;
+    }
+
+    ~SessionTable() => _memory.Free();
 
     /// <summary>Fingerprints held: the memory this table needs is about 11 to 21 bytes per one of them.</summary>
     public int Count => _count;
@@ -45,13 +55,13 @@ internal sealed class SessionTable
     }
 
     /// <summary>What is in the slot a probe for <paramref name="fingerprint"/> starts at: reading it early brings it into cache.</summary>
-    public ulong SlotOf(ulong fingerprint) => _slots[(int)(fingerprint & (ulong)(_slots.Length - 1))];
+    public ulong SlotOf(ulong fingerprint) => _slots[(int)(fingerprint & (ulong)(_length - 1))];
 
     /// <summary>True when the fingerprint was there already.</summary>
     public bool Contains(ulong fingerprint)
     {
         var slots = _slots;
-        var mask = slots.Length - 1;
+        var mask = _length - 1;
         for (var i = (int)(fingerprint & (ulong)mask); ; i = (i + 1) & mask)
         {
             var slot = slots[i];
@@ -71,7 +81,7 @@ internal sealed class SessionTable
     public bool Add(ulong fingerprint)
     {
         var slots = _slots;
-        var mask = slots.Length - 1;
+        var mask = _length - 1;
         var i = (int)(fingerprint & (ulong)mask);
         while (true)
         {
@@ -92,7 +102,7 @@ internal sealed class SessionTable
         // Up to three quarters full: every slot is fresh memory the system must fault in (the
         // costliest part of a new hour on a VM), and a longer probe mostly stays in one cache line.
         slots[i] = fingerprint;
-        if (++_count * 4L > slots.Length * 3L)
+        if (++_count * 4L > _length * 3L)
         {
             Grow();
         }
@@ -100,25 +110,116 @@ internal sealed class SessionTable
         return true;
     }
 
+    public void Dispose()
+    {
+        _memory.Free();
+        _slots = null;
+        GC.SuppressFinalize(this);
+    }
+
     private void Grow()
     {
-        var larger = new ulong[_slots.Length * 2];
-        var mask = larger.Length - 1;
-        foreach (var fingerprint in _slots)
+        var length = _length * 2;
+        var larger = SlotMemory.Allocate(length);
+        var slots = larger.Slots;
+        var mask = length - 1;
+        for (var at = 0; at < _length; at++)
         {
+            var fingerprint = _slots[at];
             if (fingerprint != 0)
             {
                 var i = (int)(fingerprint & (ulong)mask);
-                while (larger[i] != 0)
+                while (slots[i] != 0)
                 {
                     i = (i + 1) & mask;
                 }
 
-                larger[i] = fingerprint;
+                slots[i] = fingerprint;
             }
         }
 
-        _slots = larger;
+        _memory.Free();
+        _memory = larger;
+        _slots = slots;
+        _length = length;
+    }
+
+    /// <summary>
+    /// Zeroed slots outside the managed heap. A large table is mapped on its own and, on Linux,
+    /// marked for transparent huge pages: an hour's table is megabytes probed at random, and in
+    /// 4 KiB pages nearly every probe missed the TLB and every first touch of a page faulted.
+    /// </summary>
+    private struct SlotMemory
+    {
+        private const nuint HugePage = 2 * 1024 * 1024;
+        private void* _mapping;
+        private nuint _mappedBytes;
+        private long _pressure;
+
+        public ulong* Slots;
+
+        public static SlotMemory Allocate(int length)
+        {
+            var bytes = (nuint)length * sizeof(ulong);
+            var memory = new SlotMemory { _pressure = (long)bytes };
+            if (OperatingSystem.IsLinux() && bytes >= HugePage)
+            {
+                var mapped = bytes + HugePage;
+                var at = Native.mmap(null, mapped, Native.ProtRead | Native.ProtWrite, Native.MapPrivate | Native.MapAnonymous, -1, 0);
+                if (at != (void*)-1)
+                {
+                    var aligned = ((nuint)at + HugePage - 1) & ~(HugePage - 1);
+                    _ = Native.madvise((void*)aligned, bytes, Native.MadvHugePage); // advice only: without it, ordinary pages
+                    memory._mapping = at;
+                    memory._mappedBytes = mapped;
+                    memory.Slots = (ulong*)aligned;
+                    GC.AddMemoryPressure(memory._pressure);
+                    return memory;
+                }
+            }
+
+            memory.Slots = (ulong*)NativeMemory.AllocZeroed(bytes);
+            GC.AddMemoryPressure(memory._pressure);
+            return memory;
+        }
+
+        public void Free()
+        {
+            if (Slots == null)
+            {
+                return;
+            }
+
+            if (_mapping != null)
+            {
+                _ = Native.munmap(_mapping, _mappedBytes);
+            }
+            else
+            {
+                NativeMemory.Free(Slots);
+            }
+
+            GC.RemoveMemoryPressure(_pressure);
+            this = default;
+        }
+    }
+
+    private static class Native
+    {
+        public const int ProtRead = 1;
+        public const int ProtWrite = 2;
+        public const int MapPrivate = 2;
+        public const int MapAnonymous = 0x20;
+        public const int MadvHugePage = 14;
+
+        [DllImport("libc", EntryPoint = "mmap")]
+        public static extern void* mmap(void* address, nuint length, int protection, int flags, int fd, nint offset);
+
+        [DllImport("libc", EntryPoint = "munmap")]
+        public static extern int munmap(void* address, nuint length);
+
+        [DllImport("libc", EntryPoint = "madvise")]
+        public static extern int madvise(void* address, nuint length, int advice);
     }
 }
 

@@ -315,6 +315,24 @@ public sealed class PageViewAggregatorTests
         Assert.Equal(result.CountedViews, result.Buckets.Sum(b => b.Views));
     }
 
+    [Fact]
+    public void An_hour_of_hundreds_of_thousands_of_sessions_counts_each_once()
+    {
+        // Enough pairs that the hour's table grows past 2 MiB: on Linux those tables are mapped
+        // on their own (huge pages advised), smaller ones come from the native heap.
+        var log = new PageViewLog()
+            .Readers(150_000, Nine, "urn:a", "india")
+            .Readers(150_000, Nine, "urn:b", "india")
+            .Readers(150_000, Nine, "urn:a", "india") // the same readers of urn:a again
+            .Readers(1, "2026-11-25T10:00:00Z", "urn:a", "india");
+
+        var result = PageViewAggregator.Aggregate(new MemoryStream(log.ToBytes()), new PageViewAggregatorOptions { ExactSessionsPerBucket = int.MaxValue });
+
+        Assert.Equal(300_001, result.CountedViews);
+        Assert.Equal(150_000, result.DuplicateSessionViews);
+        Assert.Equal([150_000L, 1L, 150_000L], result.Buckets.Select(b => b.Views));
+    }
+
     private static DateTimeOffset TruncateToHour(DateTimeOffset t) => new(t.UtcTicks - (t.UtcTicks % TimeSpan.TicksPerHour), TimeSpan.Zero);
 
     [Fact]
