@@ -333,6 +333,31 @@ public sealed class PageViewAggregatorTests
         Assert.Equal([150_000L, 1L, 150_000L], result.Buckets.Select(b => b.Views));
     }
 
+    [Fact]
+    public void Hex_sessions_are_one_session_whatever_their_case_and_anything_else_is_its_own()
+    {
+        // Sixteen hex digits are read as the number they are (all sixteen at once where vectors
+        // are hardware accelerated); a byte just outside 0-9, A-F or a-f makes it an opaque id.
+        string[] sessions =
+        [
+            "0123456789abcdef", "0123456789ABCDEF", "0123456789AbCdEf", // one session
+            "fedcba9876543210", "FEDCBA9876543210", // another
+            "0000000000000000", "ffffffffffffffff", "f000000000000000", "000000000000000f", "0f0f0f0f0f0f0f0f",
+            "0123456789abcde/", "0123456789abcde:", "0123456789abcde@", "0123456789abcdeG", "0123456789abcde`", "0123456789abcdeg",
+            "/123456789abcdef", "G123456789abcdef", "0123456789abcdef0", "0123456789abcde",
+        ];
+        var log = new PageViewLog();
+        foreach (var session in sessions)
+        {
+            log.View(Nine, "urn:a", "india", session);
+        }
+
+        var result = PageViewAggregator.Aggregate(log.ToBytes());
+
+        Assert.Equal(sessions.Length - 3, result.CountedViews);
+        Assert.Equal(3, result.DuplicateSessionViews);
+    }
+
     private static DateTimeOffset TruncateToHour(DateTimeOffset t) => new(t.UtcTicks - (t.UtcTicks % TimeSpan.TicksPerHour), TimeSpan.Zero);
 
     [Fact]
