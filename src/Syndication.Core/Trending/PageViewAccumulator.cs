@@ -1,6 +1,8 @@
 using System.IO.Hashing;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using System.Buffers.Binary;
 using System.Text;
 
@@ -12,13 +14,13 @@ namespace Syndication.Core.Trending;
 /// costs a scan, an article lookup, a look in a small dense cache for its bucket, and one probe
 /// into the hour's table; no allocation. Only a key seen for the first time allocates.
 /// </summary>
-internal sealed class PageViewAccumulator(PageViewAggregatorOptions options) : IDisposable
+internal sealed unsafe class PageViewAccumulator(PageViewAggregatorOptions options) : IDisposable
 {
     private static readonly DateTimeOffset Epoch = DateTimeOffset.UnixEpoch;
     private static readonly int EpochDayNumber = DateOnly.FromDateTime(DateTime.UnixEpoch).DayNumber;
 
     private readonly List<byte[]> _editions = [];
-    private readonly List<(Vector128<byte> Name, int Length)> _packedEditions = []; // _editions zero-padded to 16 bytes (Length -1: longer)
+    private readonly List<(uint Prefix, int Length)> _editionPrefixes = []; // each of _editions' first four bytes (zero-padded) and length
     private readonly ArticleTable _articles = new();
     // Buckets are structs in one growing array. Logs are in time order, so each (article,
     // edition) pair remembers the bucket of the newest hour it has seen, and each bucket the
@@ -42,8 +44,12 @@ internal sealed class PageViewAccumulator(PageViewAggregatorOptions options) : I
     private int _parsedCount;
     private byte[] _keyBytes = new byte[4096];
     private int _keyBytesUsed;
-    private readonly PendingView[] _pending = new PendingView[16];
+    // Views whose session probe has been prefetched, counted one batch later (_ready), so the
+    // prefetches overlap a batch of parsing instead of the processor waiting for them.
+    private PendingView[] _pending = new PendingView[16];
     private int _pendingCount;
+    private PendingView[] _ready = new PendingView[16];
+    private int _readyCount;
     private ulong _touched;
     private readonly List<long> _firstMalformed = [];
     private byte[] _scratch = [];
@@ -137,12 +143,24 @@ internal sealed class PageViewAccumulator(PageViewAggregatorOptions options) : I
         foreach (ref readonly var view in parsed)
         {
             var index = FindBucket(view.Edition, view.Article, view.Hour);
-            _pending[_pendingCount++] = new PendingView(SessionsOf(view.Hour), index, SessionTable.Fingerprint(view.Session, index), view.Session);
+            var sessions = SessionsOf(view.Hour);
+            var fingerprint = SessionTable.Fingerprint(view.Session, index);
+            if (Sse.IsSupported)
+            {
+                sessions.Prefetch(fingerprint);
+                Sse.Prefetch0(Unsafe.AsPointer(ref _states[index])); // a hint: harmless if the array moves
+            }
+
+            _pending[_pendingCount++] = new PendingView(sessions, index, fingerprint, view.Session);
         }
 
         _parsedCount = 0;
         _keyBytesUsed = 0;
+
+        // Count the batch prefetched last time; this one waits for the next.
         CountPending();
+        (_ready, _pending) = (_pending, _ready);
+        (_readyCount, _pendingCount) = (_pendingCount, 0);
     }
 
     /// <summary>
@@ -154,14 +172,19 @@ internal sealed class PageViewAccumulator(PageViewAggregatorOptions options) : I
     /// </summary>
     private void CountPending()
     {
-        var pending = _pending.AsSpan(0, _pendingCount);
-        ulong touched = 0;
-        foreach (ref readonly var view in pending)
+        var pending = _ready.AsSpan(0, _readyCount);
+        if (!Sse.IsSupported)
         {
-            touched ^= view.Sessions.SlotOf(view.Fingerprint) ^ (ulong)_states[view.Bucket].Views;
+            // No prefetch instruction: read each slot first, so the misses are at least in flight together.
+            ulong touched = 0;
+            foreach (ref readonly var view in pending)
+            {
+                touched ^= view.Sessions.SlotOf(view.Fingerprint) ^ (ulong)_states[view.Bucket].Views;
+            }
+
+            _touched ^= touched; // kept, so the reads are not optimized away
         }
 
-        _touched ^= touched; // kept, so the reads are not optimized away
         var exactLimit = options.ExactSessionsPerBucket;
         foreach (ref readonly var view in pending)
         {
@@ -190,7 +213,7 @@ internal sealed class PageViewAccumulator(PageViewAggregatorOptions options) : I
             }
         }
 
-        _pendingCount = 0;
+        _readyCount = 0;
     }
 
     private SessionTable SessionsOf(int hour)
@@ -295,9 +318,13 @@ internal sealed class PageViewAccumulator(PageViewAggregatorOptions options) : I
         Malformed();
     }
 
+    // Called once per log, so tiered compilation would leave its loops over every bucket in
+    // unoptimized code (with a checked write barrier per name stored): compile it optimized at once.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public PageViewAggregation Finish()
     {
         CountParsed();
+        CountPending(); // the last batch
         GC.KeepAlive(_touched);
         var articleNames = new string[_articles.Count];
         for (var i = 0; i < articleNames.Length; i++)
@@ -375,6 +402,7 @@ internal sealed class PageViewAccumulator(PageViewAggregatorOptions options) : I
             }
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         HourlyViewCount Count(int i, ref long counted, ref long views, ref int estimated)
         {
             var key = _keys[i];
@@ -414,7 +442,7 @@ internal sealed class PageViewAccumulator(PageViewAggregatorOptions options) : I
 
         _sessions.Clear();
         _currentSessions = null;
-        _pendingCount = 0;
+        _pendingCount = _readyCount = 0;
     }
 
     private static int[] OrdinalRanks(string[] names)
@@ -446,18 +474,15 @@ internal sealed class PageViewAccumulator(PageViewAggregatorOptions options) : I
 
     private int InternEdition(ReadOnlySpan<byte> edition)
     {
-        // An edition as the producer writes it (lower case, up to 16 bytes) matches one of those
-        // seen in one vector compare each; the length rules out a name padded with NUL bytes.
-        if (edition.Length <= 16)
+        // An edition as the producer writes it (lower case) is one of those seen, byte for byte:
+        // its length and first four bytes pick it out before the bytes are compared.
+        var prefix = Prefix(edition);
+        var prefixes = _editionPrefixes;
+        for (var i = 0; i < prefixes.Count; i++)
         {
-            var packed = Pack(edition);
-            var names = _packedEditions;
-            for (var i = 0; i < names.Count; i++)
+            if (prefixes[i] == (prefix, edition.Length) && _editions[i].AsSpan().SequenceEqual(edition))
             {
-                if (names[i].Length == edition.Length && names[i].Name == packed)
-                {
-                    return i;
-                }
+                return i;
             }
         }
 
@@ -473,16 +498,18 @@ internal sealed class PageViewAccumulator(PageViewAggregatorOptions options) : I
         var lower = new byte[edition.Length];
         System.Text.Ascii.ToLower(edition, lower, out _);
         _editions.Add(lower);
-        _packedEditions.Add((lower.Length <= 16 ? Pack(lower) : default, lower.Length <= 16 ? lower.Length : -1));
+        _editionPrefixes.Add((Prefix(lower), lower.Length));
         return _editions.Count - 1;
 
-        static Vector128<byte> Pack(ReadOnlySpan<byte> name)
-        {
-            Span<byte> padded = stackalloc byte[16];
-            padded.Clear();
-            name.CopyTo(padded);
-            return Vector128.Create<byte>(padded);
-        }
+        static uint Prefix(ReadOnlySpan<byte> name) => name.Length >= 4
+            ? MemoryMarshal.Read<uint>(name)
+            : name.Length switch
+            {
+                3 => name[0] | ((uint)name[1] << 8) | ((uint)name[2] << 16),
+                2 => name[0] | ((uint)name[1] << 8),
+                1 => name[0],
+                _ => 0,
+            };
     }
 
     /// <summary>

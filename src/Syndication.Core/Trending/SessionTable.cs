@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics.X86;
 
 namespace Syndication.Core.Trending;
 
@@ -56,6 +57,15 @@ internal sealed unsafe class SessionTable : IDisposable
 
     /// <summary>What is in the slot a probe for <paramref name="fingerprint"/> starts at: reading it early brings it into cache.</summary>
     public ulong SlotOf(ulong fingerprint) => _slots[(int)(fingerprint & (ulong)(_length - 1))];
+
+    /// <summary>Asks the processor to bring the slot a probe for <paramref name="fingerprint"/> starts at into cache.</summary>
+    public void Prefetch(ulong fingerprint)
+    {
+        if (Sse.IsSupported)
+        {
+            Sse.Prefetch0(_slots + (fingerprint & (ulong)(_length - 1)));
+        }
+    }
 
     /// <summary>True when the fingerprint was there already.</summary>
     public bool Contains(ulong fingerprint)
