@@ -30,9 +30,14 @@ internal sealed unsafe class PageViewAccumulator(PageViewAggregatorOptions optio
     // grow). Only editions past the first few go through _bucketIndex.
     private const int DenseEditions = 8;
     private readonly Dictionary<BucketKey, int> _bucketIndex = [];
-    private BucketKey[] _keys = new BucketKey[1024];
-    private Bucket[] _states = new Bucket[1024];
-    private int[] _earlier = new int[1024]; // the pair's bucket of an earlier hour, or -1
+    // The buckets' arrays and the hours' session tables are native memory from one arena, in
+    // huge pages where the system gives them (see NativeArena): fresh memory is most of a short
+    // log's cost otherwise, a page fault per 4 KiB.
+    private readonly NativeArena _arena = new();
+    private BucketKey* _keys;
+    private Bucket* _states;
+    private int* _earlier; // the pair's bucket of an earlier hour, or -1
+    private int _bucketCapacity;
     private readonly List<byte[]> _sketches = [];
     private int _bucketCount;
     private PairCache[] _pairs = new PairCache[1024 * DenseEditions];
@@ -154,7 +159,7 @@ internal sealed unsafe class PageViewAccumulator(PageViewAggregatorOptions optio
             if (Sse.IsSupported)
             {
                 sessions.Prefetch(fingerprint);
-                Sse.Prefetch0(Unsafe.AsPointer(ref _states[index])); // a hint: harmless if the array moves
+                Sse.Prefetch0(_states + index);
             }
 
             _pending[_pendingCount++] = new PendingView(sessions, index, fingerprint, view.Session);
@@ -235,7 +240,7 @@ internal sealed unsafe class PageViewAccumulator(PageViewAggregatorOptions optio
             // small would rehash every pair several times. The hint comes from the previous hour
             // only, so whatever the order of lines, all tables together hold at most about twice
             // the pairs there are.
-            table = new SessionTable(_sessions.TryGetValue(hour - 1, out var before) ? before.Count : 0);
+            table = new SessionTable(_arena, _sessions.TryGetValue(hour - 1, out var before) ? before.Count : 0);
             _sessions.Add(hour, table);
         }
 
@@ -306,16 +311,31 @@ internal sealed unsafe class PageViewAccumulator(PageViewAggregatorOptions optio
 
     private int AddBucket(BucketKey key, int earlier)
     {
-        if (_bucketCount == _states.Length)
+        if (_bucketCount == _bucketCapacity)
         {
-            Array.Resize(ref _states, _states.Length * 2);
-            Array.Resize(ref _keys, _keys.Length * 2);
-            Array.Resize(ref _earlier, _earlier.Length * 2);
+            var capacity = Math.Max(1024, _bucketCapacity * 2);
+            _states = Grown(_states, capacity);
+            _keys = Grown(_keys, capacity);
+            _earlier = Grown(_earlier, capacity);
+            _bucketCapacity = capacity;
         }
 
         _keys[_bucketCount] = key;
         _earlier[_bucketCount] = earlier;
         return _bucketCount++;
+    }
+
+    /// <summary>A copy of the first <see cref="_bucketCount"/> items in a larger array from the arena (the old one stays there until the end).</summary>
+    private T* Grown<T>(T* items, int capacity)
+        where T : unmanaged
+    {
+        var larger = (T*)_arena.Allocate((nuint)capacity * (nuint)sizeof(T));
+        if (items != null)
+        {
+            Buffer.MemoryCopy(items, larger, (long)capacity * sizeof(T), (long)_bucketCount * sizeof(T));
+        }
+
+        return larger;
     }
 
     public void OverlongLine()
@@ -438,15 +458,15 @@ internal sealed unsafe class PageViewAccumulator(PageViewAggregatorOptions optio
         };
     }
 
-    /// <summary>Frees the hours' session tables (native memory) at once rather than at their finalizers.</summary>
+    /// <summary>Frees the native memory (buckets, session tables) at once rather than at the arena's finalizer.</summary>
     public void Dispose()
     {
-        foreach (var table in _sessions.Values)
-        {
-            table.Dispose();
-        }
-
         _sessions.Clear();
+        _keys = null;
+        _states = null;
+        _earlier = null;
+        _bucketCapacity = _bucketCount = 0;
+        _arena.Dispose();
         _currentSessions = null;
         _pendingCount = _readyCount = 0;
     }

@@ -7,7 +7,7 @@ namespace Syndication.Core.Trending;
 /// <summary>
 /// The (session, bucket) pairs already counted in one UTC hour: an open-addressing table of
 /// 64-bit fingerprints, one per pair, shared by every bucket of that hour. Its slots are native
-/// memory, freed by <see cref="Dispose"/> (or, failing that, the finalizer).
+/// memory from a <see cref="NativeArena"/>.
 /// </summary>
 /// <remarks>
 /// One table per hour instead of a set per bucket: a line costs one probe into one flat array (no
@@ -17,24 +17,23 @@ namespace Syndication.Core.Trending;
 /// so two sessions of one bucket never share one; two pairs of different buckets of the hour
 /// share one with probability 2^-64 (see docs/trending.md). Zero marks an empty slot.
 /// </remarks>
-internal sealed unsafe class SessionTable : IDisposable
+internal sealed unsafe class SessionTable
 {
     private const int MinimumSlots = 1024;
 
-    private SlotMemory _memory;
+    private readonly NativeArena _arena;
     private ulong* _slots;
     private int _length;
     private int _count;
 
+    /// <param name="arena">Where the slots are allocated; it frees them, and keeps them while this table is reachable.</param>
     /// <param name="expected">Fingerprints expected (the hour before's count): sized for them at once, it seldom grows.</param>
-    public SessionTable(int expected = 0)
+    public SessionTable(NativeArena arena, int expected = 0)
     {
+        _arena = arena;
         _length = Math.Max(MinimumSlots, (int)Math.Min(1UL << 30, BitOperations.RoundUpToPowerOf2(((ulong)expected * 4 / 3) + 1)));
-        _memory = SlotMemory.Allocate(_length);
-        _slots = _memory.Slots;
+        _slots = (ulong*)arena.Allocate((nuint)_length * sizeof(ulong));
     }
-
-    ~SessionTable() => _memory.Free();
 
     /// <summary>Fingerprints held: the memory this table needs is about 11 to 21 bytes per one of them.</summary>
     public int Count => _count;
@@ -120,18 +119,10 @@ internal sealed unsafe class SessionTable : IDisposable
         return true;
     }
 
-    public void Dispose()
-    {
-        _memory.Free();
-        _slots = null;
-        GC.SuppressFinalize(this);
-    }
-
     private void Grow()
     {
         var length = _length * 2;
-        var larger = SlotMemory.Allocate(length);
-        var slots = larger.Slots;
+        var slots = (ulong*)_arena.Allocate((nuint)length * sizeof(ulong)); // the old slots stay in the arena until it is freed
         var mask = length - 1;
         for (var at = 0; at < _length; at++)
         {
@@ -148,70 +139,119 @@ internal sealed unsafe class SessionTable : IDisposable
             }
         }
 
-        _memory.Free();
-        _memory = larger;
         _slots = slots;
         _length = length;
     }
+}
 
-    /// <summary>
-    /// Zeroed slots outside the managed heap. A large table is mapped on its own and, on Linux,
-    /// marked for transparent huge pages: an hour's table is megabytes probed at random, and in
-    /// 4 KiB pages nearly every probe missed the TLB and every first touch of a page faulted.
-    /// </summary>
-    private struct SlotMemory
+/// <summary>
+/// Zeroed native memory for one aggregation's tables, freed all at once by <see cref="Dispose"/>
+/// (or, failing that, the finalizer). Large requests are carved from chunks of 2 MiB multiples
+/// that, on Linux, are mapped on their own and marked for transparent huge pages: the tables
+/// are megabytes probed at random, and in 4 KiB pages nearly every probe missed the TLB and
+/// every first touch of a page faulted (on this VM a fault costs microseconds, and a run of a
+/// million lines took thousands). Small requests come from the native heap.
+/// </summary>
+/// <remarks>
+/// Nothing is freed before the end: a table that grows leaves its old slots behind, so at most
+/// about as much again as the live tables (they double), and the arena is gone with the log.
+/// </remarks>
+internal sealed unsafe class NativeArena : IDisposable
+{
+    private const nuint HugePage = 2 * 1024 * 1024;
+    private const nuint SmallRequest = 64 * 1024;
+
+    private readonly List<(nint Address, nuint Bytes, bool Mapped)> _blocks = [];
+    private byte* _next;
+    private nuint _left;
+    private long _pressure;
+
+    ~NativeArena() => Free();
+
+    /// <summary>Zeroed memory of at least <paramref name="bytes"/> bytes, 64-byte aligned, valid until the arena is disposed.</summary>
+    public void* Allocate(nuint bytes)
     {
-        private const nuint HugePage = 2 * 1024 * 1024;
-        private void* _mapping;
-        private nuint _mappedBytes;
-        private long _pressure;
-
-        public ulong* Slots;
-
-        public static SlotMemory Allocate(int length)
+        bytes = (bytes + 63) & ~(nuint)63;
+        if (bytes < SmallRequest)
         {
-            var bytes = (nuint)length * sizeof(ulong);
-            var memory = new SlotMemory { _pressure = (long)bytes };
-            if (OperatingSystem.IsLinux() && bytes >= HugePage)
-            {
-                var mapped = bytes + HugePage;
-                var at = Native.mmap(null, mapped, Native.ProtRead | Native.ProtWrite, Native.MapPrivate | Native.MapAnonymous, -1, 0);
-                if (at != (void*)-1)
-                {
-                    var aligned = ((nuint)at + HugePage - 1) & ~(HugePage - 1);
-                    _ = Native.madvise((void*)aligned, bytes, Native.MadvHugePage); // advice only: without it, ordinary pages
-                    memory._mapping = at;
-                    memory._mappedBytes = mapped;
-                    memory.Slots = (ulong*)aligned;
-                    GC.AddMemoryPressure(memory._pressure);
-                    return memory;
-                }
-            }
-
-            memory.Slots = (ulong*)NativeMemory.AllocZeroed(bytes);
-            GC.AddMemoryPressure(memory._pressure);
-            return memory;
+            var small = NativeMemory.AlignedAlloc(bytes, 64);
+            NativeMemory.Clear(small, bytes);
+            Track((nint)small, bytes, mapped: false);
+            return small;
         }
 
-        public void Free()
+        if (bytes > _left)
         {
-            if (Slots == null)
+            NewChunk(bytes);
+        }
+
+        var at = _next;
+        _next += bytes;
+        _left -= bytes;
+        return at;
+    }
+
+    public void Dispose()
+    {
+        Free();
+        GC.SuppressFinalize(this);
+    }
+
+    private void NewChunk(nuint bytes)
+    {
+        var size = (bytes + HugePage - 1) & ~(HugePage - 1);
+        if (OperatingSystem.IsLinux())
+        {
+            var mapped = size + HugePage; // room to start on a huge-page boundary
+            var address = Native.mmap(null, mapped, Native.ProtRead | Native.ProtWrite, Native.MapPrivate | Native.MapAnonymous, -1, 0);
+            if (address != (void*)-1)
             {
+                var aligned = ((nuint)address + HugePage - 1) & ~(HugePage - 1);
+                _ = Native.madvise((void*)aligned, size, Native.MadvHugePage); // advice only: without it, ordinary pages
+                Track((nint)address, mapped, mapped: true);
+                _next = (byte*)aligned;
+                _left = size;
                 return;
             }
+        }
 
-            if (_mapping != null)
+        var block = NativeMemory.AlignedAlloc(size, 64);
+        NativeMemory.Clear(block, size);
+        Track((nint)block, size, mapped: false);
+        _next = (byte*)block;
+        _left = size;
+    }
+
+    private void Track(nint address, nuint bytes, bool mapped)
+    {
+        _blocks.Add((address, bytes, mapped));
+        _pressure += (long)bytes;
+        GC.AddMemoryPressure((long)bytes);
+    }
+
+    private void Free()
+    {
+        foreach (var (address, bytes, mapped) in _blocks)
+        {
+            if (mapped)
             {
-                _ = Native.munmap(_mapping, _mappedBytes);
+                _ = Native.munmap((void*)address, bytes);
             }
             else
             {
-                NativeMemory.Free(Slots);
+                NativeMemory.AlignedFree((void*)address);
             }
-
-            GC.RemoveMemoryPressure(_pressure);
-            this = default;
         }
+
+        _blocks.Clear();
+        if (_pressure > 0)
+        {
+            GC.RemoveMemoryPressure(_pressure);
+            _pressure = 0;
+        }
+
+        _next = null;
+        _left = 0;
     }
 
     private static class Native
