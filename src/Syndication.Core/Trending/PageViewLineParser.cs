@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Text.Json;
 
@@ -146,6 +147,7 @@ internal static class PageViewLineParser
     }
 
     /// <summary>The first quote at or after <paramref name="from"/> in the bit masks, or -1.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int NextQuote(ReadOnlySpan<uint> quotes, int from)
     {
         var block = from / 32;

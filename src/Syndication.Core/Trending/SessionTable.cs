@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics.X86;
 
@@ -58,6 +59,7 @@ internal sealed unsafe class SessionTable
     public ulong SlotOf(ulong fingerprint) => _slots[(int)(fingerprint & (ulong)(_length - 1))];
 
     /// <summary>Asks the processor to bring the slot a probe for <paramref name="fingerprint"/> starts at into cache.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Prefetch(ulong fingerprint)
     {
         if (Sse.IsSupported)
