@@ -328,7 +328,7 @@ internal sealed unsafe class PageViewAccumulator(PageViewAggregatorOptions optio
         return _bucketCount++;
     }
 
-    /// <summary>A copy of the first <see cref="_bucketCount"/> items in a larger array from the arena (the old one stays there until the end).</summary>
+    /// <summary>A copy of the first <see cref="_bucketCount"/> items in a larger array from the arena, the old one given back.</summary>
     private T* Grown<T>(T* items, int capacity)
         where T : unmanaged
     {
@@ -336,6 +336,7 @@ internal sealed unsafe class PageViewAccumulator(PageViewAggregatorOptions optio
         if (items != null)
         {
             Buffer.MemoryCopy(items, larger, (long)capacity * sizeof(T), (long)_bucketCount * sizeof(T));
+            _arena.Release(items);
         }
 
         return larger;

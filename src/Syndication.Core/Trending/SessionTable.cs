@@ -124,7 +124,7 @@ internal sealed unsafe class SessionTable
     private void Grow()
     {
         var length = _length * 2;
-        var slots = (ulong*)_arena.Allocate((nuint)length * sizeof(ulong)); // the old slots stay in the arena until it is freed
+        var slots = (ulong*)_arena.Allocate((nuint)length * sizeof(ulong));
         var mask = length - 1;
         for (var at = 0; at < _length; at++)
         {
@@ -141,6 +141,7 @@ internal sealed unsafe class SessionTable
             }
         }
 
+        _arena.Release(_slots);
         _slots = slots;
         _length = length;
     }
@@ -148,29 +149,32 @@ internal sealed unsafe class SessionTable
 
 /// <summary>
 /// Zeroed native memory for one aggregation's tables, freed all at once by <see cref="Dispose"/>
-/// (or, failing that, the finalizer). Large requests are carved from chunks of 2 MiB multiples
-/// that, on Linux, are mapped on their own and marked for transparent huge pages: the tables
-/// are megabytes probed at random, and in 4 KiB pages nearly every probe missed the TLB and
-/// every first touch of a page faulted (on this VM a fault costs microseconds, and a run of a
-/// million lines took thousands). Small requests come from the native heap.
+/// (or, failing that, the finalizer). Requests of 2 MiB and more are mapped on their own and, on
+/// Linux, marked for transparent huge pages: the tables are megabytes probed at random, and in
+/// 4 KiB pages nearly every probe missed the TLB and every first touch of a page faulted (on this
+/// VM a fault costs microseconds, and a run of a million lines took thousands). Requests from
+/// 64 KiB are carved from shared 2 MiB chunks mapped the same way; smaller ones come from the
+/// native heap.
 /// </summary>
 /// <remarks>
-/// Nothing is freed before the end: a table that grows leaves its old slots behind, so at most
-/// about as much again as the live tables (they double), and the arena is gone with the log.
+/// A table that grows gives its old memory back with <see cref="Release"/> when it had a mapping
+/// or heap block of its own; what was carved from a shared chunk stays until the end (at most the
+/// chunks' 2 MiB each).
 /// </remarks>
 internal sealed unsafe class NativeArena : IDisposable
 {
     private const nuint HugePage = 2 * 1024 * 1024;
     private const nuint SmallRequest = 64 * 1024;
 
-    private readonly List<(nint Address, nuint Bytes, bool Mapped)> _blocks = [];
+    // By the address handed out (a chunk by its start, marked so it is never released alone).
+    private readonly Dictionary<nint, (nint Base, nuint Bytes, bool Mapped, bool Chunk)> _blocks = [];
     private byte* _next;
     private nuint _left;
     private long _pressure;
 
     ~NativeArena() => Free();
 
-    /// <summary>Zeroed memory of at least <paramref name="bytes"/> bytes, 64-byte aligned, valid until the arena is disposed.</summary>
+    /// <summary>Zeroed memory of at least <paramref name="bytes"/> bytes, 64-byte aligned, valid until released or the arena is disposed.</summary>
     public void* Allocate(nuint bytes)
     {
         bytes = (bytes + 63) & ~(nuint)63;
@@ -178,13 +182,19 @@ internal sealed unsafe class NativeArena : IDisposable
         {
             var small = NativeMemory.AlignedAlloc(bytes, 64);
             NativeMemory.Clear(small, bytes);
-            Track((nint)small, bytes, mapped: false);
+            Track((nint)small, ((nint)small, bytes, false, false));
             return small;
+        }
+
+        if (bytes >= HugePage)
+        {
+            return Map(bytes, chunk: false);
         }
 
         if (bytes > _left)
         {
-            NewChunk(bytes);
+            _next = (byte*)Map(HugePage, chunk: true);
+            _left = HugePage;
         }
 
         var at = _next;
@@ -193,13 +203,23 @@ internal sealed unsafe class NativeArena : IDisposable
         return at;
     }
 
+    /// <summary>Gives back memory from <see cref="Allocate"/> that is no longer used; what came from a shared chunk stays until the end.</summary>
+    public void Release(void* memory)
+    {
+        if (memory != null && _blocks.TryGetValue((nint)memory, out var block) && !block.Chunk)
+        {
+            _blocks.Remove((nint)memory);
+            FreeBlock(block);
+        }
+    }
+
     public void Dispose()
     {
         Free();
         GC.SuppressFinalize(this);
     }
 
-    private void NewChunk(nuint bytes)
+    private void* Map(nuint bytes, bool chunk)
     {
         var size = (bytes + HugePage - 1) & ~(HugePage - 1);
         if (OperatingSystem.IsLinux())
@@ -208,50 +228,61 @@ internal sealed unsafe class NativeArena : IDisposable
             var address = Native.mmap(null, mapped, Native.ProtRead | Native.ProtWrite, Native.MapPrivate | Native.MapAnonymous, -1, 0);
             if (address != (void*)-1)
             {
+                // Keep only the aligned part: the slack before and after it is unmapped at once.
                 var aligned = ((nuint)address + HugePage - 1) & ~(HugePage - 1);
+                var before = aligned - (nuint)address;
+                if (before > 0)
+                {
+                    _ = Native.munmap(address, before);
+                }
+
+                if (HugePage - before > 0)
+                {
+                    _ = Native.munmap((void*)(aligned + size), HugePage - before);
+                }
+
                 _ = Native.madvise((void*)aligned, size, Native.MadvHugePage); // advice only: without it, ordinary pages
-                Track((nint)address, mapped, mapped: true);
-                _next = (byte*)aligned;
-                _left = size;
-                return;
+                Track((nint)aligned, ((nint)aligned, size, true, chunk));
+                return (void*)aligned;
             }
         }
 
         var block = NativeMemory.AlignedAlloc(size, 64);
         NativeMemory.Clear(block, size);
-        Track((nint)block, size, mapped: false);
-        _next = (byte*)block;
-        _left = size;
+        Track((nint)block, ((nint)block, size, false, chunk));
+        return block;
     }
 
-    private void Track(nint address, nuint bytes, bool mapped)
+    private void Track(nint address, (nint Base, nuint Bytes, bool Mapped, bool Chunk) block)
     {
-        _blocks.Add((address, bytes, mapped));
-        _pressure += (long)bytes;
-        GC.AddMemoryPressure((long)bytes);
+        _blocks.Add(address, block);
+        _pressure += (long)block.Bytes;
+        GC.AddMemoryPressure((long)block.Bytes);
+    }
+
+    private void FreeBlock((nint Base, nuint Bytes, bool Mapped, bool Chunk) block)
+    {
+        if (block.Mapped)
+        {
+            _ = Native.munmap((void*)block.Base, block.Bytes);
+        }
+        else
+        {
+            NativeMemory.AlignedFree((void*)block.Base);
+        }
+
+        _pressure -= (long)block.Bytes;
+        GC.RemoveMemoryPressure((long)block.Bytes);
     }
 
     private void Free()
     {
-        foreach (var (address, bytes, mapped) in _blocks)
+        foreach (var block in _blocks.Values)
         {
-            if (mapped)
-            {
-                _ = Native.munmap((void*)address, bytes);
-            }
-            else
-            {
-                NativeMemory.AlignedFree((void*)address);
-            }
+            FreeBlock(block);
         }
 
         _blocks.Clear();
-        if (_pressure > 0)
-        {
-            GC.RemoveMemoryPressure(_pressure);
-            _pressure = 0;
-        }
-
         _next = null;
         _left = 0;
     }
