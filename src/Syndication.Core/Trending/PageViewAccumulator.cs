@@ -1,5 +1,9 @@
 using System.IO.Hashing;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+using System.Buffers.Binary;
 using System.Text;
 
 namespace Syndication.Core.Trending;
@@ -8,14 +12,16 @@ namespace Syndication.Core.Trending;
 /// The state of one aggregation: counters, interned editions and article keys, one bucket per
 /// (edition, article, hour), and one table per hour of the (session, bucket) pairs counted. A line
 /// costs a scan, an article lookup, a look in a small dense cache for its bucket, and one probe
-/// into the hour's table; no allocation. Only a key seen for the first time allocates.
+/// into the hour's table; no allocation. Only a key seen for the first time allocates (the bucket
+/// arrays and session tables in a native arena, freed by <see cref="Dispose"/>).
 /// </summary>
-internal sealed class PageViewAccumulator(PageViewAggregatorOptions options)
+internal sealed unsafe class PageViewAccumulator(PageViewAggregatorOptions options) : IDisposable
 {
     private static readonly DateTimeOffset Epoch = DateTimeOffset.UnixEpoch;
     private static readonly int EpochDayNumber = DateOnly.FromDateTime(DateTime.UnixEpoch).DayNumber;
 
     private readonly List<byte[]> _editions = [];
+    private readonly List<(uint Prefix, int Length)> _editionPrefixes = []; // each of _editions' first four bytes (zero-padded) and length
     private readonly ArticleTable _articles = new();
     // Buckets are structs in one growing array. Logs are in time order, so each (article,
     // edition) pair remembers the bucket of the newest hour it has seen, and each bucket the
@@ -25,9 +31,14 @@ internal sealed class PageViewAccumulator(PageViewAggregatorOptions options)
     // grow). Only editions past the first few go through _bucketIndex.
     private const int DenseEditions = 8;
     private readonly Dictionary<BucketKey, int> _bucketIndex = [];
-    private BucketKey[] _keys = new BucketKey[1024];
-    private Bucket[] _states = new Bucket[1024];
-    private int[] _earlier = new int[1024]; // the pair's bucket of an earlier hour, or -1
+    // The buckets' arrays and the hours' session tables are native memory from one arena, in
+    // huge pages where the system gives them (see NativeArena): fresh memory is most of a short
+    // log's cost otherwise, a page fault per 4 KiB.
+    private readonly NativeArena _arena = new();
+    private BucketKey* _keys;
+    private Bucket* _states;
+    private int* _earlier; // the pair's bucket of an earlier hour, or -1
+    private int _bucketCapacity;
     private readonly List<byte[]> _sketches = [];
     private int _bucketCount;
     private PairCache[] _pairs = new PairCache[1024 * DenseEditions];
@@ -39,8 +50,12 @@ internal sealed class PageViewAccumulator(PageViewAggregatorOptions options)
     private int _parsedCount;
     private byte[] _keyBytes = new byte[4096];
     private int _keyBytesUsed;
-    private readonly PendingView[] _pending = new PendingView[16];
+    // Views whose session probe has been prefetched, counted one batch later (_ready), so the
+    // prefetches overlap a batch of parsing instead of the processor waiting for them.
+    private PendingView[] _pending = new PendingView[16];
     private int _pendingCount;
+    private PendingView[] _ready = new PendingView[16];
+    private int _readyCount;
     private ulong _touched;
     private readonly List<long> _firstMalformed = [];
     private byte[] _scratch = [];
@@ -62,7 +77,7 @@ internal sealed class PageViewAccumulator(PageViewAggregatorOptions options)
             line = line[..^1]; // CRLF logs: keep them on the fast path
         }
 
-        if (line.IsEmpty || line.IndexOfAnyExcept(" \t\r"u8) < 0)
+        if (line.IsEmpty || (line[0] != (byte)'{' && line.IndexOfAnyExcept(" \t\r"u8) < 0))
         {
             _blank++;
             return;
@@ -97,7 +112,9 @@ internal sealed class PageViewAccumulator(PageViewAggregatorOptions options)
         }
 
         article.CopyTo(_keyBytes.AsSpan(_keyBytesUsed));
-        _parsed[_parsedCount++] = new ParsedView(ArticleTable.Hash(article), _keyBytesUsed, article.Length, InternEdition(fields.Edition), hour, SessionHash(fields.Session));
+        var articleHash = ArticleTable.Hash(article);
+        _articles.Prefetch(articleHash); // looked up when the batch is full: in cache by then
+        _parsed[_parsedCount++] = new ParsedView(articleHash, _keyBytesUsed, article.Length, InternEdition(fields.Edition), hour, SessionHash(fields.Session));
         _keyBytesUsed += article.Length;
         if (_parsedCount == _parsed.Length)
         {
@@ -106,19 +123,24 @@ internal sealed class PageViewAccumulator(PageViewAggregatorOptions options)
     }
 
     /// <summary>
-    /// Finds the article and bucket of each view put aside, in their order, then counts them. The
-    /// article table (hundreds of kilobytes at 10,000 articles) and the pair cache miss the cache
-    /// often, one after the other for each view; so, as in <see cref="CountPending"/>, a first loop
-    /// only reads the slot each article's lookup starts at, and the second then interns it and
-    /// reads its pair cache entry, so the third finds both in cache.
+    /// Finds the article and bucket of each view put aside, in their order, then counts the batch
+    /// before. The article table (hundreds of kilobytes at 10,000 articles) and the pair cache miss
+    /// the cache often, one after the other for each view; so each article's first slot is
+    /// prefetched as its line is read (where there is no prefetch instruction, a first loop reads
+    /// them all), a loop interns the articles and reads their pair cache entries, and the next
+    /// finds the buckets in cache, prefetching the slot each session probe will start at.
     /// </summary>
     private void CountParsed()
     {
         var parsed = _parsed.AsSpan(0, _parsedCount);
         var touched = _touched;
-        foreach (ref readonly var view in parsed)
+        if (!Sse.IsSupported)
         {
-            touched ^= _articles.SlotHash(view.ArticleHash);
+            // No prefetch instruction: read each lookup's first slot first, so the misses are in flight together.
+            foreach (ref readonly var view in parsed)
+            {
+                touched ^= _articles.SlotHash(view.ArticleHash);
+            }
         }
 
         var keys = _keyBytes;
@@ -134,31 +156,49 @@ internal sealed class PageViewAccumulator(PageViewAggregatorOptions options)
         foreach (ref readonly var view in parsed)
         {
             var index = FindBucket(view.Edition, view.Article, view.Hour);
-            _pending[_pendingCount++] = new PendingView(SessionsOf(view.Hour), index, SessionTable.Fingerprint(view.Session, index), view.Session);
+            var sessions = SessionsOf(view.Hour);
+            var fingerprint = SessionTable.Fingerprint(view.Session, index);
+            if (Sse.IsSupported)
+            {
+                sessions.Prefetch(fingerprint);
+                Sse.Prefetch0(_states + index);
+            }
+
+            _pending[_pendingCount++] = new PendingView(sessions, index, fingerprint, view.Session);
         }
 
         _parsedCount = 0;
         _keyBytesUsed = 0;
+
+        // Count the batch prefetched last time; this one waits for the next.
         CountPending();
+        (_ready, _pending) = (_pending, _ready);
+        (_readyCount, _pendingCount) = (_pendingCount, 0);
     }
 
     /// <summary>
-    /// Counts the views put aside, in their order. Looking a view's pair up in its hour's table is
-    /// a cache miss nearly every time (the table is megabytes, the fingerprints random); one miss
-    /// after another, each line would wait for memory alone. So views wait here in small batches:
-    /// a first loop only reads the slot each will probe and its bucket, which the processor can
-    /// have in flight all at once, and the second does the real work on data in cache by then.
+    /// Counts the views put aside a batch ago, in their order. Looking a view's pair up in its
+    /// hour's table is a cache miss nearly every time (the table is megabytes, the fingerprints
+    /// random); one miss after another, each line would wait for memory alone. So each probe's
+    /// slot and bucket were prefetched when the view's bucket was found, and the view is counted
+    /// after the next sixteen lines are parsed, by when they are in cache. Without a prefetch
+    /// instruction a first loop reads them all, so at least the misses are in flight together.
     /// </summary>
     private void CountPending()
     {
-        var pending = _pending.AsSpan(0, _pendingCount);
-        ulong touched = 0;
-        foreach (ref readonly var view in pending)
+        var pending = _ready.AsSpan(0, _readyCount);
+        if (!Sse.IsSupported)
         {
-            touched ^= view.Sessions.SlotOf(view.Fingerprint) ^ (ulong)_states[view.Bucket].Views;
+            // No prefetch instruction: read each slot first, so the misses are at least in flight together.
+            ulong touched = 0;
+            foreach (ref readonly var view in pending)
+            {
+                touched ^= view.Sessions.SlotOf(view.Fingerprint) ^ (ulong)_states[view.Bucket].Views;
+            }
+
+            _touched ^= touched; // kept, so the reads are not optimized away
         }
 
-        _touched ^= touched; // kept, so the reads are not optimized away
         var exactLimit = options.ExactSessionsPerBucket;
         foreach (ref readonly var view in pending)
         {
@@ -187,7 +227,7 @@ internal sealed class PageViewAccumulator(PageViewAggregatorOptions options)
             }
         }
 
-        _pendingCount = 0;
+        _readyCount = 0;
     }
 
     private SessionTable SessionsOf(int hour)
@@ -203,7 +243,7 @@ internal sealed class PageViewAccumulator(PageViewAggregatorOptions options)
             // small would rehash every pair several times. The hint comes from the previous hour
             // only, so whatever the order of lines, all tables together hold at most about twice
             // the pairs there are.
-            table = new SessionTable(_sessions.TryGetValue(hour - 1, out var before) ? before.Count : 0);
+            table = new SessionTable(_arena, _sessions.TryGetValue(hour - 1, out var before) ? before.Count : 0);
             _sessions.Add(hour, table);
         }
 
@@ -274,16 +314,32 @@ internal sealed class PageViewAccumulator(PageViewAggregatorOptions options)
 
     private int AddBucket(BucketKey key, int earlier)
     {
-        if (_bucketCount == _states.Length)
+        if (_bucketCount == _bucketCapacity)
         {
-            Array.Resize(ref _states, _states.Length * 2);
-            Array.Resize(ref _keys, _keys.Length * 2);
-            Array.Resize(ref _earlier, _earlier.Length * 2);
+            var capacity = Math.Max(1024, _bucketCapacity * 2);
+            _states = Grown(_states, capacity);
+            _keys = Grown(_keys, capacity);
+            _earlier = Grown(_earlier, capacity);
+            _bucketCapacity = capacity;
         }
 
         _keys[_bucketCount] = key;
         _earlier[_bucketCount] = earlier;
         return _bucketCount++;
+    }
+
+    /// <summary>A copy of the first <see cref="_bucketCount"/> items in a larger array from the arena, the old one given back.</summary>
+    private T* Grown<T>(T* items, int capacity)
+        where T : unmanaged
+    {
+        var larger = (T*)_arena.Allocate((nuint)capacity * (nuint)sizeof(T));
+        if (items != null)
+        {
+            Buffer.MemoryCopy(items, larger, (long)capacity * sizeof(T), (long)_bucketCount * sizeof(T));
+            _arena.Release(items);
+        }
+
+        return larger;
     }
 
     public void OverlongLine()
@@ -292,9 +348,13 @@ internal sealed class PageViewAccumulator(PageViewAggregatorOptions options)
         Malformed();
     }
 
+    // Called once per log, so tiered compilation would leave its loops over every bucket in
+    // unoptimized code (with a checked write barrier per name stored): compile it optimized at once.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public PageViewAggregation Finish()
     {
         CountParsed();
+        CountPending(); // the last batch
         GC.KeepAlive(_touched);
         var articleNames = new string[_articles.Count];
         for (var i = 0; i < articleNames.Length; i++)
@@ -305,21 +365,75 @@ internal sealed class PageViewAccumulator(PageViewAggregatorOptions options)
         var editionNames = _editions.Select(e => Encoding.ASCII.GetString(e)).ToArray();
 
         // Ordered by edition, article key (ordinal), hour. The names are ranked once, so the
-        // buckets sort by three integers instead of comparing strings a million times over.
+        // buckets sort by (edition, article) pair rank, then hour: each bucket goes straight to
+        // its place in the result (a counting sort over the pairs; a pair's few hours are put in
+        // order in place), with no comparison sort of the whole key space.
         var editionRanks = OrdinalRanks(editionNames);
         var articleRanks = OrdinalRanks(articleNames);
-        var order = new BucketOrder[_bucketCount];
-        for (var i = 0; i < _bucketCount; i++)
-        {
-            var key = _keys[i];
-            order[i] = new BucketOrder(((long)editionRanks[key.Edition] << 32) | (uint)articleRanks[key.Article], key.Hour, i);
-        }
-
-        Array.Sort(order);
-        var buckets = new List<HourlyViewCount>(_bucketCount);
+        var buckets = new HourlyViewCount[_bucketCount];
         long counted = 0, views = 0;
         var estimated = 0;
-        foreach (var (_, _, i) in order)
+        var pairCount = (long)editionNames.Length * articleNames.Length;
+        if (pairCount <= Math.Max(4L * _bucketCount, 1 << 16))
+        {
+            // Where each pair's buckets start in the result.
+            var starts = new int[pairCount + 1];
+            for (var i = 0; i < _bucketCount; i++)
+            {
+                var key = _keys[i];
+                starts[((long)editionRanks[key.Edition] * articleNames.Length) + articleRanks[key.Article] + 1]++;
+            }
+
+            for (var p = 1; p < starts.Length; p++)
+            {
+                starts[p] += starts[p - 1];
+            }
+
+            // The buckets read in their own order (no cache miss per bucket), each written to the
+            // next place of its pair.
+            for (var i = 0; i < _bucketCount; i++)
+            {
+                var key = _keys[i];
+                var at = starts[((long)editionRanks[key.Edition] * articleNames.Length) + articleRanks[key.Article]]++;
+                buckets[at] = Count(i, ref counted, ref views, ref estimated);
+            }
+
+            // starts[p] is now where pair p ends: sort each pair's buckets by hour. Buckets are
+            // numbered as they are first seen, so in a log in time order they already are.
+            for (long p = 0, begin = 0; p < pairCount; begin = starts[p++])
+            {
+                for (var j = (int)begin + 1; j < starts[p]; j++)
+                {
+                    var moving = buckets[j];
+                    var k = j - 1;
+                    for (; k >= begin && buckets[k].Hour > moving.Hour; k--)
+                    {
+                        buckets[k + 1] = buckets[k];
+                    }
+
+                    buckets[k + 1] = moving;
+                }
+            }
+        }
+        else
+        {
+            // Many editions and articles but few buckets (a sparse log): a comparison sort.
+            var sorted = new BucketOrder[_bucketCount];
+            for (var i = 0; i < _bucketCount; i++)
+            {
+                var key = _keys[i];
+                sorted[i] = new BucketOrder(((long)editionRanks[key.Edition] << 32) | (uint)articleRanks[key.Article], key.Hour, i);
+            }
+
+            Array.Sort(sorted);
+            for (var at = 0; at < sorted.Length; at++)
+            {
+                buckets[at] = Count(sorted[at].Bucket, ref counted, ref views, ref estimated);
+            }
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        HourlyViewCount Count(int i, ref long counted, ref long views, ref int estimated)
         {
             var key = _keys[i];
             ref var bucket = ref _states[i];
@@ -331,7 +445,7 @@ internal sealed class PageViewAccumulator(PageViewAggregatorOptions options)
             estimated += bucket.Sketch == 0 ? 0 : 1;
             counted += unique;
             views += bucket.Views;
-            buckets.Add(new HourlyViewCount(editionNames[key.Edition], articleNames[key.Article], Epoch.AddHours(key.Hour), unique));
+            return new HourlyViewCount(editionNames[key.Edition], articleNames[key.Article], Epoch.AddTicks(key.Hour * TimeSpan.TicksPerHour), unique);
         }
 
         return new PageViewAggregation
@@ -346,6 +460,19 @@ internal sealed class PageViewAccumulator(PageViewAggregatorOptions options)
             EstimatedBuckets = estimated,
             Buckets = buckets,
         };
+    }
+
+    /// <summary>Frees the native memory (buckets, session tables) at once rather than at the arena's finalizer.</summary>
+    public void Dispose()
+    {
+        _sessions.Clear();
+        _keys = null;
+        _states = null;
+        _earlier = null;
+        _bucketCapacity = _bucketCount = 0;
+        _arena.Dispose();
+        _currentSessions = null;
+        _pendingCount = _readyCount = 0;
     }
 
     private static int[] OrdinalRanks(string[] names)
@@ -377,6 +504,18 @@ internal sealed class PageViewAccumulator(PageViewAggregatorOptions options)
 
     private int InternEdition(ReadOnlySpan<byte> edition)
     {
+        // An edition as the producer writes it (lower case) is one of those seen, byte for byte:
+        // its length and first four bytes pick it out before the bytes are compared.
+        var prefix = Prefix(edition);
+        var prefixes = _editionPrefixes;
+        for (var i = 0; i < prefixes.Count; i++)
+        {
+            if (prefixes[i] == (prefix, edition.Length) && _editions[i].AsSpan().SequenceEqual(edition))
+            {
+                return i;
+            }
+        }
+
         // A handful of editions: a linear scan beats hashing, and case is folded (ids are lower-case).
         for (var i = 0; i < _editions.Count; i++)
         {
@@ -389,7 +528,18 @@ internal sealed class PageViewAccumulator(PageViewAggregatorOptions options)
         var lower = new byte[edition.Length];
         System.Text.Ascii.ToLower(edition, lower, out _);
         _editions.Add(lower);
+        _editionPrefixes.Add((Prefix(lower), lower.Length));
         return _editions.Count - 1;
+
+        static uint Prefix(ReadOnlySpan<byte> name) => name.Length >= 4
+            ? MemoryMarshal.Read<uint>(name)
+            : name.Length switch
+            {
+                3 => name[0] | ((uint)name[1] << 8) | ((uint)name[2] << 16),
+                2 => name[0] | ((uint)name[1] << 8),
+                1 => name[0],
+                _ => 0,
+            };
     }
 
     /// <summary>
@@ -428,7 +578,23 @@ internal sealed class PageViewAccumulator(PageViewAggregatorOptions options)
     /// <summary>Our sessions are 16 hex digits: read as the 64-bit number they are; anything else is hashed (FNV-1a).</summary>
     internal static ulong SessionHash(ReadOnlySpan<byte> session)
     {
-        if (session.Length == 16)
+        if (session.Length == 16 && Vector128.IsHardwareAccelerated)
+        {
+            // All 16 digits at once: the same value as the loop below, or the same fall-through.
+            var text = Vector128.Create(session);
+            var digit = text - Vector128.Create((byte)'0');
+            var isDigit = Vector128.LessThan(digit, Vector128.Create((byte)10));
+            var letter = (text | Vector128.Create((byte)0x20)) - Vector128.Create((byte)'a'); // A-F folded to a-f
+            var isLetter = Vector128.LessThan(letter, Vector128.Create((byte)6));
+            if ((isDigit | isLetter) == Vector128<byte>.AllBitsSet)
+            {
+                // Two digits to a byte: in each 16-bit lane the first digit is the low byte.
+                var pairs = Vector128.ConditionalSelect(isDigit, digit, letter + Vector128.Create((byte)10)).AsUInt16();
+                var bytes = ((pairs << 4) | (pairs >> 8)) & Vector128.Create((ushort)0xFF);
+                return BinaryPrimitives.ReverseEndianness(Vector128.Narrow(bytes, bytes).AsUInt64().ToScalar());
+            }
+        }
+        else if (session.Length == 16)
         {
             // Branch-free: a non-hex byte maps to 0xFF and leaves a high bit in 'invalid'.
             ulong value = 0;
@@ -609,7 +775,7 @@ internal sealed class PageViewAccumulator(PageViewAggregatorOptions options)
     /// string: open addressing over slots that hold the hash and where the key's bytes are in one
     /// shared array, so a lookup reads the slot and the bytes, with no object between them.
     /// </summary>
-    private sealed class ArticleTable
+    private sealed unsafe class ArticleTable
     {
         // Seeded per process so crafted article keys cannot be lined up into one probe chain.
         private static readonly long Seed = Random.Shared.NextInt64();
@@ -627,6 +793,16 @@ internal sealed class PageViewAccumulator(PageViewAggregatorOptions options)
 
         /// <summary>What is in the slot a lookup of <paramref name="hash"/> starts at: reading it early brings it into cache.</summary>
         public ulong SlotHash(ulong hash) => _slots[(int)(hash & (ulong)(_slots.Length - 1))].Hash;
+
+        /// <summary>Asks the processor to bring the slot a lookup of <paramref name="hash"/> starts at into cache (a hint: harmless if the array moves).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Prefetch(ulong hash)
+        {
+            if (Sse.IsSupported)
+            {
+                Sse.Prefetch0(Unsafe.AsPointer(ref _slots[(int)(hash & (ulong)(_slots.Length - 1))]));
+            }
+        }
 
         /// <param name="hash">The key's <see cref="Hash"/>.</param>
         public int Intern(ReadOnlySpan<byte> key, ulong hash)

@@ -18,7 +18,7 @@ public static class PageViewAggregator
     {
         options ??= PageViewAggregatorOptions.Default;
         options.Validate();
-        var accumulator = new PageViewAccumulator(options);
+        using var accumulator = new PageViewAccumulator(options);
         while (!utf8Lines.IsEmpty)
         {
             var newline = utf8Lines.IndexOf((byte)'\n');
@@ -45,7 +45,7 @@ public static class PageViewAggregator
         ArgumentNullException.ThrowIfNull(utf8Lines);
         options ??= PageViewAggregatorOptions.Default;
         options.Validate();
-        var accumulator = new PageViewAccumulator(options);
+        using var accumulator = new PageViewAccumulator(options);
         using var splitter = new LineSplitter(options, accumulator);
         int read;
         while ((read = utf8Lines.Read(splitter.FreeSpace().Span)) > 0)
@@ -63,7 +63,7 @@ public static class PageViewAggregator
         ArgumentNullException.ThrowIfNull(utf8Lines);
         options ??= PageViewAggregatorOptions.Default;
         options.Validate();
-        var accumulator = new PageViewAccumulator(options);
+        using var accumulator = new PageViewAccumulator(options);
         using var splitter = new LineSplitter(options, accumulator);
         int read;
         while ((read = await utf8Lines.ReadAsync(splitter.FreeSpace(), cancellationToken)) > 0)

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Text.Json;
 
@@ -49,7 +50,7 @@ internal static class PageViewLineParser
 
     public static ScanOutcome Parse(ReadOnlySpan<byte> line, ref PageViewFields fields, ref byte[] scratch)
     {
-        if (ScanCompact(line, ref fields))
+        if (ScanProducer(line, ref fields) || ScanCompact(line, ref fields))
         {
             return ScanOutcome.Parsed;
         }
@@ -63,6 +64,113 @@ internal static class PageViewLineParser
 
         fields = default;
         return Read(line, ref fields, ref scratch);
+    }
+
+    /// <summary>
+    /// The producer's exact line: <c>{"ts":"…","article":"…","edition":"…","session":"…","agent":"…"}</c>,
+    /// those five keys in that order, printable ASCII without a backslash, 32 to 256 bytes. One
+    /// vectorized pass checks the bytes and marks the quotes; each value then ends at the next
+    /// quote, and what follows it must be the next key literally. Such a line is one that
+    /// <see cref="ScanCompact"/> reads into the same five fields; anything else returns false
+    /// without deciding anything and goes to it.
+    /// </summary>
+    internal static bool ScanProducer(ReadOnlySpan<byte> line, ref PageViewFields fields)
+    {
+        const int MaxLength = 256;
+        if (!Vector256.IsHardwareAccelerated || line.Length < Vector256<byte>.Count || line.Length > MaxLength
+            || line[^1] != (byte)'}' || !line.StartsWith("{\"ts\":\""u8))
+        {
+            return false;
+        }
+
+        // Bit i of quotes[i / 32] is set when line[i] is a quote.
+        Span<uint> quotes = stackalloc uint[MaxLength / Vector256<byte>.Count];
+        var quote = Vector256.Create((byte)'"');
+        var backslash = Vector256.Create((byte)'\\');
+        var low = Vector256.Create((byte)0x20);
+        var span = Vector256.Create((byte)(0x7E - 0x20));
+        for (int at = 0, block = 0; at < line.Length; at += Vector256<byte>.Count, block++)
+        {
+            var start = Math.Min(at, line.Length - Vector256<byte>.Count); // the last block overlaps the one before
+            var bytes = Vector256.Create(line.Slice(start, Vector256<byte>.Count));
+            if ((Vector256.GreaterThan(bytes - low, span) | Vector256.Equals(bytes, backslash)) != Vector256<byte>.Zero)
+            {
+                return false;
+            }
+
+            quotes[block] = Vector256.Equals(bytes, quote).ExtractMostSignificantBits() >> (at - start);
+        }
+
+        var close = NextQuote(quotes, 7);
+        if (close < 0 || !line[close..].StartsWith("\",\"article\":\""u8))
+        {
+            return false;
+        }
+
+        var found = default(PageViewFields);
+        found.Timestamp = line[7..close];
+        var open = close + 13;
+        close = NextQuote(quotes, open);
+        if (close < 0 || !line[close..].StartsWith("\",\"edition\":\""u8))
+        {
+            return false;
+        }
+
+        found.Article = line[open..close];
+        open = close + 13;
+        close = NextQuote(quotes, open);
+        if (close < 0 || !line[close..].StartsWith("\",\"session\":\""u8))
+        {
+            return false;
+        }
+
+        found.Edition = line[open..close];
+        open = close + 13;
+        close = NextQuote(quotes, open);
+        if (close < 0 || !line[close..].StartsWith("\",\"agent\":\""u8))
+        {
+            return false;
+        }
+
+        found.Session = line[open..close];
+        open = close + 11;
+        close = NextQuote(quotes, open);
+        if (close != line.Length - 2)
+        {
+            return false; // the agent's closing quote must be the one before the final brace
+        }
+
+        found.Agent = line[open..close];
+        found.HasTimestamp = found.HasArticle = found.HasEdition = found.HasSession = found.HasAgent = true;
+        fields = found;
+        return true;
+    }
+
+    /// <summary>The first quote at or after <paramref name="from"/> in the bit masks, or -1.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int NextQuote(ReadOnlySpan<uint> quotes, int from)
+    {
+        var block = from / 32;
+        if (block >= quotes.Length)
+        {
+            return -1;
+        }
+
+        var mask = quotes[block] >> (from % 32);
+        if (mask != 0)
+        {
+            return from + BitOperations.TrailingZeroCount(mask);
+        }
+
+        for (block++; block < quotes.Length; block++)
+        {
+            if (quotes[block] != 0)
+            {
+                return (block * 32) + BitOperations.TrailingZeroCount(quotes[block]);
+            }
+        }
+
+        return -1;
     }
 
     /// <summary>

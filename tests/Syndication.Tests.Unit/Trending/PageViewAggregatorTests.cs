@@ -288,6 +288,76 @@ public sealed class PageViewAggregatorTests
         Assert.Equal(results[1].CountedViews, results[0].CountedViews);
     }
 
+    [Theory]
+    [InlineData(12, 40, 3_000)] // many buckets per (edition, article) pair: each bucket placed by its pair, hours put in order within it
+    [InlineData(400, 400, 1_500)] // far more pairs than buckets: the comparison sort
+    public void Buckets_come_out_ordered_by_edition_article_and_hour_whatever_the_log_order(int editions, int articles, int views)
+    {
+        var random = new Random(11);
+        var log = new PageViewLog();
+        for (var i = 0; i < views; i++)
+        {
+            var hour = NineOClock.AddHours(-random.Next(30));
+            log.View(
+                hour.AddMinutes(random.Next(60)).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture),
+                (random.Next(2) == 0 ? "urn:B" : "urn:a") + random.Next(articles), // mixed case: ordinal, not culture, order
+                "Ed" + random.Next(editions),
+                PageViewLog.Session(random.Next(50)));
+        }
+
+        var result = PageViewAggregator.Aggregate(log.ToBytes());
+
+        var ordered = result.Buckets
+            .OrderBy(b => b.Edition, StringComparer.Ordinal).ThenBy(b => b.Article, StringComparer.Ordinal).ThenBy(b => b.Hour)
+            .ToList();
+        Assert.Equal(ordered, result.Buckets);
+        Assert.Equal(result.Buckets.Count, result.Buckets.Select(b => (b.Edition, b.Article, b.Hour)).Distinct().Count());
+        Assert.Equal(result.CountedViews, result.Buckets.Sum(b => b.Views));
+    }
+
+    [Fact]
+    public void An_hour_of_hundreds_of_thousands_of_sessions_counts_each_once()
+    {
+        // Enough pairs that the hour's table grows past 2 MiB: on Linux those tables are mapped
+        // on their own (huge pages advised), smaller ones come from the native heap.
+        var log = new PageViewLog()
+            .Readers(150_000, Nine, "urn:a", "india")
+            .Readers(150_000, Nine, "urn:b", "india")
+            .Readers(150_000, Nine, "urn:a", "india") // the same readers of urn:a again
+            .Readers(1, "2026-11-25T10:00:00Z", "urn:a", "india");
+
+        var result = PageViewAggregator.Aggregate(new MemoryStream(log.ToBytes()), new PageViewAggregatorOptions { ExactSessionsPerBucket = int.MaxValue });
+
+        Assert.Equal(300_001, result.CountedViews);
+        Assert.Equal(150_000, result.DuplicateSessionViews);
+        Assert.Equal([150_000L, 1L, 150_000L], result.Buckets.Select(b => b.Views));
+    }
+
+    [Fact]
+    public void Hex_sessions_are_one_session_whatever_their_case_and_anything_else_is_its_own()
+    {
+        // Sixteen hex digits are read as the number they are (all sixteen at once where vectors
+        // are hardware accelerated); a byte just outside 0-9, A-F or a-f makes it an opaque id.
+        string[] sessions =
+        [
+            "0123456789abcdef", "0123456789ABCDEF", "0123456789AbCdEf", // one session
+            "fedcba9876543210", "FEDCBA9876543210", // another
+            "0000000000000000", "ffffffffffffffff", "f000000000000000", "000000000000000f", "0f0f0f0f0f0f0f0f",
+            "0123456789abcde/", "0123456789abcde:", "0123456789abcde@", "0123456789abcdeG", "0123456789abcde`", "0123456789abcdeg",
+            "/123456789abcdef", "G123456789abcdef", "0123456789abcdef0", "0123456789abcde",
+        ];
+        var log = new PageViewLog();
+        foreach (var session in sessions)
+        {
+            log.View(Nine, "urn:a", "india", session);
+        }
+
+        var result = PageViewAggregator.Aggregate(log.ToBytes());
+
+        Assert.Equal(sessions.Length - 3, result.CountedViews);
+        Assert.Equal(3, result.DuplicateSessionViews);
+    }
+
     private static DateTimeOffset TruncateToHour(DateTimeOffset t) => new(t.UtcTicks - (t.UtcTicks % TimeSpan.TicksPerHour), TimeSpan.Zero);
 
     [Fact]
