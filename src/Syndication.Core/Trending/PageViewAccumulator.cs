@@ -1,9 +1,9 @@
+using System.Buffers.Binary;
 using System.IO.Hashing;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
-using System.Buffers.Binary;
 using System.Text;
 
 namespace Syndication.Core.Trending;
