@@ -9,14 +9,14 @@ using Syndication.Core.Ingestion.Normalization;
 
 namespace Syndication.Adapters.Storage;
 
-/// <summary>Changes taken from the change queue and applied to the index, to acknowledge once their feeds are written.</summary>
+/// <summary>Changes applied to the index, whose feeds are to be written and then acknowledged.</summary>
 /// <param name="TouchedScopes">Every scope whose newest-first list changed: the feeds to rebuild.</param>
-/// <param name="Changes">The applied change records, by key and version only (their content is not held).</param>
-public sealed record IndexUpdate(IReadOnlySet<string> TouchedScopes, IReadOnlyList<TableEntity> Changes)
+/// <param name="Marker">The version of the queue's record of these scopes, to remove once their feeds are written; null when nothing changed.</param>
+public sealed record IndexUpdate(IReadOnlySet<string> TouchedScopes, ETag? Marker)
 {
-    public static IndexUpdate Empty { get; } = new(new HashSet<string>(), []);
+    public static IndexUpdate Empty { get; } = new(new HashSet<string>(), null);
 
-    public bool IsEmpty => Changes.Count == 0;
+    public bool IsEmpty => Marker is null;
 }
 
 /// <summary>A listed article as trending sees it: the keys page views may use, and what its box shows.</summary>
@@ -49,6 +49,15 @@ public sealed class ArticleIndex(StorageAccount account)
     private const string PendingPrefix = "pending-";
 
     private static string PendingPartition(string articleId) => PendingPrefix + (articleId.Length > 0 ? articleId[0] : '0');
+
+    /// <summary>
+    /// The record of the scopes whose feeds are still to be written, kept in the change queue's
+    /// range (after every <c>pending-{digit}</c>) so the one query that finds changes finds it too:
+    /// each page of changes is acknowledged as soon as it is in the index, once its scopes are in
+    /// this record, and the record goes once the feeds are written.
+    /// </summary>
+    private const string TouchedPartition = PendingPrefix + "~touched";
+    private const string TouchedRow = "scopes";
     private const int MaxBatch = 100;
 
     public static string EditionScope(string edition) => "edition-" + edition;
@@ -101,31 +110,61 @@ public sealed class ArticleIndex(StorageAccount account)
     }
 
     /// <summary>
-    /// Applies every pending change to the index. With nothing pending this costs one request.
-    /// The changes stay queued until <see cref="AcknowledgeAsync"/>, so a crash before the feeds are
-    /// written applies them again (the index writes are idempotent).
+    /// Applies every pending change to the index, a page at a time. With nothing pending this costs
+    /// one request. Each page is taken off the queue once it is in the index and its scopes are in
+    /// the queue's record of scopes to rebuild, which stays until <see cref="AcknowledgeAsync"/>:
+    /// a crash before the feeds are written finds those scopes again, and memory holds a page and
+    /// the set of scopes, whatever the backlog.
     /// </summary>
     public async Task<IndexUpdate> ApplyPendingAsync(CancellationToken cancellationToken)
     {
-        // A page of changes at a time, so a backlog of any size (a bulk import, a long outage of the
-        // timer) is applied with memory bounded by the page. An article's versions sort together,
-        // oldest first, so a later page holds later versions and applying page after page ends in
-        // the newest state.
+        // An article's versions sort together, oldest first, so a later page holds later versions
+        // and applying page after page ends in the newest state.
         var changes = account.Table(StorageNames.ArticleChangesTable);
         var touched = new HashSet<string>(StringComparer.Ordinal);
-        var applied = new List<TableEntity>();
+        ETag? marker = null;
+        var markerRead = false;
         await foreach (var page in changes.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey ge {PendingPrefix} and PartitionKey lt {"pending."}"), maxPerPage: PendingPage, cancellationToken: cancellationToken).AsPages())
         {
-            if (page.Values.Count == 0)
+            var pending = new List<TableEntity>(page.Values.Count);
+            foreach (var row in page.Values)
+            {
+                if (row.PartitionKey == TouchedPartition)
+                {
+                    // Left by a build that stopped before its feeds were written (or written by this one).
+                    touched.UnionWith(Split(row.GetString("Scopes")));
+                    marker ??= row.ETag;
+                }
+                else
+                {
+                    pending.Add(row);
+                }
+            }
+
+            if (pending.Count == 0)
             {
                 continue;
             }
 
-            touched.UnionWith(await ApplyAsync([.. page.Values], cancellationToken));
-            applied.AddRange(page.Values.Select(c => new TableEntity(c.PartitionKey, c.RowKey) { ETag = c.ETag }));
+            if (!markerRead)
+            {
+                // The record is rewritten whole below; the scopes a stopped build left in it (which
+                // this query reaches only after every change) must be in it first.
+                markerRead = true;
+                var left = await changes.GetEntityIfExistsAsync<TableEntity>(TouchedPartition, TouchedRow, cancellationToken: cancellationToken);
+                if (left.HasValue)
+                {
+                    touched.UnionWith(Split(left.Value!.GetString("Scopes")));
+                }
+            }
+
+            touched.UnionWith(await ApplyAsync(pending, cancellationToken));
+            var recorded = await changes.UpsertEntityAsync(new TableEntity(TouchedPartition, TouchedRow) { ["Scopes"] = string.Join(',', touched.Order(StringComparer.Ordinal)) }, TableUpdateMode.Replace, cancellationToken);
+            marker = recorded.Headers.ETag;
+            await RemoveAsync(changes, pending, cancellationToken);
         }
 
-        return applied.Count == 0 ? IndexUpdate.Empty : new IndexUpdate(touched, applied);
+        return marker is null ? IndexUpdate.Empty : new IndexUpdate(touched, marker);
     }
 
     /// <summary>Applies one page of changes; returns the scopes it touched.</summary>
@@ -264,23 +303,48 @@ public sealed class ArticleIndex(StorageAccount account)
         return ascii + (6L * (value.Length - ascii));
     }
 
-    /// <summary>Removes applied changes from the queue, in batches.</summary>
+    /// <summary>The feeds of the update's scopes are written: their record leaves the queue (unless another build has added to it since).</summary>
     public async Task AcknowledgeAsync(IndexUpdate update, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(update);
-        var changes = account.Table(StorageNames.ArticleChangesTable);
-        foreach (var batch in update.Changes.GroupBy(c => c.PartitionKey, StringComparer.Ordinal).SelectMany(partition => partition.Chunk(MaxBatch)))
+        if (update.Marker is not { } marker)
+        {
+            return;
+        }
+
+        try
+        {
+            await account.Table(StorageNames.ArticleChangesTable).DeleteEntityAsync(TouchedPartition, TouchedRow, marker, cancellationToken);
+        }
+        catch (RequestFailedException ex) when (ex.Status is (int)HttpStatusCode.NotFound or (int)HttpStatusCode.PreconditionFailed)
+        {
+            // Gone already, or rewritten by a build running beside this one: that build removes it.
+        }
+    }
+
+    /// <summary>Removes applied changes from the queue, in batches per partition.</summary>
+    private static async Task RemoveAsync(TableClient changes, List<TableEntity> applied, CancellationToken cancellationToken)
+    {
+        foreach (var batch in applied.GroupBy(c => c.PartitionKey, StringComparer.Ordinal).SelectMany(partition => partition.Chunk(MaxBatch)))
         {
             try
             {
-                await changes.SubmitTransactionAsync(batch.Select(c => new TableTransactionAction(TableTransactionActionType.Delete, c, c.ETag)), cancellationToken);
+                await changes.SubmitTransactionAsync(batch.Select(c => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(c.PartitionKey, c.RowKey), c.ETag)), cancellationToken);
             }
             catch (TableTransactionFailedException)
             {
-                // Another build acknowledged some of them first: remove the rest one by one.
+                // Another build removed some of them first, or a newer record of the same version
+                // replaced one: remove the rest one by one, each only as read.
                 foreach (var change in batch)
                 {
-                    await DeleteIfExistsAsync(changes, change.PartitionKey, change.RowKey, cancellationToken);
+                    try
+                    {
+                        await changes.DeleteEntityAsync(change.PartitionKey, change.RowKey, change.ETag, cancellationToken);
+                    }
+                    catch (RequestFailedException ex) when (ex.Status is (int)HttpStatusCode.NotFound or (int)HttpStatusCode.PreconditionFailed)
+                    {
+                        // Gone, or re-recorded since it was read: the next build applies it again.
+                    }
                 }
             }
         }

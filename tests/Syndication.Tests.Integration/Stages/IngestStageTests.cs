@@ -66,6 +66,27 @@ public sealed class IngestStageTests
     }
 
     [Fact]
+    public async Task A_build_that_stops_after_the_index_took_the_changes_still_writes_their_feeds_next_time()
+    {
+        await using var pipeline = await TestPipeline.StartAsync();
+        await pipeline.DropAndIngestAsync(DengueFile, Sample(DengueFile));
+
+        // The build's first step, then the crash: the change records are in the index and off the queue, no feed written.
+        var update = await pipeline.Get<ArticleIndex>().ApplyPendingAsync(CancellationToken.None);
+        Assert.Contains("edition-india", update.TouchedScopes);
+        var queue = pipeline.Storage.Table(StorageNames.ArticleChangesTable).Query<TableEntity>().ToList();
+        Assert.Equal(["pending-~touched"], queue.Select(r => r.PartitionKey));
+        Assert.False(pipeline.Storage.Container(StorageNames.FeedsContainer).GetBlobClient("editions/india/rss.xml").Exists().Value);
+
+        await pipeline.Feeds.BuildAsync(rebuildAll: false, CancellationToken.None);
+
+        var rss = (await pipeline.Storage.Container(StorageNames.FeedsContainer).GetBlobClient("editions/india/rss.xml").DownloadContentAsync()).Value.Content.ToString();
+        Assert.Contains("Delhi begins dengue vaccination", rss, StringComparison.Ordinal);
+        Assert.Empty(pipeline.Storage.Table(StorageNames.ArticleChangesTable).Query<TableEntity>());
+        Assert.Empty(await pipeline.Feeds.BuildAsync(rebuildAll: false, CancellationToken.None)); // done with: nothing to rebuild
+    }
+
+    [Fact]
     public async Task An_identical_redrop_writes_no_article_and_keeps_version_and_etag()
     {
         await using var pipeline = await TestPipeline.StartAsync();
