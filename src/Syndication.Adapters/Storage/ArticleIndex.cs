@@ -215,7 +215,7 @@ public sealed class ArticleIndex(StorageAccount account)
         }
 
         // Deletes one by one: in a transaction, one row already gone would fail the whole batch.
-        work.AddRange(deletes.Select(d => (Func<CancellationToken, Task>)(ct => DeleteIfExistsAsync(index, d.Partition, d.RowKey, ct))));
+        work.AddRange(deletes.Select(d => (Func<CancellationToken, Task>)(ct => DeleteIfUnchangedAsync(index, d.Partition, d.RowKey, ETag.All, ct))));
 
         // A few at a time: a page of 1,000 changes is dozens of transactions, and sent all at once
         // they queue behind each other in the service (Azurite timed them out at 50,000 articles).
@@ -312,14 +312,8 @@ public sealed class ArticleIndex(StorageAccount account)
             return;
         }
 
-        try
-        {
-            await account.Table(StorageNames.ArticleChangesTable).DeleteEntityAsync(TouchedPartition, TouchedRow, marker, cancellationToken);
-        }
-        catch (RequestFailedException ex) when (ex.Status is (int)HttpStatusCode.NotFound or (int)HttpStatusCode.PreconditionFailed)
-        {
-            // Gone already, or rewritten by a build running beside this one: that build removes it.
-        }
+        // Gone already, or rewritten by a build running beside this one (which then removes it): either is fine.
+        await DeleteIfUnchangedAsync(account.Table(StorageNames.ArticleChangesTable), TouchedPartition, TouchedRow, marker, cancellationToken);
     }
 
     /// <summary>Removes applied changes from the queue, in batches per partition.</summary>
@@ -335,16 +329,10 @@ public sealed class ArticleIndex(StorageAccount account)
             {
                 // Another build removed some of them first, or a newer record of the same version
                 // replaced one: remove the rest one by one, each only as read.
+                // A record re-recorded since it was read stays, and the next build applies it again.
                 foreach (var change in batch)
                 {
-                    try
-                    {
-                        await changes.DeleteEntityAsync(change.PartitionKey, change.RowKey, change.ETag, cancellationToken);
-                    }
-                    catch (RequestFailedException ex) when (ex.Status is (int)HttpStatusCode.NotFound or (int)HttpStatusCode.PreconditionFailed)
-                    {
-                        // Gone, or re-recorded since it was read: the next build applies it again.
-                    }
+                    await DeleteIfUnchangedAsync(changes, change.PartitionKey, change.RowKey, change.ETag, cancellationToken);
                 }
             }
         }
@@ -480,15 +468,16 @@ public sealed class ArticleIndex(StorageAccount account)
 
     private static string[] Split(string? scopes) => string.IsNullOrEmpty(scopes) ? [] : scopes.Split(',');
 
-    private static async Task DeleteIfExistsAsync(TableClient table, string partitionKey, string rowKey, CancellationToken cancellationToken)
+    /// <summary>Deletes the row if it is still at <paramref name="etag"/> (<see cref="ETag.All"/>: whatever it holds); a row already gone or changed since is left be.</summary>
+    private static async Task DeleteIfUnchangedAsync(TableClient table, string partitionKey, string rowKey, ETag etag, CancellationToken cancellationToken)
     {
         try
         {
-            await table.DeleteEntityAsync(partitionKey, rowKey, ETag.All, cancellationToken);
+            await table.DeleteEntityAsync(partitionKey, rowKey, etag, cancellationToken);
         }
-        catch (RequestFailedException ex) when (ex.Status == (int)HttpStatusCode.NotFound)
+        catch (RequestFailedException ex) when (ex.Status is (int)HttpStatusCode.NotFound or (int)HttpStatusCode.PreconditionFailed)
         {
-            // Already gone: that is what we wanted.
+            // Already gone, or changed since it was read: not ours to delete.
         }
     }
 
