@@ -121,7 +121,8 @@ public sealed partial class HttpBoundaryTests
 
         // No Content-Length and no last chunk: a body that only ends if the server stops reading it.
         using var stop = new CancellationTokenSource();
-        var chunk = Encoding.ASCII.GetBytes($"400\r\nemail=a%40example.com&edition=india&x={new string('x', 1024 - 37)}\r\n");
+        const string Fields = "email=a%40example.com&edition=india&x=";
+        var chunk = Encoding.ASCII.GetBytes($"400\r\n{Fields}{new string('x', 1024 - Fields.Length)}\r\n");
         var sender = Task.Run(async () =>
         {
             try

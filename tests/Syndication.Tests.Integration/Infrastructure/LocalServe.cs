@@ -69,7 +69,7 @@ internal sealed class LocalServe : IAsyncDisposable
     public T Get<T>()
         where T : notnull => Host.Services.GetRequiredService<T>();
 
-    public Task<HttpResponseMessage> PostFormAsync(Uri url, IEnumerable<KeyValuePair<string, string>> fields, string? forwardedFor = null)
+    public async Task<HttpResponseMessage> PostFormAsync(Uri url, IEnumerable<KeyValuePair<string, string>> fields, string? forwardedFor = null)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new FormUrlEncodedContent(fields) };
         if (forwardedFor is not null)
@@ -77,7 +77,7 @@ internal sealed class LocalServe : IAsyncDisposable
             request.Headers.TryAddWithoutValidation("X-Forwarded-For", forwardedFor);
         }
 
-        return Http.SendAsync(request);
+        return await Http.SendAsync(request);
     }
 
     /// <summary>Signs up through the form as a browser posts it.</summary>
