@@ -47,6 +47,12 @@ public sealed class NewsletterEndpoints(SubscriptionService service, IOptions<Ne
             context.Response.Headers[name] = header;
         }
 
+        if (response.After is not null)
+        {
+            // A next request on this connection would wait for the work after the answer, and its delay would tell what the answer hides.
+            context.Response.Headers.Connection = "close";
+        }
+
         await context.Response.WriteAsync(response.Body, cancellationToken);
 
         // The route's template, never the path: tokens stay out of logs and telemetry.

@@ -32,10 +32,11 @@ public sealed record NewsletterResponse(int Status, string Body, string ContentT
 
 /// <summary>
 /// The subscriber side of the newsletter, behind thin HTTP functions: sign-up with double opt-in,
-/// confirmation, preferences, unsubscribe (a page with a button on GET; POST, and RFC 8058
-/// one-click POST, unsubscribe at once), SendGrid's Event Webhook and the issue archive. What a
-/// visitor sees never depends on whether an address is known. Tokens are in the URL path and
-/// verify without a lookup; every refusal shows the same page.
+/// confirmation and unsubscribe (a page with a button on GET, because mail scanners follow every
+/// link; the POST acts, and RFC 8058 one-click POST unsubscribes at once), preferences, SendGrid's
+/// Event Webhook and the issue archive. What a visitor sees, and when, never depends on whether an
+/// address is known. Tokens are in the URL path and verify without a lookup; a page hands out no
+/// token but its own; every refusal shows the same page.
 /// </summary>
 public sealed class SubscriptionService(
     StorageAccount account,

@@ -196,6 +196,9 @@ public sealed partial class HttpBoundaryTests
         Assert.Contains("Check your inbox", await answer.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Empty(sendGrid.Delivered);
 
+        // Nor can a next request on the same connection be held up by the work after the answer.
+        Assert.True(answer.Headers.ConnectionClose);
+
         gate.Set();
         await serve.WaitForOutputAsync("POST /api/newsletter/subscribe 200");
         var mail = Assert.Single(sendGrid.Delivered);
