@@ -7,7 +7,6 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Syndication.Core.Newsletters;
 using Syndication.Http;
 
 namespace Syndication.Cli;
@@ -20,7 +19,7 @@ internal static class ServeCommand
 
     public static Command Create(TextWriter output, Option<string?> storage, Option<bool> verbose)
     {
-        var port = new Option<int>("--port") { Description = $"Port on 127.0.0.1 (0: any free one).", DefaultValueFactory = _ => DefaultPort };
+        var port = new Option<int>("--port") { Description = "Port on 127.0.0.1 (0: any free one).", DefaultValueFactory = _ => DefaultPort };
         var command = new Command("serve", "Serve the HTTP functions (sign-up, confirmation, preferences, unsubscribe, the issue archive, SendGrid's webhook) " +
             "on 127.0.0.1 through the same handlers as the Functions app, against the same storage and settings as every verb, until Ctrl+C. " +
             "Links in emails point here; without a SendGrid key the emails are .eml files in the outbox folder.");
