@@ -71,3 +71,40 @@ public static class NewsroomRules
     public static DateTimeOffset PublicDate(DateTimeOffset created, DateTimeOffset? embargoedUntil) =>
         (embargoedUntil is { } lift && lift > created ? lift : created).ToUniversalTime();
 }
+
+/// <summary>Says when a held story lifts in the terms of those who wait for it: UTC, and each of its editions' own zone.</summary>
+public static class EmbargoText
+{
+    /// <summary>
+    /// <c>embargoed until 2026-12-04 01:30 UTC (07:00 Thu 4 Dec in India, Asia/Kolkata)</c>: UTC, then
+    /// the local time in each distinct zone of the story's editions (a zone at UTC is left out).
+    /// </summary>
+    public static string Describe(DateTimeOffset liftsAt, IEnumerable<Catalog.Edition> editions)
+    {
+        ArgumentNullException.ThrowIfNull(editions);
+        var utc = liftsAt.ToUniversalTime();
+        var local = new List<string>();
+        foreach (var zone in editions.GroupBy(e => e.TimeZone, StringComparer.Ordinal))
+        {
+            if (!TimeZoneInfo.TryFindSystemTimeZoneById(zone.Key, out var info))
+            {
+                continue;
+            }
+
+            var there = TimeZoneInfo.ConvertTime(utc, info);
+            if (there.Offset == TimeSpan.Zero && info.BaseUtcOffset == TimeSpan.Zero && !info.SupportsDaylightSavingTime)
+            {
+                continue;
+            }
+
+            var names = string.Join(", ", zone.Select(e => e.Name));
+            local.Add(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{there:HH:mm ddd d MMM} {Offset(there.Offset)} in {names}, {zone.Key}"));
+        }
+
+        var text = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"embargoed until {utc:yyyy-MM-dd HH:mm} UTC");
+        return local.Count == 0 ? text : $"{text} ({string.Join("; ", local)})";
+    }
+
+    private static string Offset(TimeSpan offset) =>
+        (offset < TimeSpan.Zero ? "-" : "+") + offset.Duration().ToString(@"hh\:mm", System.Globalization.CultureInfo.InvariantCulture);
+}
