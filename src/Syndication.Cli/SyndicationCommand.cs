@@ -597,7 +597,7 @@ internal static class Report
             IngestResult.Rejected when outcome.Rejection is { } r =>
                 r.Reason + (r.Line is { } line ? $" (line {line}{(r.Column is { } col ? $", column {col}" : "")})" : ""),
             IngestResult.Missing => "no longer in incoming/",
-            _ => $"{outcome.ArticleId}  {outcome.Headline}",
+            _ => $"{outcome.ArticleId}  {outcome.Headline}" + (outcome.Publication is { } publication ? $"  [{publication}]" : ""),
         };
         output.WriteLine($"  {counter} {what,-9} {outcome.File}  {detail}");
     }

@@ -4,6 +4,7 @@ using Syndication.Adapters.Storage;
 using Syndication.Core.Articles;
 using Syndication.Core.Catalog;
 using Syndication.Core.Feeds;
+using Syndication.Core.Trending;
 using Syndication.Pipeline.Operations;
 
 namespace Syndication.Pipeline;
@@ -49,13 +50,49 @@ public sealed class FeedsStage(
         }
 
         results.AddRange(await PublishDirectoryAsync([.. channels.Select(c => c.Channel), .. catalog.Editions.Select(e => TrendingChannel(e.Id))], cancellationToken));
+        results.AddRange(await WithdrawFromTrendingAsync(update.Withdrawn, cancellationToken));
         await PingHubAsync(results, cancellationToken);
 
         // Only now are the changes done with: a crash before this applies them again next time.
         await index.AcknowledgeAsync(update, cancellationToken);
         runs.Add(StageCounts.FeedsWritten, results.Count(r => r.Written), StageNames.Feeds);
         runs.Add(StageCounts.FeedsUnchanged, results.Count(r => !r.Written), StageNames.Feeds);
-        logger.LogInformation("Feed build: {Written} files written, {Unchanged} unchanged", results.Count(r => r.Written), results.Count(r => !r.Written));
+        logger.LogInformation(
+            "Feed build: {Written} files written, {Unchanged} unchanged; {Lifted} embargoes lifted, {Held} stories held, {Withdrawn} withdrawn",
+            results.Count(r => r.Written), results.Count(r => !r.Written), update.Lifted, update.Held, update.Withdrawn.Count);
+        return results;
+    }
+
+    /// <summary>
+    /// Takes killed (or re-embargoed) stories out of every trending box that shows them, in the same
+    /// build that takes them out of the feeds: each edition's <c>trending/{edition}.json</c> and its
+    /// trending feeds are rewritten without them. Costs a read per edition, only when a build withdrew something.
+    /// </summary>
+    private async Task<List<FeedResult>> WithdrawFromTrendingAsync(IReadOnlySet<string> withdrawn, CancellationToken cancellationToken)
+    {
+        var results = new List<FeedResult>();
+        if (withdrawn.Count == 0)
+        {
+            return results;
+        }
+
+        foreach (var edition in catalog.Editions)
+        {
+            var path = TrendingDocument.PathOf(edition.Id);
+            if (await publisher.ReadAsync(path, cancellationToken) is not { } content
+                || TrendingDocument.Parse(content.ToMemory().Span) is not { } document
+                || document.Without(withdrawn) is var remaining && ReferenceEquals(remaining, document))
+            {
+                continue;
+            }
+
+            var entries = await index.EntriesAsync([.. remaining.Items.Select(i => ArticleIndex.RowKeyOf(i.Published, i.ArticleId))], cancellationToken);
+            results.AddRange(await PublishChannelAsync(TrendingChannel(edition.Id), entries, cancellationToken));
+            results.Add(new FeedResult(path, PublicUrl(path), remaining.Items.Count,
+                await publisher.PublishAsync(path, remaining.ToUtf8Json(), TrendingDocument.ContentType, options.Value.Feeds.CacheControl, cancellationToken)));
+            logger.LogInformation("Trending box of {Edition}: withdrawn stories taken out", edition.Id);
+        }
+
         return results;
     }
 
@@ -167,7 +204,7 @@ public sealed class FeedsStage(
             return;
         }
 
-        var changed = results.Where(r => r.Written && r.Path != OpmlWriter.FileName && r.Path != FeedIndexWriter.FileName).Select(r => r.Url).ToList();
+        var changed = results.Where(r => r.Written && FeedFormats.All.Any(f => r.Path.EndsWith(FeedFormats.FileName(f), StringComparison.Ordinal))).Select(r => r.Url).ToList();
         if (changed.Count == 0)
         {
             return;

@@ -28,7 +28,14 @@ public enum IngestResult
 }
 
 /// <summary>What happened to one dropped file.</summary>
-public sealed record IngestOutcome(string File, IngestResult Result, string? ArticleId = null, string? Headline = null, Rejection? Rejection = null);
+public sealed record IngestOutcome(string File, IngestResult Result, string? ArticleId = null, string? Headline = null, Rejection? Rejection = null)
+{
+    /// <summary>
+    /// When the stored version is not public (NewsroomRules at ingest): <c>embargoed until …</c> in UTC
+    /// and its editions' zones, or <c>killed (pubstatus canceled)</c>; null when it is public.
+    /// </summary>
+    public string? Publication { get; init; }
+}
 
 /// <summary>
 /// Ingest stage: a file becomes an article in the store (or a rejection with a reason), and its
@@ -40,6 +47,7 @@ public sealed class IngestStage(
     DropZone dropZone,
     ArticleStore store,
     ArticleNormalizer normalizer,
+    PublicationCatalog catalog,
     IOptions<SyndicationOptions> options,
     TimeProvider clock,
     StageRunRecorder runs,
@@ -174,7 +182,7 @@ public sealed class IngestStage(
             }
 
             logger.LogInformation("Unchanged {ArticleId} from {Origin}", id, origin);
-            return new IngestOutcome(origin, IngestResult.Unchanged, id, existing.Article.Headline);
+            return new IngestOutcome(origin, IngestResult.Unchanged, id, existing.Article.Headline) { Publication = Publication(existing.Article) };
         }
 
         var article = normalizer.Normalize(draft, existing?.Article, origin);
@@ -186,8 +194,21 @@ public sealed class IngestStage(
         }
 
         var result = existing is null ? IngestResult.Accepted : IngestResult.Updated;
-        logger.LogInformation("{Result} {ArticleId} version {Version} from {Origin}", result, article.Id, article.Version, origin);
-        return new IngestOutcome(origin, result, article.Id, article.Headline);
+        var publication = Publication(article);
+        logger.LogInformation("{Result} {ArticleId} version {Version} from {Origin}{Publication}", result, article.Id, article.Version, origin, publication is null ? "" : ": " + publication);
+        return new IngestOutcome(origin, result, article.Id, article.Headline) { Publication = publication };
+    }
+
+    /// <summary>What an editor is told when the story will not be public at once.</summary>
+    private string? Publication(Article article)
+    {
+        var state = NewsroomRules.At(article, clock.GetUtcNow());
+        return state.Visibility switch
+        {
+            Visibility.Embargoed => EmbargoText.Describe(state.LiftsAt!.Value, catalog.Editions.Where(e => article.Editions.Contains(e.Id))),
+            Visibility.Killed => $"killed (pubstatus {article.Status.ToString().ToLowerInvariant()}): in no public output",
+            _ => null,
+        };
     }
 
     /// <summary>Counts an outcome in the meter and the current run (the sweep's, the blob trigger's, the CLI's).</summary>

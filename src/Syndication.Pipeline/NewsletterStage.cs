@@ -132,7 +132,13 @@ public sealed class NewsletterStage(
         var window = cadence == NewsletterCadence.Weekly ? TimeSpan.FromDays(8) : TimeSpan.FromDays(2);
         var newest = await index.NewestAsync(ArticleIndex.EditionScope(edition.Id), Math.Min(100, options.Value.MaxStories * 5), cancellationToken);
         var recent = newest.Where(e => e.Created > at - window && e.Created <= at + TimeSpan.FromDays(1)).ToList();
-        var stories = (recent.Count > 0 ? recent : newest).Select(DigestStory.From).ToList();
+        var chosen = recent.Count > 0 ? recent : newest;
+
+        // A kill (or a new embargo) ingested since the last feed build is not in the index's view yet:
+        // the stories are checked against what was last ingested (NewsroomRules, at ingest).
+        var trending = await TrendingAsync(edition.Id, cancellationToken);
+        var withdrawn = await index.WithdrawnAmongAsync([.. chosen.Select(e => e.Id), .. trending.Select(t => t.ArticleId).OfType<string>()], time.GetUtcNow(), cancellationToken);
+        var stories = chosen.Where(e => !withdrawn.Contains(e.Id)).Select(DigestStory.From).ToList();
         return new DigestIssue
         {
             Edition = edition,
@@ -141,7 +147,7 @@ public sealed class NewsletterStage(
             Cadence = cadence,
             ArchiveUrl = new NewsletterLinks(options.Value).Archive(issueKey),
             Stories = stories,
-            Trending = await TrendingAsync(edition.Id, cancellationToken),
+            Trending = [.. trending.Where(t => t.ArticleId is null || !withdrawn.Contains(t.ArticleId))],
         };
     }
 
@@ -303,6 +309,15 @@ public sealed class NewsletterStage(
 
     private async Task SendBatchAsync(DigestIssue issue, DigestIssueRenderer session, List<Subscriber> buffer, DateTimeOffset runStarted, bool dryRun, RunCounts report, CancellationToken cancellationToken)
     {
+        // Right before the batch, as for opt-outs: a story killed (or embargoed again) since the issue
+        // was built leaves the issue, and this batch and the rest go without it.
+        (issue, session) = await WithoutWithdrawnAsync(report.Revised ?? (issue, session), dryRun, report, cancellationToken);
+        if (issue.Stories.Count == 0)
+        {
+            report.Failures.Add($"{issue.IssueKey}: every story of the issue was withdrawn during the send; {buffer.Count} recipients were not sent it.");
+            return;
+        }
+
         // Right before the batch: whoever unsubscribed, was suppressed or moved since the run began is checked again.
         var changed = await subscribers.ChangedSinceAsync(runStarted - ChangeMargin, cancellationToken);
         var recipients = new List<Subscriber>(buffer.Count);
@@ -333,6 +348,36 @@ public sealed class NewsletterStage(
         }
 
         await DispatchAsync(issue, session, report.NextBatch++, recipients, report, cancellationToken);
+    }
+
+    /// <summary>
+    /// The issue without the stories withdrawn since it was built (one query for up to 14 stories);
+    /// when any went, the issue is rendered again, its archived page rewritten, and the rest of the
+    /// run sends that.
+    /// </summary>
+    private async Task<(DigestIssue Issue, DigestIssueRenderer Session)> WithoutWithdrawnAsync((DigestIssue Issue, DigestIssueRenderer Session) current, bool dryRun, RunCounts report, CancellationToken cancellationToken)
+    {
+        var withdrawn = await index.WithdrawnAmongAsync(
+            [.. current.Issue.Stories.Select(s => s.Id), .. current.Issue.Trending.Select(t => t.ArticleId).OfType<string>()], time.GetUtcNow(), cancellationToken);
+        if (withdrawn.Count == 0)
+        {
+            return current;
+        }
+
+        var issue = current.Issue with
+        {
+            Stories = [.. current.Issue.Stories.Where(s => !withdrawn.Contains(s.Id))],
+            Trending = [.. current.Issue.Trending.Where(t => t.ArticleId is null || !withdrawn.Contains(t.ArticleId))],
+        };
+        var session = renderer.ForIssue(issue);
+        if (!dryRun && issue.Stories.Count > 0)
+        {
+            await ArchiveAsync(issue, session, cancellationToken);
+        }
+
+        report.Revised = (issue, session);
+        logger.LogWarning("Newsletter {IssueKey}: {Count} stories withdrawn during the send (killed or embargoed); the rest of the issue goes without them", issue.IssueKey, withdrawn.Count);
+        return report.Revised.Value;
     }
 
     /// <summary>Records the batch in the ledger, sends it, and records the outcome; a batch too large for SendGrid goes again in halves.</summary>
@@ -428,7 +473,8 @@ public sealed class NewsletterStage(
                     && Uri.TryCreate(url.GetString(), UriKind.Absolute, out var uri))
                 {
                     var rank = item.TryGetProperty("rank", out var r) && r.ValueKind == JsonValueKind.Number && r.TryGetInt32(out var n) ? n : int.MaxValue;
-                    list.Add((rank, new TrendingStory(headline.GetString()!, uri)));
+                    var id = item.TryGetProperty("articleId", out var articleId) && articleId.ValueKind == JsonValueKind.String ? articleId.GetString() : null;
+                    list.Add((rank, new TrendingStory(headline.GetString()!, uri, id)));
                 }
             }
 
@@ -485,6 +531,9 @@ public sealed class NewsletterStage(
         public int Batches { get; set; }
 
         public int NextBatch { get; set; }
+
+        /// <summary>The issue as it stands after stories were withdrawn during the run; null while none were.</summary>
+        public (DigestIssue Issue, DigestIssueRenderer Session)? Revised { get; set; }
 
         public List<string> Failures { get; } = [];
     }

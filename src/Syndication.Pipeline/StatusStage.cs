@@ -5,6 +5,7 @@ using Azure.Storage.Blobs.Models;
 using Azure.Storage.Sas;
 using Microsoft.Extensions.Logging;
 using Syndication.Adapters.Storage;
+using Syndication.Core.Articles;
 using Syndication.Core.Catalog;
 using Syndication.Core.Status;
 using Syndication.Pipeline.Operations;
@@ -22,6 +23,7 @@ public sealed class StatusStage(
     StorageAccount account,
     StageRunStore runs,
     DropZone dropZone,
+    ArticleIndex index,
     PublicationCatalog catalog,
     TimeProvider clock,
     ILogger<StatusStage> logger)
@@ -115,7 +117,11 @@ public sealed class StatusStage(
             [.. rejected.Select(r => new RejectedFile(r.File, r.Stage, r.Reason, r.Line, r.Column, r.RejectedAt))],
             rejectedTotal,
             await TrendingAsync(cancellationToken),
-            topScores);
+            topScores)
+        {
+            Held = [.. (await index.HeldAsync(cancellationToken)).Select(h => new HeldStory(
+                h.Id, h.Headline, h.LiftsAt, EmbargoText.Describe(h.LiftsAt, catalog.Editions.Where(e => h.Editions.Contains(e.Id))), h.Origin))],
+        };
     }
 
     /// <summary>

@@ -17,7 +17,19 @@ public sealed record IndexUpdate(IReadOnlySet<string> TouchedScopes, ETag? Marke
     public static IndexUpdate Empty { get; } = new(new HashSet<string>(), null);
 
     public bool IsEmpty => Marker is null;
+
+    /// <summary>Articles this update took out of public view (killed, or embargoed again): every output that may still show them drops them.</summary>
+    public IReadOnlySet<string> Withdrawn { get; init; } = new HashSet<string>();
+
+    /// <summary>Embargoed articles whose lift came, now in the index.</summary>
+    public int Lifted { get; init; }
+
+    /// <summary>Articles still held by an embargo after this build.</summary>
+    public int Held { get; init; }
 }
+
+/// <summary>A story held by its embargo, as the private status page lists it.</summary>
+public sealed record HeldArticle(string Id, string Headline, DateTimeOffset LiftsAt, IReadOnlyList<string> Editions, string? Origin);
 
 /// <summary>A listed article as trending sees it: the keys page views may use, and what its box shows.</summary>
 /// <param name="RowKey">Its row in the index (for <see cref="ArticleIndex.EntriesAsync"/>).</param>
@@ -36,7 +48,7 @@ public sealed record RecentArticle(string RowKey, string Id, string SourceKey, s
 /// write to the <c>ArticleChanges</c> queue; <see cref="ApplyPendingAsync"/> brings the index up to
 /// date in batched transactions and says which scopes changed.
 /// </summary>
-public sealed class ArticleIndex(StorageAccount account)
+public sealed class ArticleIndex(StorageAccount account, TimeProvider clock)
 {
     public const string AllScope = "all";
     /// <summary>
@@ -57,6 +69,22 @@ public sealed class ArticleIndex(StorageAccount account)
     /// this record, and the record goes once the feeds are written.
     /// </summary>
     private const string TouchedPartition = PendingPrefix + "~touched";
+
+    /// <summary>
+    /// Stories held by an embargo (<see cref="NewsroomRules"/>): one row per article, its change
+    /// record as applied, with <c>LiftsAt</c>. Kept in the change queue's range, so the one query an
+    /// idle build makes reads them too and a lift costs no request until it comes: the first build
+    /// after it applies the row like any change, without a new drop.
+    /// </summary>
+    private const string HeldPartition = PendingPrefix + "~held";
+
+    /// <summary>
+    /// Articles that are not public as last ingested (killed, or held by an embargo), one row each
+    /// with <c>Until</c> (the lift; none for a kill), written at ingest: a newsletter checks its
+    /// stories against these before each batch, before any feed build has applied the change.
+    /// Outside the queue's range, so builds never read them.
+    /// </summary>
+    private const string WithdrawnPartition = "withdrawn";
     private const string TouchedRow = "scopes";
     private const int MaxBatch = 100;
 
@@ -106,7 +134,73 @@ public sealed class ArticleIndex(StorageAccount account)
         entity["Listed"] = article.Status == PublicationStatus.Usable;
         entity["Scopes"] = string.Join(',', ScopesOf(article));
         entity["PreviousScopes"] = previous is null ? "" : string.Join(',', ScopesOf(previous));
+        entity["EmbargoedUntil"] = article.EmbargoedUntil;
+        entity["Origin"] = article.Origin;
+        entity["Editions"] = string.Join(',', article.Editions);
+        if (previous is not null)
+        {
+            // Where the previous version sat (its public date is its row key), and whether it may
+            // have a held row: a new version moves, lifts or kills it.
+            entity["PreviousPublic"] = NewsroomRules.PublicDate(previous.Created, previous.EmbargoedUntil);
+            entity["PreviousEmbargoed"] = previous.EmbargoedUntil is not null;
+        }
+
         return entity;
+    }
+
+    /// <summary>
+    /// The withdrawn row an ingested version needs (<see cref="WithdrawnPartition"/>): upsert it when
+    /// the version is not public now, delete it when it is and an earlier version was not; null: nothing to do.
+    /// </summary>
+    internal static (TableEntity Row, bool Upsert)? WithdrawnChange(Article article, Article? previous, DateTimeOffset at)
+    {
+        var state = NewsroomRules.At(article, at);
+        if (!state.IsPublic)
+        {
+            return (new TableEntity(WithdrawnPartition, article.Id) { ["Until"] = state.LiftsAt, ["Version"] = article.Version }, true);
+        }
+
+        return previous is not null && (previous.Status != PublicationStatus.Usable || previous.EmbargoedUntil is not null)
+            ? (new TableEntity(WithdrawnPartition, article.Id), false)
+            : null;
+    }
+
+    /// <summary>
+    /// Which of <paramref name="ids"/> are not public at <paramref name="at"/> as last ingested (a kill,
+    /// or an embargo not yet lifted), whether or not a feed build has applied it yet: one query per 14 ids.
+    /// </summary>
+    public async Task<IReadOnlySet<string>> WithdrawnAmongAsync(IReadOnlyCollection<string> ids, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        var withdrawn = new HashSet<string>(StringComparer.Ordinal);
+        var changes = account.Table(StorageNames.ArticleChangesTable);
+        foreach (var chunk in ids.Distinct(StringComparer.Ordinal).Chunk(14))
+        {
+            var rows = string.Join(" or ", chunk.Select(id => TableClient.CreateQueryFilter($"RowKey eq {id}")));
+            var filter = $"{TableClient.CreateQueryFilter($"PartitionKey eq {WithdrawnPartition}")} and ({rows})";
+            await foreach (var row in changes.QueryAsync<TableEntity>(filter, select: ["RowKey", "Until"], cancellationToken: cancellationToken))
+            {
+                if (row.GetDateTimeOffset("Until") is not { } until || until > at)
+                {
+                    withdrawn.Add(row.RowKey);
+                }
+            }
+        }
+
+        return withdrawn;
+    }
+
+    /// <summary>The stories held by an embargo, soonest lift first: for the private status page. One query.</summary>
+    public async Task<IReadOnlyList<HeldArticle>> HeldAsync(CancellationToken cancellationToken)
+    {
+        var held = new List<HeldArticle>();
+        var changes = account.Table(StorageNames.ArticleChangesTable);
+        await foreach (var row in changes.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {HeldPartition}"), select: ["RowKey", "Headline", "LiftsAt", "Editions", "Origin"], cancellationToken: cancellationToken))
+        {
+            held.Add(new HeldArticle(row.RowKey, row.GetString("Headline") ?? row.RowKey, row.GetDateTimeOffset("LiftsAt") ?? DateTimeOffset.MaxValue, Split(row.GetString("Editions")), row.GetString("Origin")));
+        }
+
+        return [.. held.OrderBy(h => h.LiftsAt).ThenBy(h => h.Id, StringComparer.Ordinal)];
     }
 
     /// <summary>
@@ -122,6 +216,8 @@ public sealed class ArticleIndex(StorageAccount account)
         // and applying page after page ends in the newest state.
         var changes = account.Table(StorageNames.ArticleChangesTable);
         var touched = new HashSet<string>(StringComparer.Ordinal);
+        var now = clock.GetUtcNow();
+        var outcome = new ApplyOutcome();
         ETag? marker = null;
         var markerRead = false;
         await foreach (var page in changes.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey ge {PendingPrefix} and PartitionKey lt {"pending."}"), maxPerPage: PendingPage, cancellationToken: cancellationToken).AsPages())
@@ -134,6 +230,18 @@ public sealed class ArticleIndex(StorageAccount account)
                     // Left by a build that stopped before its feeds were written (or written by this one).
                     touched.UnionWith(Split(row.GetString("Scopes")));
                     marker ??= row.ETag;
+                }
+                else if (row.PartitionKey == HeldPartition)
+                {
+                    // A held story costs nothing until its lift; then it is applied like a change.
+                    if (row.GetDateTimeOffset("LiftsAt") is { } lift && lift > now)
+                    {
+                        outcome.Held++;
+                    }
+                    else
+                    {
+                        pending.Add(row);
+                    }
                 }
                 else
                 {
@@ -158,39 +266,75 @@ public sealed class ArticleIndex(StorageAccount account)
                 }
             }
 
-            touched.UnionWith(await ApplyAsync(pending, cancellationToken));
+            touched.UnionWith(await ApplyAsync(pending, now, outcome, cancellationToken));
             var recorded = await changes.UpsertEntityAsync(new TableEntity(TouchedPartition, TouchedRow) { ["Scopes"] = string.Join(',', touched.Order(StringComparer.Ordinal)) }, TableUpdateMode.Replace, cancellationToken);
             marker = recorded.Headers.ETag;
             await RemoveAsync(changes, pending, cancellationToken);
         }
 
-        return marker is null ? IndexUpdate.Empty : new IndexUpdate(touched, marker);
+        return marker is null
+            ? IndexUpdate.Empty with { Held = outcome.Held }
+            : new IndexUpdate(touched, marker) { Withdrawn = outcome.Withdrawn, Lifted = outcome.Lifted, Held = outcome.Held };
     }
 
-    /// <summary>Applies one page of changes; returns the scopes it touched.</summary>
-    private async Task<HashSet<string>> ApplyAsync(List<TableEntity> pending, CancellationToken cancellationToken)
+    /// <summary>What applying the queue did besides touching scopes.</summary>
+    private sealed class ApplyOutcome
+    {
+        public HashSet<string> Withdrawn { get; } = new(StringComparer.Ordinal);
+
+        public int Lifted { get; set; }
+
+        public int Held { get; set; }
+    }
+
+    /// <summary>
+    /// Applies one page of changes as <see cref="NewsroomRules"/> has it at <paramref name="now"/>: a
+    /// public version is listed in its scopes at its public date, a held one waits in
+    /// <see cref="HeldPartition"/>, a killed one leaves every scope. Returns the scopes it touched.
+    /// </summary>
+    private async Task<HashSet<string>> ApplyAsync(List<TableEntity> pending, DateTimeOffset now, ApplyOutcome outcome, CancellationToken cancellationToken)
     {
         var clusters = await ClusterAsync(pending, cancellationToken);
         var upserts = new Dictionary<string, List<TableTransactionAction>>(StringComparer.Ordinal);
         var deletes = new List<(string Partition, string RowKey)>();
         var touched = new HashSet<string>(StringComparer.Ordinal);
+        var heldWrites = new List<Func<CancellationToken, Task>>();
+        var changes = account.Table(StorageNames.ArticleChangesTable);
         foreach (var versions in pending.GroupBy(c => c.GetString("Id")))
         {
-            // Row keys end in the version, so the last is the newest.
-            var latest = versions.MaxBy(c => c.RowKey, StringComparer.Ordinal)!;
-            var current = latest.GetBoolean("Listed") == true ? Split(latest.GetString("Scopes")) : [];
-            var everywhere = versions.SelectMany(c => Split(c.GetString("Scopes")).Concat(Split(c.GetString("PreviousScopes")))).ToHashSet();
+            // The newest version wins: by version, then row key (a held row and the record it came from never meet).
+            var latest = versions.MaxBy(c => (c.GetInt32("Version") ?? 0, c.RowKey), VersionOrder)!;
+            var id = latest.GetString("Id");
             var created = latest.GetDateTimeOffset("Created")!.Value;
-            var rowKey = IndexRowKey(created, latest.GetString("Id"));
+            var state = NewsroomRules.At(
+                latest.GetBoolean("Listed") == true ? PublicationStatus.Usable : PublicationStatus.Canceled,
+                created,
+                latest.GetDateTimeOffset("Updated") ?? created,
+                latest.GetDateTimeOffset("EmbargoedUntil"),
+                now);
+            var current = state.IsPublic ? Split(latest.GetString("Scopes")) : [];
+            var previousScopes = versions.SelectMany(c => Split(c.GetString("PreviousScopes"))).ToHashSet();
+            var everywhere = versions.SelectMany(c => Split(c.GetString("Scopes"))).Concat(previousScopes).ToHashSet();
+            var rowKey = IndexRowKey(state.PublicDate, id);
+
+            // Every place an earlier version may be listed: its scopes at its own public date.
+            var earlierPlaces = versions
+                .SelectMany(c => new[] { NewsroomRules.PublicDate(c.GetDateTimeOffset("Created")!.Value, c.GetDateTimeOffset("EmbargoedUntil")), c.GetDateTimeOffset("PreviousPublic") })
+                .OfType<DateTimeOffset>()
+                .Distinct()
+                .SelectMany(date => everywhere.Select(scope => (Partition: Partition(scope, date), RowKey: IndexRowKey(date, id))))
+                .ToHashSet();
             foreach (var scope in current)
             {
-                var row = new TableEntity(Partition(scope, created), rowKey);
+                var row = new TableEntity(Partition(scope, state.PublicDate), rowKey);
                 foreach (var field in IndexFieldNames)
                 {
                     row[field] = latest.TryGetValue(field, out var value) ? value : null;
                 }
 
-                row["ClusterId"] = clusters.GetValueOrDefault(latest.GetString("Id"), latest.GetString("Id"));
+                row["Created"] = state.PublicDate;
+                row["Updated"] = state.PublicUpdated;
+                row["ClusterId"] = clusters.GetValueOrDefault(id, id);
 
                 if (!upserts.TryGetValue(row.PartitionKey, out var actions))
                 {
@@ -198,10 +342,45 @@ public sealed class ArticleIndex(StorageAccount account)
                 }
 
                 actions.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, row));
+                earlierPlaces.Remove((row.PartitionKey, rowKey));
             }
 
-            deletes.AddRange(everywhere.Except(current).Select(scope => (Partition(scope, created), rowKey)));
-            touched.UnionWith(everywhere);
+            deletes.AddRange(earlierPlaces);
+            var fromHeld = versions.Any(c => c.PartitionKey == HeldPartition);
+            var mayBeHeld = fromHeld || versions.Any(c => c.GetBoolean("PreviousEmbargoed") == true);
+            if (state.Visibility == Visibility.Embargoed)
+            {
+                var held = new TableEntity(HeldPartition, id);
+                foreach (var (key, value) in latest)
+                {
+                    if (key is not ("PartitionKey" or "RowKey" or "Timestamp" or "odata.etag"))
+                    {
+                        held[key] = value;
+                    }
+                }
+
+                held["LiftsAt"] = state.LiftsAt;
+                heldWrites.Add(ct => changes.UpsertEntityAsync(held, TableUpdateMode.Replace, ct));
+            }
+            else if (mayBeHeld && !fromHeld)
+            {
+                // Lifted, moved into the past, removed or killed by a new version: the held row goes
+                // (a row applied from the held partition leaves with the rest of the page).
+                heldWrites.Add(ct => DeleteIfUnchangedAsync(changes, HeldPartition, id, ETag.All, ct));
+            }
+
+            if (fromHeld && state.IsPublic)
+            {
+                outcome.Lifted++;
+            }
+
+            if (!state.IsPublic && previousScopes.Count > 0)
+            {
+                outcome.Withdrawn.Add(id);
+            }
+
+            // A story that was never public (held from its first version) changes no feed until its lift.
+            touched.UnionWith(state.IsPublic ? everywhere : previousScopes);
         }
 
         var index = account.Table(StorageNames.ArticleIndexTable);
@@ -216,6 +395,7 @@ public sealed class ArticleIndex(StorageAccount account)
 
         // Deletes one by one: in a transaction, one row already gone would fail the whole batch.
         work.AddRange(deletes.Select(d => (Func<CancellationToken, Task>)(ct => DeleteIfUnchangedAsync(index, d.Partition, d.RowKey, ETag.All, ct))));
+        work.AddRange(heldWrites);
 
         // A few at a time: a page of 1,000 changes is dozens of transactions, and sent all at once
         // they queue behind each other in the service (Azurite timed them out at 50,000 articles).
@@ -439,7 +619,7 @@ public sealed class ArticleIndex(StorageAccount account)
     private const int MaxIndexedBodyChars = 30_000;
 
     private static readonly string[] IndexFieldNames =
-        ["Id", "Url", "Headline", "Summary", "Byline", "Created", "Updated", "Sectors", "Section", "Version", "TextHash", "ContentHtml", "Images", "Language", "SourceKey", "Slug"];
+        ["Id", "Url", "Headline", "Summary", "Byline", "Created", "Updated", "Sectors", "Section", "Version", "TextHash", "ContentHtml", "Images", "Language", "SourceKey", "Slug", "Correction"];
 
     private static TableEntity IndexFields(TableEntity entity, Article article)
     {
@@ -459,14 +639,21 @@ public sealed class ArticleIndex(StorageAccount account)
         entity["Language"] = article.Language;
         entity["SourceKey"] = article.SourceKey;
         entity["Slug"] = article.Slug;
+        entity["Correction"] = article.Correction;
         return entity;
     }
+
+    /// <summary>The index row key of an article listed at <paramref name="created"/> (its public date, as trending documents carry it).</summary>
+    public static string RowKeyOf(DateTimeOffset created, string id) => IndexRowKey(created, id);
 
     /// <summary>Newest first: reverse ticks of the creation instant, then the id to break ties.</summary>
     private static string IndexRowKey(DateTimeOffset created, string id) =>
         (DateTimeOffset.MaxValue.UtcTicks - created.UtcTicks).ToString("D19", CultureInfo.InvariantCulture) + "_" + id;
 
     private static string[] Split(string? scopes) => string.IsNullOrEmpty(scopes) ? [] : scopes.Split(',');
+
+    private static readonly Comparer<(int Version, string RowKey)> VersionOrder = Comparer<(int Version, string RowKey)>.Create(
+        (a, b) => a.Version != b.Version ? a.Version.CompareTo(b.Version) : string.CompareOrdinal(a.RowKey, b.RowKey));
 
     /// <summary>Deletes the row if it is still at <paramref name="etag"/> (<see cref="ETag.All"/>: whatever it holds); a row already gone or changed since is left be.</summary>
     private static async Task DeleteIfUnchangedAsync(TableClient table, string partitionKey, string rowKey, ETag etag, CancellationToken cancellationToken)
@@ -495,6 +682,7 @@ public sealed class ArticleIndex(StorageAccount account)
         ContentHtml = entity.GetString("ContentHtml"),
         Images = ImagesOf(entity),
         Language = entity.GetString("Language"),
+        Correction = entity.GetString("Correction"),
     };
 
     private static SectionType SectionOf(TableEntity entity) =>

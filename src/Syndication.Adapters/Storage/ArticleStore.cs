@@ -65,9 +65,36 @@ public sealed class ArticleStore(StorageAccount account)
     /// Records that the article changed, in one write: the index and the feeds catch up from these
     /// records (<see cref="ArticleIndex"/>), so ingesting stays cheap however many scopes an article is in.
     /// </summary>
-    public Task RecordChangeAsync(Article article, Article? previous, DateTimeOffset at, CancellationToken cancellationToken) =>
-        account.Table(StorageNames.ArticleChangesTable).UpsertEntityAsync(
-            ArticleIndex.ChangeEntity(article, previous, at), TableUpdateMode.Replace, cancellationToken);
+    /// <remarks>
+    /// A version that is not public (a kill, an embargo) costs one more write, and so does the first
+    /// public version after one: the record newsletters check their stories against before each
+    /// batch (<see cref="ArticleIndex.WithdrawnAmongAsync"/>), so a kill reaches a send in progress
+    /// before any feed build has run.
+    /// </remarks>
+    public async Task RecordChangeAsync(Article article, Article? previous, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        var changes = account.Table(StorageNames.ArticleChangesTable);
+        if (ArticleIndex.WithdrawnChange(article, previous, at) is { } withdrawn)
+        {
+            if (withdrawn.Upsert)
+            {
+                await changes.UpsertEntityAsync(withdrawn.Row, TableUpdateMode.Replace, cancellationToken);
+            }
+            else
+            {
+                try
+                {
+                    await changes.DeleteEntityAsync(withdrawn.Row.PartitionKey, withdrawn.Row.RowKey, Azure.ETag.All, cancellationToken);
+                }
+                catch (Azure.RequestFailedException ex) when (ex.Status == 404)
+                {
+                    // Never written (an embargo that had lifted before it was ingested).
+                }
+            }
+        }
+
+        await changes.UpsertEntityAsync(ArticleIndex.ChangeEntity(article, previous, at), TableUpdateMode.Replace, cancellationToken);
+    }
 
     /// <summary>
     /// Records many articles as new in transactions of up to 100 rows of one partition of the change queue: for

@@ -50,6 +50,18 @@ public sealed record Article
     [JsonConverter(typeof(JsonStringEnumConverter<PublicationStatus>))]
     public PublicationStatus Status { get; init; } = PublicationStatus.Usable;
 
+    /// <summary>
+    /// The instant before which the story must not be public (ninjs <c>embargoed</c>, front matter
+    /// <c>embargoed:</c>); null when it may be public at once. <see cref="NewsroomRules"/> decides.
+    /// </summary>
+    public DateTimeOffset? EmbargoedUntil { get; init; }
+
+    /// <summary>
+    /// The correction this version makes to the published story, as readers are to see it (ninjs
+    /// <c>correction</c>, front matter <c>correction:</c>); null when it corrects nothing.
+    /// </summary>
+    public string? Correction { get; init; }
+
     /// <summary>Starts at 1; grows by one with each accepted change from the source.</summary>
     public int Version { get; init; } = 1;
 

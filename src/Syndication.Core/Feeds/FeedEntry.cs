@@ -51,6 +51,9 @@ public sealed record FeedEntry
 
     public IReadOnlyList<ArticleImage> Images { get; init; } = [];
 
+    /// <summary>A correction to show at the top of the item (summary and body) in every format; none when null.</summary>
+    public string? Correction { get; init; }
+
     public static FeedEntry From(Article article)
     {
         ArgumentNullException.ThrowIfNull(article);
@@ -68,6 +71,7 @@ public sealed record FeedEntry
             Section = article.Section,
             Language = article.Language,
             Images = article.Images,
+            Correction = article.Correction,
         };
     }
 }

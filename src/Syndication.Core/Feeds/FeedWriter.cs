@@ -263,6 +263,9 @@ internal sealed class PreparedEntry
 
     public required PreparedCategory Section { get; init; }
 
+    /// <summary>What a correction is introduced with at the top of an item.</summary>
+    public const string CorrectionLabel = "Correction:";
+
     /// <summary>0 for the newest entry by publication time: what the size cap keeps longest.</summary>
     public int Rank { get; set; }
 
@@ -285,6 +288,14 @@ internal sealed class PreparedEntry
             if (summary.Length == 0 && content is not null)
             {
                 summary = FeedText.Excerpt(content, options.ExcerptChars);
+            }
+
+            // A correction leads the item in every format: summary and body alike, so a reader that
+            // shows either (or a feed whose size cap dropped the body) shows it first.
+            if (entry.Correction is { Length: > 0 } note && FeedText.Plain(note) is { Length: > 0 } correction)
+            {
+                summary = summary.Length > 0 ? $"{CorrectionLabel} {correction} {summary}" : $"{CorrectionLabel} {correction}";
+                content = content is null ? null : $"<p class=\"correction\"><strong>{CorrectionLabel}</strong> {System.Net.WebUtility.HtmlEncode(correction)}</p>{content}";
             }
 
             var section = entry.Section.ToString();

@@ -58,4 +58,13 @@ public sealed record ArticleDraft
     /// </remarks>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? SourceUrl { get; init; }
+
+    /// <summary>Not public before this instant (ninjs <c>embargoed</c>, front matter <c>embargoed:</c>); null: public at once.</summary>
+    /// <remarks>Left out of the fingerprint while null, as <see cref="SourceUrl"/>.</remarks>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public DateTimeOffset? Embargoed { get; init; }
+
+    /// <summary>The correction this version makes, as readers are to see it (ninjs <c>correction</c>, front matter <c>correction:</c>).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Correction { get; init; }
 }

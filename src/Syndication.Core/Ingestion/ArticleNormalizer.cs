@@ -46,9 +46,18 @@ public sealed class ArticleNormalizer(PublicationCatalog catalog, TimeProvider c
 
         var now = clock.GetUtcNow();
         var flags = new List<string>();
-        var draftCreated = Believable(draft.Created, ArticleFlags.CreatedTooOld, ArticleFlags.CreatedInFuture, flags);
-        var draftUpdated = Believable(draft.Updated, ArticleFlags.UpdatedTooOld, ArticleFlags.UpdatedInFuture, flags);
+        var embargo = draft.Embargoed?.ToUniversalTime();
+        var draftCreated = Believable(draft.Created, ArticleFlags.CreatedTooOld, ArticleFlags.CreatedInFuture, flags, embargo);
+        var draftUpdated = Believable(draft.Updated, ArticleFlags.UpdatedTooOld, ArticleFlags.UpdatedInFuture, flags, embargo);
         var updated = draftUpdated ?? draftCreated ?? now;
+        var correction = draft.Correction ?? existing?.Correction;
+        if (existing is not null && correction is not null && correction != existing.Correction && updated <= existing.Updated)
+        {
+            // A correction is an update readers must see (Atom 'updated', JSON Feed 'date_modified'):
+            // undated by its source, it is dated by its arrival.
+            updated = now;
+        }
+
         var created = draftCreated ?? updated;
         if (created > updated)
         {
@@ -95,6 +104,8 @@ public sealed class ArticleNormalizer(PublicationCatalog catalog, TimeProvider c
             Created = (existing?.Created ?? created).ToUniversalTime(),
             Updated = updated.ToUniversalTime(),
             Status = draft.Status,
+            EmbargoedUntil = embargo,
+            Correction = correction,
             Version = existing is null ? 1 : existing.Version + 1,
             Fingerprint = Fingerprint(draft),
             Origin = origin,
@@ -173,14 +184,18 @@ public sealed class ArticleNormalizer(PublicationCatalog catalog, TimeProvider c
     }
 
     /// <summary>The source's instant when believable, otherwise the ingestion time with the flag recorded.</summary>
-    private DateTimeOffset? Believable(DateTimeOffset? instant, string tooOldFlag, string inFutureFlag, List<string> flags)
+    /// <param name="embargo">
+    /// The story's embargo: a story held until then is dated up to then (plus the tolerance) by
+    /// its source, and such a date is believed, not taken for a wrong clock.
+    /// </param>
+    private DateTimeOffset? Believable(DateTimeOffset? instant, string tooOldFlag, string inFutureFlag, List<string> flags, DateTimeOffset? embargo)
     {
         if (instant is not { } given)
         {
             return null;
         }
 
-        var verdict = _dates.Check(given);
+        var verdict = _dates.Check(given, embargo);
         if (verdict.Reason is { } reason)
         {
             flags.Add(reason == UntrustedDate.TooOld ? tooOldFlag : inFutureFlag);

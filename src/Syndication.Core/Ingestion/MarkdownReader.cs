@@ -80,6 +80,9 @@ public static class MarkdownReader
             Attribution = matter.Attribution,
             SourceUrl = matter.Url,
             Genres = matter.Section is { } genre ? [genre] : [],
+            Status = Status(matter.Pubstatus),
+            Embargoed = Instant(matter.Embargoed, "embargoed"),
+            Correction = string.IsNullOrWhiteSpace(matter.Correction) ? null : HtmlText.ToPlainText(matter.Correction),
         };
     }
 
@@ -108,6 +111,16 @@ public static class MarkdownReader
             : throw new RejectedInputException(
                 $"Unknown section '{value}'; use one of {string.Join(", ", Enum.GetNames<SectionType>())}.");
     }
+
+    /// <summary><c>pubstatus:</c> as in ninjs: <c>usable</c> (the default), <c>withheld</c> or <c>canceled</c> (a kill).</summary>
+    private static PublicationStatus Status(string? value) =>
+        value?.Trim().ToLowerInvariant() switch
+        {
+            null or "" or "usable" => PublicationStatus.Usable,
+            "withheld" => PublicationStatus.Withheld,
+            "canceled" or "cancelled" => PublicationStatus.Canceled,
+            _ => throw new RejectedInputException($"Unknown pubstatus '{value}'; use usable, withheld or canceled."),
+        };
 
     private static DateTimeOffset? Instant(string? value, string name)
     {
@@ -148,6 +161,15 @@ public static class MarkdownReader
         public string? Updated { get; set; }
 
         public FrontMatterImage? Image { get; set; }
+
+        /// <summary>Not public before this instant: how an editor schedules a story.</summary>
+        public string? Embargoed { get; set; }
+
+        /// <summary>The correction this version makes, shown to readers at the top of the story in every feed.</summary>
+        public string? Correction { get; set; }
+
+        /// <summary><c>withheld</c> or <c>canceled</c> kills the story in every output.</summary>
+        public string? Pubstatus { get; set; }
     }
 
     private sealed class FrontMatterImage

@@ -84,6 +84,11 @@ public static class NinjsReader
                 Places = Places(root),
                 Images = Images(root),
                 Attribution = Text(root, "copyrightholder") ?? Text(root, "copyrightnotice"),
+                Embargoed = Instant(root, "embargoed"),
+
+                // ninjs 'ednote' is, by the standard, for the receiving desk's staff and "not published
+                // to the end-user" (agencies write "Expanded." in it): only 'correction' is shown to readers.
+                Correction = Text(root, "correction") is { } correction ? HtmlText.ToPlainText(correction) : null,
             };
         }
     }

@@ -21,6 +21,9 @@ public sealed record DigestStory
 
     public ArticleImage? Image { get; init; }
 
+    /// <summary>The story's correction (NewsroomRules), shown above its summary; none when null.</summary>
+    public string? Correction { get; init; }
+
     public static DigestStory From(Article article)
     {
         ArgumentNullException.ThrowIfNull(article);
@@ -33,6 +36,7 @@ public sealed record DigestStory
             Section = article.Section,
             Sectors = article.Sectors,
             Image = article.Images.Count > 0 ? article.Images[0] : null,
+            Correction = article.Correction,
         };
     }
 
@@ -47,12 +51,14 @@ public sealed record DigestStory
             Url = entry.Url,
             Section = entry.Section,
             Sectors = entry.Sectors,
+            Correction = entry.Correction,
         };
     }
 }
 
 /// <summary>One entry of the edition's trending list, in rank order.</summary>
-public sealed record TrendingStory(string Headline, Uri Url);
+/// <param name="ArticleId">The article's id, so a story killed since the list was ranked can be left out; null when the list did not say.</param>
+public sealed record TrendingStory(string Headline, Uri Url, string? ArticleId = null);
 
 /// <summary>Everything an issue shows that is the same for all its readers.</summary>
 public sealed record DigestIssue

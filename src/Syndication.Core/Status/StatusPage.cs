@@ -21,7 +21,13 @@ public sealed record StatusReport(
     public long Total(string count) => Stages.Sum(s => s.Totals.GetValueOrDefault(count));
 
     public StageStatus? Stage(string name) => Stages.FirstOrDefault(s => s.Name == name);
+
+    /// <summary>Stories held by an embargo, soonest lift first.</summary>
+    public IReadOnlyList<HeldStory> Held { get; init; } = [];
 }
+
+/// <summary>A story held by its embargo: <paramref name="Lifts"/> says when, in UTC and its editions' zones.</summary>
+public sealed record HeldStory(string Id, string Headline, DateTimeOffset LiftsAt, string Lifts, string? Origin);
 
 /// <summary>One stage: its last run and what its runs counted in the window.</summary>
 /// <param name="Outcome">Of the last run: <c>Succeeded</c>, <c>Warning</c> or <c>Failed</c>; null when it never ran.</param>
@@ -88,6 +94,7 @@ public static class StatusPageWriter
         WriteStages(html, report);
         WriteIngestChart(html, report, hours);
         WriteRejected(html, report);
+        WriteHeld(html, report);
         WriteTrending(html, report, hours);
         html.Append("</main>\n</body>\n</html>\n");
         return html.ToString();
@@ -174,6 +181,32 @@ public static class StatusPageWriter
         }
 
         html.Append("</tbody></table></div></details>\n</figure>\n</section>\n");
+    }
+
+    private static void WriteHeld(StringBuilder html, StatusReport report)
+    {
+        html.Append("<section aria-labelledby=\"held\">\n<h2 id=\"held\">Held by embargo</h2>\n");
+        if (report.Held.Count == 0)
+        {
+            html.Append("<p class=\"none\">None: no story is waiting for its embargo.</p>\n</section>\n");
+            return;
+        }
+
+        html.Append("<p>").Append(N(report.Held.Count)).Append(report.Held.Count == 1 ? " story is" : " stories are")
+            .Append(" in no public output yet; the first feed build after each lift publishes it.</p>\n");
+        html.Append("<div class=\"scroll\"><table>\n<thead><tr><th scope=\"col\">Story</th><th scope=\"col\">Lifts</th></tr></thead>\n<tbody>\n");
+        foreach (var story in report.Held)
+        {
+            html.Append("<tr><td>").Append(E(story.Headline)).Append("<br><small><code>").Append(E(story.Id)).Append("</code>");
+            if (story.Origin is { Length: > 0 } origin)
+            {
+                html.Append(" from <code>").Append(E(origin)).Append("</code>");
+            }
+
+            html.Append("</small></td><td>").Append(E(story.Lifts)).Append("</td></tr>\n");
+        }
+
+        html.Append("</tbody>\n</table></div>\n</section>\n");
     }
 
     private static void WriteRejected(StringBuilder html, StatusReport report)

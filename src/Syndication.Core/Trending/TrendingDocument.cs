@@ -78,6 +78,25 @@ public sealed record TrendingDocument
         && other.Edition == Edition
         && other.Items.Select(Shown).SequenceEqual(Items.Select(Shown));
 
+    /// <summary>
+    /// The box without <paramref name="withdrawn"/> articles (killed, or embargoed again), the rest
+    /// moved up in order; the same document when it shows none of them. Trending's next run may
+    /// fill the place; until then the box is one shorter.
+    /// </summary>
+    public TrendingDocument Without(IReadOnlySet<string> withdrawn)
+    {
+        ArgumentNullException.ThrowIfNull(withdrawn);
+        if (!Items.Any(i => withdrawn.Contains(i.ArticleId)))
+        {
+            return this;
+        }
+
+        return this with
+        {
+            Items = [.. Items.Where(i => !withdrawn.Contains(i.ArticleId)).Select((item, index) => item with { Rank = index + 1 })],
+        };
+    }
+
     /// <summary>The article ids, best first: the previous box for the next run's hysteresis.</summary>
     public IReadOnlyList<string> ArticleIds => [.. Items.Select(i => i.ArticleId)];
 

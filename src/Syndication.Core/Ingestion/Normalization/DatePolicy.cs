@@ -45,16 +45,21 @@ public sealed class DatePolicy
 
     public TimeSpan FutureTolerance { get; }
 
-    public DateVerdict Check(DateTimeOffset instant)
+    /// <param name="embargo">
+    /// The story's embargo, if any: dates up to it (plus the tolerance) are a scheduled story's own
+    /// and believed; later ones are still a wrong clock.
+    /// </param>
+    public DateVerdict Check(DateTimeOffset instant, DateTimeOffset? embargo = null)
     {
         var original = instant.ToUniversalTime();
         var now = _clock.GetUtcNow();
+        var horizon = embargo is { } lift && lift > now ? lift.ToUniversalTime() : now;
         if (original < Earliest)
         {
             return new DateVerdict(now, UntrustedDate.TooOld, original);
         }
 
-        if (original > now + FutureTolerance)
+        if (original > horizon + FutureTolerance)
         {
             return new DateVerdict(now, UntrustedDate.InFuture, original);
         }
