@@ -73,6 +73,7 @@ public static class NewsletterServices
                 : new OutboxTransport(sp.GetRequiredService<StorageAccount>().Container(StorageNames.OutboxContainer), time);
         });
         services.AddSingleton<NewsletterStage>();
+        services.AddSingleton<AlertStage>();
         services.AddSingleton<SubscriptionService>();
         services.AddSingleton<SubscriberImporter>();
         return services;

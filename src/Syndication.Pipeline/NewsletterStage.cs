@@ -156,7 +156,18 @@ public sealed class NewsletterStage(
     {
         ArgumentNullException.ThrowIfNull(edition);
         await account.EnsureLayoutAsync(cancellationToken);
-        var issue = await BuildIssueAsync(edition, cadence, localDate, cancellationToken);
+        return await SendIssueAsync(await BuildIssueAsync(edition, cadence, localDate, cancellationToken), dryRun, cancellationToken);
+    }
+
+    /// <summary>
+    /// Sends (or counts) an issue already built: a digest, or a breaking-news alert
+    /// (<see cref="DigestIssue.IsAlert"/>: its edition's readers who opted in to alerts, each with a
+    /// link that stops alerts only), under the same lease, ledger and re-checks.
+    /// </summary>
+    public async Task<IssueReport> SendIssueAsync(DigestIssue issue, bool dryRun, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(issue);
+        await account.EnsureLayoutAsync(cancellationToken);
         var session = renderer.ForIssue(issue);
         var report = new RunCounts();
         var started = time.GetUtcNow();
@@ -239,7 +250,10 @@ public sealed class NewsletterStage(
         if (finished)
         {
             await ledger.SaveIssueAsync(new LedgerIssue(issue.IssueKey, started, time.GetUtcNow()), CancellationToken.None);
-            await ledger.SetLastIssueAsync(ScheduleKey(issue.Edition, issue.Cadence), issue.IssueKey, CancellationToken.None);
+            if (!issue.IsAlert)
+            {
+                await ledger.SetLastIssueAsync(ScheduleKey(issue.Edition, issue.Cadence), issue.IssueKey, CancellationToken.None);
+            }
         }
 
         logger.LogInformation(
@@ -259,7 +273,8 @@ public sealed class NewsletterStage(
         var buffers = new Dictionary<string, List<Subscriber>>(StringComparer.Ordinal);
         await using var ledgerRows = ledger.RecipientsAsync(issue.IssueKey, cancellationToken).GetAsyncEnumerator(cancellationToken);
         var ledgerRow = await ledgerRows.MoveNextAsync() ? ledgerRows.Current : null;
-        await foreach (var subscriber in subscribers.ListMailableAsync(issue.Edition.Id, issue.Cadence, cancellationToken))
+        var readers = issue.IsAlert ? subscribers.ListAlertableAsync(issue.Edition.Id, cancellationToken) : subscribers.ListMailableAsync(issue.Edition.Id, issue.Cadence, cancellationToken);
+        await foreach (var subscriber in readers)
         {
             // Both streams are sorted by subscriber id: a merge, with a page of each in memory.
             while (ledgerRow is not null && string.CompareOrdinal(ledgerRow.SubscriberId, subscriber.Id) < 0)
@@ -277,7 +292,8 @@ public sealed class NewsletterStage(
                 continue;
             }
 
-            var variant = renderer.SectorKey(subscriber.Sectors);
+            // An alert is one story for everyone who asked for alerts: one variant, whatever their sectors.
+            var variant = issue.IsAlert ? "" : renderer.SectorKey(subscriber.Sectors);
             if (!buffers.TryGetValue(variant, out var buffer))
             {
                 buffers[variant] = buffer = new List<Subscriber>(settings.BatchSize);
@@ -326,7 +342,7 @@ public sealed class NewsletterStage(
             if (changed.Contains(subscriber.Id))
             {
                 var fresh = await subscribers.GetAsync(subscriber.Id, cancellationToken);
-                if (fresh is null || !fresh.IsMailable || fresh.Edition != issue.Edition.Id || fresh.Cadence != issue.Cadence)
+                if (fresh is null || !fresh.IsMailable || fresh.Edition != issue.Edition.Id || (issue.IsAlert ? !fresh.Alerts : fresh.Cadence != issue.Cadence))
                 {
                     report.OptedOut++;
                     continue;
@@ -385,7 +401,7 @@ public sealed class NewsletterStage(
     {
         await ledger.PlanAsync(issue.IssueKey, number, recipients.Select(r => r.Id).ToList(), cancellationToken);
         var batch = renderer.Batch(
-            session.Prepared(recipients[0].Sectors),
+            session.Prepared(issue.IsAlert ? [] : recipients[0].Sectors),
             SendLedger.BatchRow(number),
             recipients.Select(r => new DigestRecipient
             {
@@ -393,7 +409,7 @@ public sealed class NewsletterStage(
                 SubscriberId = r.Id,
                 Sectors = r.Sectors,
                 Name = r.Name,
-                UnsubscribeToken = tokens.Issue(TokenPurpose.Unsubscribe, r.Id),
+                UnsubscribeToken = tokens.Issue(issue.IsAlert ? TokenPurpose.UnsubscribeAlerts : TokenPurpose.Unsubscribe, r.Id),
                 PreferencesToken = tokens.Issue(TokenPurpose.Preferences, r.Id),
             }).ToList());
 

@@ -44,6 +44,7 @@ public sealed class StatusStage(
         [StageNames.PageViews] = "counts page views",
         [StageNames.Trending] = "ranks trending stories",
         [StageNames.Newsletter] = "sends the newsletters",
+        [StageNames.Alerts] = "sends breaking-news alerts",
         [StageNames.Status] = "writes this page",
     };
 

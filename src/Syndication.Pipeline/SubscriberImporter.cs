@@ -11,8 +11,9 @@ namespace Syndication.Pipeline;
 public sealed record ImportReport(int Imported, int Skipped, IReadOnlyList<string> FirstSkipped);
 
 /// <summary>
-/// Imports subscribers from a CSV of <c>email,edition,sectors,cadence,status</c> (sectors split by
-/// <c>;</c>; quoted fields as spreadsheets write them), a chunk of lines at a time, so memory holds a
+/// Imports subscribers from a CSV of <c>email,edition,sectors,cadence,status[,alerts]</c> (sectors split by
+/// <c>;</c>; quoted fields as spreadsheets write them; <c>alerts</c>, optional, is <c>yes</c> or <c>no</c>
+/// for breaking-news alerts, and an address without it keeps the choice it had, off for a new one), a chunk of lines at a time, so memory holds a
 /// chunk whatever the file's size. For each chunk it reads every address's current row and
 /// suppression (<see cref="ReadsInFlight"/> at a time), then writes in batched transactions: a
 /// known address is replaced (keeping when it signed up and confirmed), the row of an edition it
@@ -32,6 +33,9 @@ public sealed class SubscriberImporter(SubscriberStore subscribers, SuppressionL
         using var reader = new StreamReader(csv);
         var now = time.GetUtcNow();
         var chunk = new Dictionary<string, Subscriber>(StringComparer.Ordinal);
+
+        // Lines without an alerts value: the address keeps the choice it had.
+        var keepAlerts = new HashSet<string>(StringComparer.Ordinal);
         var imported = 0;
         var skipped = 0;
         var firstSkipped = new List<string>();
@@ -75,19 +79,29 @@ public sealed class SubscriberImporter(SubscriberStore subscribers, SuppressionL
 
             if (Parse(fields, now) is not { } subscriber)
             {
-                Skip(line, "not email,edition,sectors,cadence,status with a known edition, cadence and status");
+                Skip(line, "not email,edition,sectors,cadence,status[,alerts] with a known edition, cadence and status, and alerts yes or no");
                 continue;
             }
 
             chunk[subscriber.Id] = subscriber;
+            if (fields.Length < 6 || fields[5].Length == 0)
+            {
+                keepAlerts.Add(subscriber.Id);
+            }
+            else
+            {
+                keepAlerts.Remove(subscriber.Id);
+            }
+
             if (chunk.Count == ChunkSize)
             {
-                imported += await WriteAsync(chunk, now, cancellationToken);
+                imported += await WriteAsync(chunk, keepAlerts, now, cancellationToken);
                 chunk.Clear();
+                keepAlerts.Clear();
             }
         }
 
-        imported += await WriteAsync(chunk, now, cancellationToken);
+        imported += await WriteAsync(chunk, keepAlerts, now, cancellationToken);
         return new ImportReport(imported, skipped, firstSkipped);
     }
 
@@ -96,6 +110,12 @@ public sealed class SubscriberImporter(SubscriberStore subscribers, SuppressionL
         if (fields.Length < 5 || !EmailAddress.TryParse(fields[0], out var email) || catalog.FindEdition(fields[1]) is not { } edition
             || !Enum.TryParse<NewsletterCadence>(fields[3], ignoreCase: true, out var cadence) || !Enum.IsDefined(cadence)
             || !Enum.TryParse<SubscriberState>(fields[4], ignoreCase: true, out var state) || !Enum.IsDefined(state))
+        {
+            return null;
+        }
+
+        var alerts = fields.Length < 6 ? "" : fields[5].Trim().ToLowerInvariant();
+        if (alerts is not ("" or "yes" or "no"))
         {
             return null;
         }
@@ -111,10 +131,11 @@ public sealed class SubscriberImporter(SubscriberStore subscribers, SuppressionL
             Created = now,
             ConfirmedAt = state == SubscriberState.Confirmed ? now : null,
             UnsubscribedAt = state == SubscriberState.Unsubscribed ? now : null,
+            Alerts = alerts == "yes",
         };
     }
 
-    private async Task<int> WriteAsync(Dictionary<string, Subscriber> chunk, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<int> WriteAsync(Dictionary<string, Subscriber> chunk, HashSet<string> keepAlerts, DateTimeOffset now, CancellationToken cancellationToken)
     {
         if (chunk.Count == 0)
         {
@@ -132,6 +153,7 @@ public sealed class SubscriberImporter(SubscriberStore subscribers, SuppressionL
                 Suppressed = before?.Suppressed == true || await suppressions.IsSuppressedAsync(subscriber.Id, ct),
                 Created = before?.Created ?? subscriber.Created,
                 ConfirmedAt = subscriber.State == SubscriberState.Confirmed ? before?.ConfirmedAt ?? subscriber.ConfirmedAt : null,
+                Alerts = keepAlerts.Contains(subscriber.Id) ? before?.Alerts ?? false : subscriber.Alerts,
             };
         });
 

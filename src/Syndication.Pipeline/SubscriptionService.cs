@@ -119,6 +119,7 @@ public sealed class SubscriptionService(
                 Edition = choices.Edition,
                 Sectors = choices.Sectors,
                 Cadence = choices.Cadence,
+                Alerts = choices.Alerts,
                 State = SubscriberState.Pending,
                 Created = existing?.Created ?? now,
             };
@@ -203,7 +204,7 @@ public sealed class SubscriptionService(
             return new(400, pages.Preferences(links.Preferences(token), form.Choices, errors: form.Errors));
         }
 
-        var updated = subscriber with { Edition = form.Choices.Edition, Sectors = form.Choices.Sectors, Cadence = form.Choices.Cadence };
+        var updated = subscriber with { Edition = form.Choices.Edition, Sectors = form.Choices.Sectors, Cadence = form.Choices.Cadence, Alerts = form.Choices.Alerts };
         await subscribers.SaveAsync(updated, subscriber.Edition, time.GetUtcNow(), cancellationToken);
         return new(200, pages.Preferences(links.Preferences(token), Choices(updated), saved: true));
     }
@@ -211,20 +212,48 @@ public sealed class SubscriptionService(
     /// <summary>GET of an unsubscribe link: a page with a button, because link scanners follow links.</summary>
     public NewsletterResponse UnsubscribePage(string token)
     {
-        var verified = tokens.Verify(token, TokenPurpose.Unsubscribe);
-        return verified.IsValid ? new(200, pages.UnsubscribeConfirm(links.Unsubscribe(token))) : Invalid(verified.Status);
-    }
-
-    /// <summary>POST of an unsubscribe link: the page's button, or a mail program's RFC 8058 one-click. Unsubscribes at once.</summary>
-    public async Task<NewsletterResponse> UnsubscribeAsync(string token, CancellationToken cancellationToken)
-    {
-        var verified = tokens.Verify(token, TokenPurpose.Unsubscribe);
+        var verified = VerifyUnsubscribe(token);
         if (!verified.IsValid)
         {
             return Invalid(verified.Status);
         }
 
-        return await UnsubscribeAsync(await subscribers.GetAsync(verified.Token!.SubscriberId, cancellationToken), cancellationToken);
+        return verified.Token!.Purpose == TokenPurpose.UnsubscribeAlerts
+            ? new(200, pages.UnsubscribeAlertsConfirm(links.Unsubscribe(token)))
+            : new(200, pages.UnsubscribeConfirm(links.Unsubscribe(token)));
+    }
+
+    /// <summary>An unsubscribe link's token: a digest's (leave every newsletter) or an alert's (stop alerts only).</summary>
+    private TokenVerification VerifyUnsubscribe(string token)
+    {
+        var verified = tokens.Verify(token, TokenPurpose.Unsubscribe);
+        return verified.Status == TokenStatus.WrongPurpose ? tokens.Verify(token, TokenPurpose.UnsubscribeAlerts) : verified;
+    }
+
+    /// <summary>POST of an unsubscribe link: the page's button, or a mail program's RFC 8058 one-click. Unsubscribes at once.</summary>
+    public async Task<NewsletterResponse> UnsubscribeAsync(string token, CancellationToken cancellationToken)
+    {
+        var verified = VerifyUnsubscribe(token);
+        if (!verified.IsValid)
+        {
+            return Invalid(verified.Status);
+        }
+
+        var subscriber = await subscribers.GetAsync(verified.Token!.SubscriberId, cancellationToken);
+        if (verified.Token.Purpose == TokenPurpose.UnsubscribeAlerts)
+        {
+            // An alert's link (or its one-click header) stops alerts only: the digest the reader chose stays.
+            if (subscriber is { Alerts: true })
+            {
+                var now = time.GetUtcNow();
+                await subscribers.SaveAsync(subscriber with { Alerts = false }, subscriber.Edition, now, cancellationToken);
+                logger.LogInformation("Alerts stopped for {SubscriberId}", subscriber.Id);
+            }
+
+            return new(200, pages.AlertsStopped(links.Subscribe()));
+        }
+
+        return await UnsubscribeAsync(subscriber, cancellationToken);
     }
 
     private async Task<NewsletterResponse> UnsubscribeAsync(Subscriber? subscriber, CancellationToken cancellationToken)
@@ -402,7 +431,7 @@ public sealed class SubscriptionService(
         return subscriber is { State: not SubscriberState.Unsubscribed } ? (subscriber, null) : (null, Invalid(TokenStatus.Valid));
     }
 
-    private static SubscriptionChoices Choices(Subscriber subscriber) => new(subscriber.Edition, subscriber.Sectors, subscriber.Cadence);
+    private static SubscriptionChoices Choices(Subscriber subscriber) => new(subscriber.Edition, subscriber.Sectors, subscriber.Cadence, subscriber.Alerts);
 
     /// <summary>Every bad link gets the same page; the reason goes only to the log.</summary>
     private NewsletterResponse Invalid(TokenStatus status)

@@ -54,6 +54,7 @@ public sealed class SendLedger(StorageAccount account)
     public const int MaxTransaction = 100;
     private const string IssueRow = "issue";
     private const string SchedulePartition = "schedule";
+    private const string AlertDayPartition = "alert-days";
 
     /// <summary>Transactions submitted by this process, to check the cost (about one per 100 recipients).</summary>
     public long Transactions => Interlocked.Read(ref transactions);
@@ -93,6 +94,60 @@ public sealed class SendLedger(StorageAccount account)
 
     public Task SetLastIssueAsync(string scheduleKey, string issueKey, CancellationToken cancellationToken) =>
         Table.UpsertEntityAsync(new TableEntity(SchedulePartition, scheduleKey) { ["LastIssue"] = issueKey }, TableUpdateMode.Replace, cancellationToken);
+
+    /// <summary>The alerts (issue keys) an edition has started on a local date: what its daily limit counts.</summary>
+    public async Task<IReadOnlyList<string>> AlertsOfDayAsync(string edition, DateOnly localDate, CancellationToken cancellationToken)
+    {
+        var row = await Table.GetEntityIfExistsAsync<TableEntity>(AlertDayPartition, AlertDayRow(edition, localDate), cancellationToken: cancellationToken);
+        return row.HasValue && row.Value!.GetString("Issues") is { Length: > 0 } issues ? issues.Split(',') : [];
+    }
+
+    /// <summary>
+    /// Counts an alert against its edition's limit of <paramref name="perDay"/> on a local date, before
+    /// it is sent: true when it is counted now or was before (a resumed run), false when the day is
+    /// full. Optimistic concurrency on the day's row, so two runs never both take the last place.
+    /// </summary>
+    public async Task<bool> TryCountAlertAsync(string edition, DateOnly localDate, string issueKey, int perDay, CancellationToken cancellationToken)
+    {
+        var rowKey = AlertDayRow(edition, localDate);
+        for (var attempt = 0; ; attempt++)
+        {
+            var row = await Table.GetEntityIfExistsAsync<TableEntity>(AlertDayPartition, rowKey, cancellationToken: cancellationToken);
+            var issues = row.HasValue && row.Value!.GetString("Issues") is { Length: > 0 } text ? text.Split(',').ToList() : [];
+            if (issues.Contains(issueKey, StringComparer.Ordinal))
+            {
+                return true;
+            }
+
+            if (issues.Count >= perDay)
+            {
+                return false;
+            }
+
+            issues.Add(issueKey);
+            var entity = new TableEntity(AlertDayPartition, rowKey) { ["Issues"] = string.Join(',', issues) };
+            try
+            {
+                if (row.HasValue)
+                {
+                    await Table.UpdateEntityAsync(entity, row.Value!.ETag, TableUpdateMode.Replace, cancellationToken);
+                }
+                else
+                {
+                    await Table.AddEntityAsync(entity, cancellationToken);
+                }
+
+                return true;
+            }
+            catch (RequestFailedException ex) when (ex.Status is (int)HttpStatusCode.PreconditionFailed or (int)HttpStatusCode.Conflict && attempt < 10)
+            {
+                // Another run counted an alert in between: read the day again.
+            }
+        }
+    }
+
+    private static string AlertDayRow(string edition, DateOnly localDate) =>
+        $"{edition}-{localDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}";
 
     public async Task<IReadOnlyList<LedgerBatch>> BatchesAsync(string issueKey, CancellationToken cancellationToken)
     {

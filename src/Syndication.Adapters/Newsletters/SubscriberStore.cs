@@ -79,7 +79,7 @@ public sealed class SubscriberStore(StorageAccount account)
                 await DeleteIfExistsAsync(EditionPartition(before.Edition, before.Id), before.Id, cancellationToken);
             }
 
-            if (before.IsMailable && (!after.IsMailable || before.Edition != after.Edition || before.Cadence != after.Cadence))
+            if (before.IsMailable && (!after.IsMailable || before.Edition != after.Edition || before.Cadence != after.Cadence || (before.Alerts && !after.Alerts)))
             {
                 await RecordChangeAsync(after.Id, at, cancellationToken);
             }
@@ -121,6 +121,23 @@ public sealed class SubscriberStore(StorageAccount account)
         {
             var partition = EditionPartition(edition, bucket.ToString());
             var filter = TableClient.CreateQueryFilter($"PartitionKey eq {partition} and State eq {SubscriberState.Confirmed.ToString()} and Cadence eq {cadence.ToString()} and Suppressed eq false");
+            await foreach (var entity in Table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, cancellationToken: cancellationToken))
+            {
+                yield return FromEntity(entity);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The mailable subscribers of an edition who opted in to breaking-news alerts (whatever their
+    /// digest's cadence), sorted by id, page by page, bucket after bucket.
+    /// </summary>
+    public async IAsyncEnumerable<Subscriber> ListAlertableAsync(string edition, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        foreach (var bucket in Buckets)
+        {
+            var partition = EditionPartition(edition, bucket.ToString());
+            var filter = TableClient.CreateQueryFilter($"PartitionKey eq {partition} and State eq {SubscriberState.Confirmed.ToString()} and Alerts eq true and Suppressed eq false");
             await foreach (var entity in Table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, cancellationToken: cancellationToken))
             {
                 yield return FromEntity(entity);
@@ -182,6 +199,7 @@ public sealed class SubscriberStore(StorageAccount account)
         ["Cadence"] = s.Cadence.ToString(),
         ["State"] = s.State.ToString(),
         ["Suppressed"] = s.Suppressed,
+        ["Alerts"] = s.Alerts,
         ["Name"] = s.Name,
         ["Created"] = s.Created,
         ["ConfirmedAt"] = s.ConfirmedAt,
@@ -197,6 +215,7 @@ public sealed class SubscriberStore(StorageAccount account)
         Cadence = Enum.TryParse<NewsletterCadence>(e.GetString("Cadence"), out var cadence) ? cadence : NewsletterCadence.Daily,
         State = Enum.TryParse<SubscriberState>(e.GetString("State"), out var state) ? state : SubscriberState.Pending,
         Suppressed = e.GetBoolean("Suppressed") ?? false,
+        Alerts = e.GetBoolean("Alerts") ?? false,
         Name = e.GetString("Name"),
         Created = e.GetDateTimeOffset("Created") ?? DateTimeOffset.MinValue,
         ConfirmedAt = e.GetDateTimeOffset("ConfirmedAt"),

@@ -26,6 +26,9 @@ public sealed record IndexUpdate(IReadOnlySet<string> TouchedScopes, ETag? Marke
 
     /// <summary>Articles still held by an embargo after this build.</summary>
     public int Held { get; init; }
+
+    /// <summary>Breaking stories this build published for the first time: their alerts are due.</summary>
+    public int AlertsDue { get; init; }
 }
 
 /// <summary>A story held by its embargo, as the private status page lists it.</summary>
@@ -85,6 +88,15 @@ public sealed class ArticleIndex(StorageAccount account, TimeProvider clock)
     /// Outside the queue's range, so builds never read them.
     /// </summary>
     private const string WithdrawnPartition = "withdrawn";
+
+    /// <summary>
+    /// Breaking stories (<see cref="Article.Breaking"/>) at their first publication, one row each
+    /// (<c>Editions</c>, <c>PublicDate</c>, <c>Urgency</c>), written by the build that makes them
+    /// public (a first version, or an embargo's lift) before its changes leave the queue: the alert
+    /// sender reads them and removes each once every edition's alert is sent or dropped. An update
+    /// writes none. Outside the queue's range, so builds never read them.
+    /// </summary>
+    private const string AlertsDuePartition = "alerts-due";
     private const string TouchedRow = "scopes";
     private const int MaxBatch = 100;
 
@@ -137,6 +149,7 @@ public sealed class ArticleIndex(StorageAccount account, TimeProvider clock)
         entity["EmbargoedUntil"] = article.EmbargoedUntil;
         entity["Origin"] = article.Origin;
         entity["Editions"] = string.Join(',', article.Editions);
+        entity["Urgency"] = article.Urgency;
         if (previous is not null)
         {
             // Where the previous version sat (its public date is its row key), and whether it may
@@ -274,7 +287,7 @@ public sealed class ArticleIndex(StorageAccount account, TimeProvider clock)
 
         return marker is null
             ? IndexUpdate.Empty with { Held = outcome.Held }
-            : new IndexUpdate(touched, marker) { Withdrawn = outcome.Withdrawn, Lifted = outcome.Lifted, Held = outcome.Held };
+            : new IndexUpdate(touched, marker) { Withdrawn = outcome.Withdrawn, Lifted = outcome.Lifted, Held = outcome.Held, AlertsDue = outcome.AlertsDue };
     }
 
     /// <summary>What applying the queue did besides touching scopes.</summary>
@@ -285,7 +298,49 @@ public sealed class ArticleIndex(StorageAccount account, TimeProvider clock)
         public int Lifted { get; set; }
 
         public int Held { get; set; }
+
+        public int AlertsDue { get; set; }
     }
+
+    /// <summary>
+    /// Whether the public version these records make is the story's first publication: a first
+    /// version, an embargo's lift, or a version that replaced one still held when it came. An update
+    /// of a story readers have already seen is not.
+    /// </summary>
+    private static bool IsFirstPublication(IEnumerable<TableEntity> versions, bool fromHeld) =>
+        fromHeld || versions.Any(c =>
+            c.GetInt32("Version") == 1
+            || (c.GetBoolean("PreviousEmbargoed") == true && c.GetDateTimeOffset("PreviousPublic") is { } previousPublic && c.GetDateTimeOffset("ChangedAt") is { } changedAt && previousPublic > changedAt));
+
+    /// <summary>A breaking story due to be alerted, as the build that published it recorded it.</summary>
+    public sealed record DueAlert(string ArticleId, IReadOnlyList<string> Editions, DateTimeOffset PublicDate, string? Headline);
+
+    /// <summary>Breaking stories whose alerts are not all sent yet, oldest publication first: one query.</summary>
+    public async Task<IReadOnlyList<DueAlert>> DueAlertsAsync(CancellationToken cancellationToken)
+    {
+        var due = new List<DueAlert>();
+        var changes = account.Table(StorageNames.ArticleChangesTable);
+        await foreach (var row in changes.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {AlertsDuePartition}"), cancellationToken: cancellationToken))
+        {
+            due.Add(new DueAlert(row.RowKey, Split(row.GetString("Editions")), row.GetDateTimeOffset("PublicDate") ?? DateTimeOffset.MinValue, row.GetString("Headline")));
+        }
+
+        return [.. due.OrderBy(d => d.PublicDate).ThenBy(d => d.ArticleId, StringComparer.Ordinal)];
+    }
+
+    /// <summary>Records a breaking story as due (an editor's <c>newsletter alert</c> does not need this; tests and tools may).</summary>
+    public Task AddDueAlertAsync(DueAlert alert, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(alert);
+        return account.Table(StorageNames.ArticleChangesTable).UpsertEntityAsync(
+            new TableEntity(AlertsDuePartition, alert.ArticleId) { ["Editions"] = string.Join(',', alert.Editions), ["PublicDate"] = alert.PublicDate, ["Headline"] = alert.Headline },
+            TableUpdateMode.Replace,
+            cancellationToken);
+    }
+
+    /// <summary>Removes a due alert once each of its editions' alerts is sent, dropped or killed.</summary>
+    public Task RemoveDueAlertAsync(string articleId, CancellationToken cancellationToken) =>
+        DeleteIfUnchangedAsync(account.Table(StorageNames.ArticleChangesTable), AlertsDuePartition, articleId, ETag.All, cancellationToken);
 
     /// <summary>
     /// Applies one page of changes as <see cref="NewsroomRules"/> has it at <paramref name="now"/>: a
@@ -372,6 +427,19 @@ public sealed class ArticleIndex(StorageAccount account, TimeProvider clock)
             if (fromHeld && state.IsPublic)
             {
                 outcome.Lifted++;
+            }
+
+            if (state.IsPublic && Article.Breaking(latest.GetInt32("Urgency")) && IsFirstPublication(versions, fromHeld))
+            {
+                var due = new TableEntity(AlertsDuePartition, id)
+                {
+                    ["Editions"] = latest.GetString("Editions") ?? "",
+                    ["PublicDate"] = state.PublicDate,
+                    ["Urgency"] = latest.GetInt32("Urgency"),
+                    ["Headline"] = latest.GetString("Headline"),
+                };
+                heldWrites.Add(ct => changes.UpsertEntityAsync(due, TableUpdateMode.Replace, ct));
+                outcome.AlertsDue++;
             }
 
             if (!state.IsPublic && previousScopes.Count > 0)

@@ -62,6 +62,16 @@ public sealed record Article
     /// </summary>
     public string? Correction { get; init; }
 
+    /// <summary>ninjs <c>urgency</c> (1 most urgent to 9; front matter <c>urgency:</c>); null when not given.</summary>
+    public int? Urgency { get; init; }
+
+    /// <summary>Breaking news (urgency 1 or 2): its first publication is emailed at once to readers who opted in to alerts.</summary>
+    [JsonIgnore]
+    public bool IsBreaking => Breaking(Urgency);
+
+    /// <summary>Whether an urgency flags breaking news: 1 or 2.</summary>
+    public static bool Breaking(int? urgency) => urgency is 1 or 2;
+
     /// <summary>Starts at 1; grows by one with each accepted change from the source.</summary>
     public int Version { get; init; } = 1;
 

@@ -67,4 +67,12 @@ public sealed record ArticleDraft
     /// <summary>The correction this version makes, as readers are to see it (ninjs <c>correction</c>, front matter <c>correction:</c>).</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Correction { get; init; }
+
+    /// <summary>
+    /// ninjs <c>urgency</c> (1 most urgent to 9; front matter <c>urgency:</c>): 1 or 2 flags breaking
+    /// news, which is emailed at once to readers who asked for alerts. Null when the source gave none.
+    /// </summary>
+    /// <remarks>Left out of the fingerprint while null, as <see cref="SourceUrl"/>.</remarks>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? Urgency { get; init; }
 }

@@ -106,6 +106,7 @@ public sealed class ArticleNormalizer(PublicationCatalog catalog, TimeProvider c
             Status = draft.Status,
             EmbargoedUntil = embargo,
             Correction = correction,
+            Urgency = draft.Urgency,
             Version = existing is null ? 1 : existing.Version + 1,
             Fingerprint = Fingerprint(draft),
             Origin = origin,

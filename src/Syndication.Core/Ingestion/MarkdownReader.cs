@@ -82,6 +82,12 @@ public static class MarkdownReader
             Genres = matter.Section is { } genre ? [genre] : [],
             Status = Status(matter.Pubstatus),
             Embargoed = Instant(matter.Embargoed, "embargoed"),
+            Urgency = matter.Urgency switch
+            {
+                null => null,
+                >= 1 and <= 9 => matter.Urgency,
+                _ => throw new RejectedInputException($"The front matter's 'urgency' must be 1 (most urgent) to 9, not {matter.Urgency}; 1 or 2 sends a breaking-news alert."),
+            },
             Correction = string.IsNullOrWhiteSpace(matter.Correction) ? null : HtmlText.ToPlainText(matter.Correction),
         };
     }
@@ -167,6 +173,9 @@ public static class MarkdownReader
 
         /// <summary>The correction this version makes, shown to readers at the top of the story in every feed.</summary>
         public string? Correction { get; set; }
+
+        /// <summary>1 (most urgent) to 9, as ninjs: 1 or 2 flags breaking news, alerted at once.</summary>
+        public int? Urgency { get; set; }
 
         /// <summary><c>withheld</c> or <c>canceled</c> kills the story in every output.</summary>
         public string? Pubstatus { get; set; }

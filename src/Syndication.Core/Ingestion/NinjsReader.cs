@@ -85,6 +85,7 @@ public static class NinjsReader
                 Images = Images(root),
                 Attribution = Text(root, "copyrightholder") ?? Text(root, "copyrightnotice"),
                 Embargoed = Instant(root, "embargoed"),
+                Urgency = Urgency(root),
 
                 // ninjs 'ednote' is, by the standard, for the receiving desk's staff and "not published
                 // to the end-user" (agencies write "Expanded." in it): only 'correction' is shown to readers.
@@ -92,6 +93,10 @@ public static class NinjsReader
             };
         }
     }
+
+    /// <summary>ninjs <c>urgency</c>: an integer from 1 (most urgent) to 9; anything else is ignored, not rejected.</summary>
+    private static int? Urgency(JsonElement root) =>
+        root.TryGetProperty("urgency", out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var n) && n is >= 1 and <= 9 ? n : null;
 
     private static string? Headline(JsonElement root)
     {

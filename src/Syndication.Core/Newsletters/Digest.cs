@@ -81,6 +81,15 @@ public sealed record DigestIssue
 
     /// <summary>The edition's trending list, rank 1 first.</summary>
     public IReadOnlyList<TrendingStory> Trending { get; init; } = [];
+
+    /// <summary>
+    /// A breaking-news alert: one story, sent at once to the edition's readers who opted in to
+    /// alerts (key <c>{edition}/alert/{articleId}</c>), whose unsubscribe link stops alerts only.
+    /// </summary>
+    public bool IsAlert { get; init; }
+
+    /// <summary>The key of a story's alert for an edition: <c>india/alert/3f2a…</c>.</summary>
+    public static string AlertKey(string edition, string articleId) => $"{edition}/alert/{articleId}";
 }
 
 /// <summary>One reader of an issue: what differs from one email to the next.</summary>

@@ -64,6 +64,11 @@ public sealed class DigestRenderer
     public string Subject(DigestIssue issue)
     {
         ArgumentNullException.ThrowIfNull(issue);
+        if (issue.IsAlert && issue.Stories.Count > 0)
+        {
+            return MailText.HeaderValue($"Breaking: {MailText.Truncate(MailText.SingleLine(issue.Stories[0].Headline), MaximumHeadlineLength)} | {catalog.Site.Name}");
+        }
+
         var kind = issue.Cadence == NewsletterCadence.Weekly ? "weekly digest" : "daily digest";
         return MailText.HeaderValue($"{catalog.Site.Name} {issue.Edition.Name} {kind}: {MailText.LongDate(issue.LocalDate)}");
     }
@@ -298,6 +303,7 @@ public sealed class DigestRenderer
             UnsubscribeUrl = SlotTemplate.Marker(UnsubscribeSlot),
             PreferencesUrl = SlotTemplate.Marker(PreferencesSlot),
             Greeting = SlotTemplate.Marker(GreetingSlot),
+            IsAlert = issue.IsAlert,
         };
     }
 
@@ -460,6 +466,8 @@ internal sealed record DigestView
     public required string PreferencesUrl { get; init; }
 
     public required string Greeting { get; init; }
+
+    public bool IsAlert { get; init; }
 }
 
 internal sealed record StoryView(string Headline, string? Summary, string Url, string Label, string? ImageUrl, string? ImageAlt, int? ImageHeight)

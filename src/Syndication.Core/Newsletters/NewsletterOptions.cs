@@ -70,6 +70,9 @@ public sealed class NewsletterOptions
     /// </summary>
     public int TrustedProxyHops { get; set; } = 1;
 
+    /// <summary>Breaking-news alerts: the day's limit, quiet hours and what they do (<c>Syndication:Newsletter:Alerts</c>).</summary>
+    public AlertOptions Alerts { get; set; } = new();
+
     public TimeOnly SendAtTime => TimeOnly.ParseExact(SendAt, "HH:mm", CultureInfo.InvariantCulture);
 
     public IReadOnlyList<string> Validate()
@@ -150,6 +153,7 @@ public sealed class NewsletterOptions
             errors.Add($"Syndication:Newsletter:RetryBackoffMilliseconds must be between 1 and 60000, not {RetryBackoffMilliseconds}.");
         }
 
+        errors.AddRange(Alerts?.Validate() ?? ["Syndication:Newsletter:Alerts must not be empty."]);
         return errors;
     }
 }

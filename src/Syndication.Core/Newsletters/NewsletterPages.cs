@@ -6,7 +6,8 @@ namespace Syndication.Core.Newsletters;
 
 /// <summary>What a reader chose to receive.</summary>
 /// <param name="Sectors">Sector ids; none means every sector.</param>
-public sealed record SubscriptionChoices(string Edition, IReadOnlyList<string> Sectors, NewsletterCadence Cadence);
+/// <param name="Alerts">Breaking-news alerts besides the digest (the form's <c>alerts</c> checkbox); off unless ticked.</param>
+public sealed record SubscriptionChoices(string Edition, IReadOnlyList<string> Sectors, NewsletterCadence Cadence, bool Alerts = false);
 
 /// <summary>An error to show beside a form field.</summary>
 /// <param name="Field">The id of the field (<c>email</c>, <c>edition</c>, <c>sectors</c>, <c>cadence</c>).</param>
@@ -130,6 +131,23 @@ public sealed class NewsletterPages
         subscribe,
         "Subscribe again");
 
+    /// <summary>An alert's unsubscribe link: a button that stops alerts and keeps the digest.</summary>
+    public string UnsubscribeAlertsConfirm(Uri action)
+    {
+        ArgumentNullException.ThrowIfNull(action);
+        return Page("Stop breaking-news alerts", ButtonForm, new ButtonView(
+            "Stop breaking-news alerts",
+            $"Press the button to stop the breaking-news alerts of {catalog.Site.Name}. Your newsletter keeps coming; nothing changes until you press it.",
+            action.AbsoluteUri,
+            "Stop alerts"));
+    }
+
+    public string AlertsStopped(Uri? subscribe = null) => MessagePage(
+        "Alerts stopped",
+        [$"You will not receive breaking-news alerts from {catalog.Site.Name} any more. Your newsletter keeps coming; its preferences link turns alerts back on."],
+        subscribe,
+        "Go to the sign-up form");
+
     /// <summary>For a link that is expired, damaged or unknown: the same page whatever the reason.</summary>
     public string LinkInvalid(Uri? subscribe = null) => MessagePage(
         "This link does not work",
@@ -156,6 +174,7 @@ public sealed class NewsletterPages
                 new OptionView("daily", "Every day", cadence == NewsletterCadence.Daily),
                 new OptionView("weekly", $"Once a week, on {options.WeeklyOn}s", cadence == NewsletterCadence.Weekly),
             ],
+            Alerts = choices?.Alerts ?? false,
         };
     }
 
@@ -205,6 +224,9 @@ internal sealed record FormView
     public required IReadOnlyList<OptionView> Sectors { get; init; }
 
     public required IReadOnlyList<OptionView> Cadences { get; init; }
+
+    /// <summary>Whether the breaking-news alerts box is ticked.</summary>
+    public bool Alerts { get; init; }
 
     public string Button { get; init; } = "";
 

@@ -27,6 +27,12 @@ public sealed record Subscriber
 
     public SubscriberState State { get; init; } = SubscriberState.Pending;
 
+    /// <summary>
+    /// Whether the reader asked for breaking-news alerts (single-story emails at once) besides their
+    /// digest. Off unless chosen: at sign-up, on the preferences page or in an import's <c>alerts</c> column.
+    /// </summary>
+    public bool Alerts { get; init; }
+
     /// <summary>A copy of the suppression list's verdict, so that a send filters on the row it reads.</summary>
     public bool Suppressed { get; init; }
 
@@ -40,4 +46,7 @@ public sealed record Subscriber
 
     /// <summary>Whether an issue may be sent to this subscriber now.</summary>
     public bool IsMailable => State == SubscriberState.Confirmed && !Suppressed;
+
+    /// <summary>Whether a breaking-news alert may be sent to this subscriber now.</summary>
+    public bool IsAlertable => IsMailable && Alerts;
 }

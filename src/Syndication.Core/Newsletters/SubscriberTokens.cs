@@ -16,6 +16,9 @@ public enum TokenPurpose : byte
 
     /// <summary>Opens the preferences page; never expires, like the unsubscribe link beside it.</summary>
     Preferences = 3,
+
+    /// <summary>Stops breaking-news alerts only (an alert's unsubscribe link); the digest stays. Never expires.</summary>
+    UnsubscribeAlerts = 4,
 }
 
 /// <summary>Why a token was accepted or refused. Callers show every refusal the same way.</summary>

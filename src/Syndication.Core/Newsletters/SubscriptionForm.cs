@@ -8,7 +8,7 @@ public sealed record SubscriptionFormResult(EmailAddress? Email, SubscriptionCho
     public bool IsValid => Errors.Count == 0;
 }
 
-/// <summary>Reads the fields of the forms of <see cref="NewsletterPages"/> (<c>email</c>, <c>edition</c>, <c>sectors</c>, <c>cadence</c>).</summary>
+/// <summary>Reads the fields of the forms of <see cref="NewsletterPages"/> (<c>email</c>, <c>edition</c>, <c>sectors</c>, <c>cadence</c>, <c>alerts</c>).</summary>
 public static class SubscriptionForm
 {
     /// <param name="fields">Form fields by name; <c>sectors</c> may repeat.</param>
@@ -62,7 +62,7 @@ public static class SubscriptionForm
 
         return new SubscriptionFormResult(
             email,
-            new SubscriptionChoices(edition?.Id ?? "", sectors, cadence ?? NewsletterCadence.Daily),
+            new SubscriptionChoices(edition?.Id ?? "", sectors, cadence ?? NewsletterCadence.Daily, First("alerts")?.Trim().ToLowerInvariant() is "yes" or "on" or "true"),
             errors);
 
         string? First(string name) => fields.TryGetValue(name, out var list) && list.Count > 0 ? list[0] : null;

@@ -12,10 +12,11 @@ public static class StageNames
     public const string Trending = "trending";
     public const string PageViews = "pageviews";
     public const string Newsletter = "newsletter";
+    public const string Alerts = "alerts";
     public const string Status = "status";
 
     /// <summary>In the order the status page lists them.</summary>
-    public static IReadOnlyList<string> All { get; } = [Ingest, Upstream, Feeds, PageViews, Trending, Newsletter, Status];
+    public static IReadOnlyList<string> All { get; } = [Ingest, Upstream, Feeds, PageViews, Trending, Newsletter, Alerts, Status];
 }
 
 /// <summary>
