@@ -92,6 +92,9 @@ param trendingSchedule string = '45 */5 * * * *'
 @description('NCRONTAB of the newsletter send timer: it sends whatever issue is due at its edition\'s local hour.')
 param newsletterSchedule string = '45 */5 * * * *'
 
+@description('NCRONTAB of the breaking-news alert timer: it sends the alerts the feed build recorded as due (one query when none are).')
+param alertSchedule string = '*/20 * * * * *'
+
 @description('Site base URL: article links are {siteBaseUrl}/{section}/{slug}.')
 param siteBaseUrl string = 'https://news.example.com'
 
@@ -257,6 +260,7 @@ module functionApp 'modules/functionapp.bicep' = {
     statusSchedule: statusSchedule
     trendingSchedule: trendingSchedule
     newsletterSchedule: newsletterSchedule
+    alertSchedule: alertSchedule
     maximumInstanceCount: maximumInstanceCount
     instanceMemoryMB: instanceMemoryMB
     syndicationSettings: {

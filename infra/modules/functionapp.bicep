@@ -69,6 +69,9 @@ param trendingSchedule string
 @description('NCRONTAB of the newsletter send timer.')
 param newsletterSchedule string
 
+@description('NCRONTAB of the breaking-news alert timer.')
+param alertSchedule string
+
 @description('Syndication__* settings, as documented in local.settings.sample.json.')
 param syndicationSettings object
 
@@ -123,6 +126,7 @@ var appSettings = union(
     StatusSchedule: statusSchedule
     TrendingSchedule: trendingSchedule
     NewsletterSchedule: newsletterSchedule
+    AlertSchedule: alertSchedule
   },
   syndicationSettings,
   keyVaultSettings

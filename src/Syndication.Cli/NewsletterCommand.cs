@@ -6,7 +6,7 @@ using Syndication.Pipeline;
 
 namespace Syndication.Cli;
 
-/// <summary><c>newsletter preview | send | import</c>: the newsletter stage from the command line.</summary>
+/// <summary><c>newsletter preview | send | alert | import</c>: the newsletter and alert stages from the command line.</summary>
 internal static class NewsletterCommand
 {
     public static Command Create(TextWriter output, Option<string?> storage, Option<bool> verbose)
@@ -15,6 +15,7 @@ internal static class NewsletterCommand
             "(Syndication__Newsletter__SendGridApiKey) every email is written as an .eml file to the outbox folder instead.");
         command.Subcommands.Add(Preview(output, storage, verbose));
         command.Subcommands.Add(Send(output, storage, verbose));
+        command.Subcommands.Add(Alert(output, storage, verbose));
         command.Subcommands.Add(Import(output, storage, verbose));
         return command;
     }
@@ -90,9 +91,62 @@ internal static class NewsletterCommand
         return command;
     }
 
+    private static Command Alert(TextWriter output, Option<string?> storage, Option<bool> verbose)
+    {
+        var article = new Option<string>("--article") { Description = "The story's article id (as in articles/{id}.json and the feeds' ids).", Required = true };
+        var dryRun = new Option<bool>("--dry-run") { Description = "Count who would get the alert; send nothing and write nothing to the ledger." };
+        var command = new Command("alert", "Send a story as a breaking-news alert now, to its editions' readers who opted in to alerts, whatever the hour; " +
+            "never for a killed or embargoed story, never twice (the ledger), and counted against the edition's alerts of the day.");
+        command.Options.Add(article);
+        command.Options.Add(dryRun);
+        command.SetAction((parse, cancellationToken) => SyndicationCommand.WithSessionAsync(parse, output, storage, verbose, async session =>
+        {
+            await session.Account.EnsureLayoutAsync(cancellationToken);
+            IReadOnlyList<AlertReport> reports;
+            try
+            {
+                reports = await session.Alerts.SendAsync(parse.GetValue(article)!, parse.GetValue(dryRun), cancellationToken);
+            }
+            catch (ArgumentException ex)
+            {
+                throw new CommandException(ex.Message);
+            }
+
+            if (reports.Count == 0)
+            {
+                output.WriteLine("The story is in no edition this catalog knows: no alert.");
+            }
+
+            PrintAlerts(output, session, reports);
+        }, cancellationToken));
+        return command;
+    }
+
+    /// <summary>For <c>run</c>, as the alert timer does: every breaking story due, to the readers who opted in.</summary>
+    public static async Task SendDueAlertsAsync(PipelineSession session, TextWriter output, CancellationToken cancellationToken)
+    {
+        var reports = await session.Alerts.SendDueAsync(cancellationToken);
+        PrintAlerts(output, session, reports);
+    }
+
+    private static void PrintAlerts(TextWriter output, PipelineSession session, IReadOnlyList<AlertReport> reports)
+    {
+        foreach (var report in reports)
+        {
+            if (report.Send is { } send)
+            {
+                Print(output, session, send);
+            }
+            else
+            {
+                output.WriteLine($"Alert {report.IssueKey}: {report.Outcome.ToString().ToLowerInvariant()}: {report.Reason}.");
+            }
+        }
+    }
+
     private static Command Import(TextWriter output, Option<string?> storage, Option<bool> verbose)
     {
-        var file = new Argument<FileInfo>("CSV") { Description = "email,edition,sectors,cadence,status (sectors separated by ';'; status confirmed, pending or unsubscribed), as samples/subscribers.csv." };
+        var file = new Argument<FileInfo>("CSV") { Description = "email,edition,sectors,cadence,status[,alerts] (sectors separated by ';'; status confirmed, pending or unsubscribed; alerts yes or no, for breaking-news alerts, kept as it was when absent), as samples/subscribers.csv." };
         var command = new Command("import", "Import subscribers from a CSV file; an address already known is replaced, a suppressed one stays suppressed.");
         command.Arguments.Add(file);
         command.SetAction((parse, cancellationToken) => SyndicationCommand.WithSessionAsync(parse, output, storage, verbose, async session =>
@@ -146,7 +200,7 @@ internal static class NewsletterCommand
     private static void Print(TextWriter output, PipelineSession session, IssueReport report)
     {
         var verb = report.DryRun ? "would send" : "sent";
-        output.WriteLine($"Newsletter {report.IssueKey}: {(report.DryRun ? report.Planned : report.Sent)} {verb}, {report.Uncertain} uncertain, {report.Failed} failed, " +
+        output.WriteLine($"{(report.IssueKey.Contains("/alert/", StringComparison.Ordinal) ? "Alert" : "Newsletter")} {report.IssueKey}: {(report.DryRun ? report.Planned : report.Sent)} {verb}, {report.Uncertain} uncertain, {report.Failed} failed, " +
             $"{report.Retry} to retry, {report.OptedOutDuringRun} opted out during the run, {report.AlreadyHandled} sent before; {report.Batches} batches, {report.Variants} sector variants.");
         foreach (var failure in report.Failures)
         {

@@ -134,6 +134,9 @@ public static class SyndicationCommand
                 await NewsletterCommand.SendAllAsync(session, output, cancellationToken);
             }
 
+            // As the alert timer does: breaking stories this build published go to the readers who asked for alerts.
+            await NewsletterCommand.SendDueAlertsAsync(session, output, cancellationToken);
+
             output.WriteLine();
             output.WriteLine("Where to look:");
             output.WriteLine($"  feed of all articles:  {session.Feeds.PublicUrl("rss.xml")}");

@@ -37,6 +37,9 @@ public static class SyndicationApp
     /// <summary>App setting holding the NCRONTAB schedule of the newsletter send timer.</summary>
     public const string NewsletterScheduleSetting = "NewsletterSchedule";
 
+    /// <summary>App setting holding the NCRONTAB schedule of the breaking-news alert timer.</summary>
+    public const string AlertScheduleSetting = "AlertSchedule";
+
     public static void ConfigureServices(IServiceCollection services, IConfiguration configuration)
     {
         services.AddSyndication(configuration);
@@ -50,6 +53,7 @@ public static class SyndicationApp
                 s.Status = configuration[StatusScheduleSetting] ?? "";
                 s.Trending = configuration[TrendingScheduleSetting] ?? "";
                 s.Newsletter = configuration[NewsletterScheduleSetting] ?? "";
+                s.Alerts = configuration[AlertScheduleSetting] ?? "";
             })
             .Validate(s => ScheduleSettings.IsNcrontab(s.Sweep), $"{SweepScheduleSetting} must be a six-field NCRONTAB expression such as '0 */5 * * * *'.")
             .Validate(s => ScheduleSettings.IsNcrontab(s.Feeds), $"{FeedsScheduleSetting} must be a six-field NCRONTAB expression such as '0 */5 * * * *'.")
@@ -57,6 +61,7 @@ public static class SyndicationApp
             .Validate(s => ScheduleSettings.IsNcrontab(s.Status), $"{StatusScheduleSetting} must be a six-field NCRONTAB expression such as '0 */10 * * * *'.")
             .Validate(s => ScheduleSettings.IsNcrontab(s.Trending), $"{TrendingScheduleSetting} must be a six-field NCRONTAB expression such as '45 */5 * * * *'.")
             .Validate(s => ScheduleSettings.IsNcrontab(s.Newsletter), $"{NewsletterScheduleSetting} must be a six-field NCRONTAB expression such as '45 */5 * * * *'.")
+            .Validate(s => ScheduleSettings.IsNcrontab(s.Alerts), $"{AlertScheduleSetting} must be a six-field NCRONTAB expression such as '*/20 * * * * *'.")
             .ValidateOnStart();
     }
 
@@ -115,6 +120,8 @@ public sealed class ScheduleSettings
     public string Trending { get; set; } = "";
 
     public string Newsletter { get; set; } = "";
+
+    public string Alerts { get; set; } = "";
 
     public static bool IsNcrontab(string expression) =>
         expression.Split(' ', StringSplitOptions.RemoveEmptyEntries) is { Length: 6 } fields

@@ -17,6 +17,7 @@ public sealed class AzureStorageSettingsTests
         settings["StatusSchedule"] = "45 */10 * * * *";
         settings["TrendingSchedule"] = "45 */5 * * * *";
         settings["NewsletterSchedule"] = "45 */5 * * * *";
+        settings["AlertSchedule"] = "*/20 * * * * *";
 
         // What the Key Vault references of functionapp.bicep resolve to: in Azure the keys are required.
         settings["Syndication:Newsletter:TokenSigningKey"] = Convert.ToBase64String(Enumerable.Repeat((byte)7, 32).ToArray());

@@ -40,7 +40,7 @@ public sealed class FunctionsAppTests
 
         Assert.Equal(
             ["BuildFeeds", "CountPageViews", "IngestDroppedFile", "NewsletterArchive", "NewsletterConfirm", "NewsletterPreferences", "NewsletterSubscribe", "NewsletterUnsubscribe",
-             "PollUpstreamFeeds", "RankTrending", "SendGridEvents", "SendNewsletters", "SweepIncoming", "SweepPageViews", "WriteStatusPage"],
+             "PollUpstreamFeeds", "RankTrending", "SendAlerts", "SendGridEvents", "SendNewsletters", "SweepIncoming", "SweepPageViews", "WriteStatusPage"],
             bindings.Keys.Order(StringComparer.Ordinal));
 
         var ingest = bindings["IngestDroppedFile"];
@@ -66,6 +66,8 @@ public sealed class FunctionsAppTests
         Assert.Equal("%TrendingSchedule%", bindings["RankTrending"].GetProperty("schedule").GetString());
         Assert.Equal("timerTrigger", bindings["SendNewsletters"].GetProperty("type").GetString());
         Assert.Equal("%NewsletterSchedule%", bindings["SendNewsletters"].GetProperty("schedule").GetString());
+        Assert.Equal("timerTrigger", bindings["SendAlerts"].GetProperty("type").GetString());
+        Assert.Equal("%AlertSchedule%", bindings["SendAlerts"].GetProperty("schedule").GetString());
 
         // The routes are the links NewsletterLinks writes into emails and pages (tokens ride in the path),
         // and `syndication serve` serves the same table: the built app must declare exactly its rows.
@@ -122,6 +124,7 @@ public sealed class FunctionsAppTests
             ["StatusSchedule"] = "45 */10 * * * *",
             ["TrendingSchedule"] = "45 */5 * * * *",
             ["NewsletterSchedule"] = "45 */5 * * * *",
+            ["AlertSchedule"] = "*/20 * * * * *",
         });
 
         provider.GetRequiredService<IStartupValidator>().Validate();
@@ -151,6 +154,7 @@ public sealed class FunctionsAppTests
         Assert.Contains("UpstreamSchedule must be a six-field NCRONTAB", messages, StringComparison.Ordinal);
         Assert.Contains("StatusSchedule must be a six-field NCRONTAB", messages, StringComparison.Ordinal);
         Assert.Contains("NewsletterSchedule must be a six-field NCRONTAB", messages, StringComparison.Ordinal);
+        Assert.Contains("AlertSchedule must be a six-field NCRONTAB", messages, StringComparison.Ordinal);
         Assert.Contains("Syndication:Site:BaseUrl", messages, StringComparison.Ordinal);
     }
 

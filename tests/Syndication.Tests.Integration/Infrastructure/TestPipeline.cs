@@ -54,6 +54,7 @@ internal sealed class TestPipeline : IAsyncDisposable
                 ["StatusSchedule"] = "45 */10 * * * *",
                 ["TrendingSchedule"] = "45 */5 * * * *",
                 ["NewsletterSchedule"] = "45 */5 * * * *",
+                ["AlertSchedule"] = "*/20 * * * * *",
             })
             .AddInMemoryCollection(settings ?? new Dictionary<string, string?>())
             .Build();
