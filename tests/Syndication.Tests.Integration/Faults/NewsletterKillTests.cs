@@ -118,6 +118,41 @@ public sealed class NewsletterKillTests(ITestOutputHelper output)
         output.WriteLine($"{unread} request(s) held unread; took {started.Elapsed.TotalSeconds:0.0} s");
     }
 
+    [Fact]
+    public async Task An_alert_killed_while_a_batch_is_in_flight_reaches_each_opted_in_reader_once_on_the_rerun()
+    {
+        await using var sendGrid = await FakeSendGrid.StartAsync(recordContent: false);
+        await using var pipeline = await TestPipeline.StartAsync();
+        await pipeline.Storage.EnsureLayoutAsync(CancellationToken.None);
+        var opted = await AlertTests.SeedAsync(pipeline, "alert-reader", 2500, alerts: true);
+        var digestOnly = await AlertTests.SeedAsync(pipeline, "digest-only", 10, alerts: false);
+        var outcome = await pipeline.DropAndIngestAsync("quake.md", AlertTests.Story("quake", "Strong earthquake strikes off the coast", urgency: 1, pipeline.Clock.GetUtcNow().AddMinutes(-1)));
+        await pipeline.Feeds.BuildAsync(rebuildAll: false, CancellationToken.None);
+        string[] alert = ["newsletter", "alert", "--article", outcome.ArticleId!];
+
+        sendGrid.Queue(SendGridFault.None, SendGridFault.AcceptThenHang);
+        using (var first = Cli.Start(pipeline.Account, sendGrid, alert))
+        {
+            await first.WaitForAsync(sendGrid.Hung, Limit);
+            first.Kill();
+            output.WriteLine($"first run, killed:\n{first.Output}");
+        }
+
+        Assert.Equal(2000, sendGrid.Delivered.Count);
+        var (exit, rerun) = await Cli.RunAsync(pipeline.Account, sendGrid, Limit, alert);
+        output.WriteLine($"second run:\n{rerun}");
+
+        Assert.Equal(0, exit);
+        Mail.AssertExactlyOnce(sendGrid.Delivered, opted);
+        Assert.DoesNotContain(sendGrid.Delivered, m => digestOnly.Any(d => d.Id == m.Subscriber));
+        Assert.Contains($"Alert global/alert/{outcome.ArticleId}: 500 sent, 1000 uncertain,", rerun, StringComparison.Ordinal);
+
+        // A third run (an editor pressing again, or the timer) sends nothing.
+        var (_, third) = await Cli.RunAsync(pipeline.Account, sendGrid, Limit, alert);
+        output.WriteLine($"third run:\n{third}");
+        Assert.Equal(2500, sendGrid.Delivered.Count);
+    }
+
     /// <summary>3,000 confirmed readers of one sector selection (so batches are whole thousands), and some who must get nothing.</summary>
     private static async Task<(List<Subscriber> Confirmed, HashSet<string> Others)> SeedAsync(TestPipeline pipeline)
     {
@@ -153,7 +188,7 @@ public sealed class NewsletterKillTests(ITestOutputHelper output)
         }
 
         /// <summary><c>newsletter send --edition global --date 2026-11-25</c> against the test's account and fake SendGrid.</summary>
-        public static Cli Start(TestAccount account, FakeSendGrid sendGrid)
+        public static Cli Start(TestAccount account, FakeSendGrid sendGrid, params string[] command)
         {
             var dll = CliDll();
             var start = new ProcessStartInfo(DotnetHost())
@@ -163,7 +198,8 @@ public sealed class NewsletterKillTests(ITestOutputHelper output)
                 UseShellExecute = false,
                 WorkingDirectory = Path.GetTempPath(),
             };
-            foreach (var arg in new[] { dll, "--storage", account.ConnectionString, "newsletter", "send", "--edition", "global", "--date", "2026-11-25" })
+            string[] what = command.Length > 0 ? command : ["newsletter", "send", "--edition", "global", "--date", "2026-11-25"];
+            foreach (var arg in new[] { dll, "--storage", account.ConnectionString }.Concat(what))
             {
                 start.ArgumentList.Add(arg);
             }
@@ -185,9 +221,9 @@ public sealed class NewsletterKillTests(ITestOutputHelper output)
         }
 
         /// <summary>Runs the command to its end: its exit code and output.</summary>
-        public static async Task<(int Exit, string Output)> RunAsync(TestAccount account, FakeSendGrid sendGrid, TimeSpan limit)
+        public static async Task<(int Exit, string Output)> RunAsync(TestAccount account, FakeSendGrid sendGrid, TimeSpan limit, params string[] command)
         {
-            using var cli = Start(account, sendGrid);
+            using var cli = Start(account, sendGrid, command);
             using var timeout = new CancellationTokenSource(limit);
             try
             {
