@@ -129,7 +129,7 @@ public sealed class FunctionsAppTests
 
         provider.GetRequiredService<IStartupValidator>().Validate();
         var classes = FunctionClasses().ToList();
-        Assert.Equal(15, classes.Count);
+        Assert.Equal(16, classes.Count);
         foreach (var type in classes)
         {
             Assert.NotNull(ActivatorUtilities.CreateInstance(provider, type));
