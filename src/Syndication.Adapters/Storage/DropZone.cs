@@ -86,8 +86,8 @@ public sealed class DropZone(StorageAccount account, TimeProvider clock)
     {
         ArgumentNullException.ThrowIfNull(file);
         var day = clock.GetUtcNow().ToString("yyyy/MM/dd", CultureInfo.InvariantCulture);
-        await account.Container(StorageNames.ArchiveContainer).GetBlobClient($"{day}/{file.Name}")
-            .UploadAsync(file.Content, overwrite: true, cancellationToken);
+        await account.Container(StorageNames.ArchiveContainer).GetBlobClient($"{day}/{StoredNames.Original(file.Name)}")
+            .UploadAsync(file.Content, new BlobUploadOptions { Metadata = StoredNames.Metadata(file.Name) }, cancellationToken);
         await RemoveAsync(file, cancellationToken);
     }
 
@@ -97,28 +97,32 @@ public sealed class DropZone(StorageAccount account, TimeProvider clock)
 
     /// <summary>
     /// Keeps the original bytes in <c>rejected/{name}</c> with <c>rejected/{name}.error.json</c>
-    /// beside it, then clears it from the drop zone.
+    /// beside it, then clears it from the drop zone. A name that cannot be stored as it came is
+    /// stored hashed (<see cref="StoredNames"/>), the original name in the blobs' metadata and the record.
     /// </summary>
     public async Task RejectAsync(DroppedFile file, Rejection rejection, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(file);
         await account.EnsureLayoutAsync(cancellationToken);
         var rejected = account.Container(StorageNames.RejectedContainer);
+        var stored = StoredNames.Original(file.Name);
+        var metadata = StoredNames.Metadata(file.Name);
         if (file.WasRead)
         {
-            await rejected.GetBlobClient(file.Name).UploadAsync(file.Content, overwrite: true, cancellationToken);
+            await rejected.GetBlobClient(stored).UploadAsync(file.Content, new BlobUploadOptions { Metadata = metadata }, cancellationToken);
         }
         else if (file.IncomingETag is not null)
         {
             // Too large to read: copied inside the account instead of through memory.
             var source = account.Container(StorageNames.IncomingContainer).GetBlobClient(file.Name);
-            var copy = await rejected.GetBlobClient(file.Name).StartCopyFromUriAsync(source.Uri, cancellationToken: cancellationToken);
+            var copy = await rejected.GetBlobClient(stored).StartCopyFromUriAsync(
+                source.Uri, new BlobCopyFromUriOptions { Metadata = metadata }, cancellationToken);
             await copy.WaitForCompletionAsync(cancellationToken);
         }
 
-        await rejected.GetBlobClient(file.Name + ".error.json").UploadAsync(
+        await rejected.GetBlobClient(StoredNames.Record(stored)).UploadAsync(
             BinaryData.FromObjectAsJson(rejection, Json),
-            new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = "application/json; charset=utf-8" } },
+            new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = "application/json; charset=utf-8" }, Metadata = metadata },
             cancellationToken);
         await RemoveAsync(file, cancellationToken);
     }
@@ -133,7 +137,7 @@ public sealed class DropZone(StorageAccount account, TimeProvider clock)
         var records = new List<(string Name, DateTimeOffset At)>();
         await foreach (var item in container.GetBlobsAsync(cancellationToken: cancellationToken))
         {
-            if (item.Name.EndsWith(".error.json", StringComparison.Ordinal))
+            if (StoredNames.IsRecord(item.Name))
             {
                 records.Add((item.Name, item.Properties.LastModified ?? DateTimeOffset.MinValue));
             }
@@ -149,7 +153,7 @@ public sealed class DropZone(StorageAccount account, TimeProvider clock)
             }
             catch (Exception ex) when (ex is JsonException or NotSupportedException)
             {
-                newest.Add(new Rejection(name[..^".error.json".Length], "unknown", $"Its {name} could not be read: {ex.Message}", null, null, at, 0));
+                newest.Add(new Rejection(name[..^StoredNames.RecordSuffix.Length], "unknown", $"Its {name} could not be read: {ex.Message}", null, null, at, 0));
             }
             catch (RequestFailedException ex) when (ex.Status == (int)HttpStatusCode.NotFound)
             {
