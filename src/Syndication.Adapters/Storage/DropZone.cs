@@ -128,6 +128,20 @@ public sealed class DropZone(StorageAccount account, TimeProvider clock)
     }
 
     /// <summary>
+    /// Records the rejection of an input whose original stays where it is (a page-view log in
+    /// <c>pageviews/</c>): only <c>rejected/{prefix}{name}.error.json</c> is written.
+    /// </summary>
+    public async Task RecordAsync(string prefix, string name, Rejection rejection, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(rejection);
+        await account.EnsureLayoutAsync(cancellationToken);
+        await account.Container(StorageNames.RejectedContainer).GetBlobClient(StoredNames.Record(prefix + StoredNames.Original(name))).UploadAsync(
+            BinaryData.FromObjectAsJson(rejection, Json),
+            new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = "application/json; charset=utf-8" }, Metadata = StoredNames.Metadata(rejection.File) },
+            cancellationToken);
+    }
+
+    /// <summary>
     /// The rejections explained in <c>rejected/*.error.json</c>, newest first, at most
     /// <paramref name="max"/> read, with how many there are in all (one listing, one read per rejection returned).
     /// </summary>

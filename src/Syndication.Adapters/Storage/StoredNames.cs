@@ -15,8 +15,8 @@ namespace Syndication.Adapters.Storage;
 /// <remarks>
 /// Originals never end in <see cref="RecordSuffix"/> and records always do, so an original and a
 /// record never share a name, whatever a file is called (a drop named <c>x.error.json</c> is an
-/// original, stored hashed, not a record). Plain names never start with <see cref="HashedPrefix"/>,
-/// so a plain and a hashed name never meet either.
+/// original, stored hashed, not a record). Plain names never start with '~', the first character
+/// of <see cref="HashedPrefix"/> and of <see cref="PageViewsPrefix"/>, so they never meet those either.
 /// </remarks>
 public static class StoredNames
 {
@@ -25,6 +25,9 @@ public static class StoredNames
 
     /// <summary>Where names that cannot be stored as they came go, inside <c>archive/{day}/</c> and <c>rejected/</c>.</summary>
     public const string HashedPrefix = "~hashed/";
+
+    /// <summary>Where the records of page-view logs that could not be counted go in <c>rejected/</c> (the log stays in <c>pageviews/</c>).</summary>
+    public const string PageViewsPrefix = "~pageviews/";
 
     /// <summary>
     /// The longest name stored as it came. Azure allows 1,024 characters; the archive adds
@@ -82,7 +85,8 @@ public static class StoredNames
         ArgumentNullException.ThrowIfNull(name);
         if (name.Length == 0 || name.Length > MaxPlainLength
             || name.EndsWith(RecordSuffix, StringComparison.Ordinal)
-            || name.StartsWith(HashedPrefix, StringComparison.Ordinal)
+            || name.StartsWith('~') // our own namespaces (~hashed/, ~pageviews/) start with '~'
+
             || name.EndsWith('.') || name.EndsWith('/'))
         {
             return false;

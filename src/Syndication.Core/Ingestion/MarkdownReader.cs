@@ -69,6 +69,12 @@ public static class MarkdownReader
                 ex.Start.Column,
                 ex);
         }
+        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or FormatException or OverflowException)
+        {
+            // YamlDotNet's other words for YAML it cannot read (a global tag that is not a URI, found
+            // by structured fuzzing; a stream in a state it did not expect): the file's fault too.
+            throw new RejectedInputException($"The front matter is not valid YAML: {ex.Message}", block.Line + 1, 1, ex);
+        }
 
         var headline = Required(matter.Headline, "headline");
         var sourceKey = matter.Uri ?? matter.Url
