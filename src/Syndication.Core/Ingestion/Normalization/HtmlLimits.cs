@@ -36,9 +36,20 @@ public static class HtmlLimits
     // Opening one of these closes an open one of the same group at the top.
     private static readonly FrozenDictionary<string, string> SiblingGroups = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
     {
-        ["p"] = "p", ["li"] = "li", ["dt"] = "d", ["dd"] = "d", ["option"] = "option", ["optgroup"] = "optgroup",
-        ["tr"] = "tr", ["td"] = "cell", ["th"] = "cell", ["thead"] = "section", ["tbody"] = "section", ["tfoot"] = "section",
-        ["rt"] = "r", ["rp"] = "r",
+        ["p"] = "p",
+        ["li"] = "li",
+        ["dt"] = "d",
+        ["dd"] = "d",
+        ["option"] = "option",
+        ["optgroup"] = "optgroup",
+        ["tr"] = "tr",
+        ["td"] = "cell",
+        ["th"] = "cell",
+        ["thead"] = "section",
+        ["tbody"] = "section",
+        ["tfoot"] = "section",
+        ["rt"] = "r",
+        ["rp"] = "r",
     }.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Refuses a fragment past a limit; <paramref name="what"/> names it in the reason ("The body").</summary>
