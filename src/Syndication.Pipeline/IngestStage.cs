@@ -93,7 +93,7 @@ public sealed class IngestStage(
                 throw new RejectedInputException("The file is empty.");
             }
 
-            return Counted(await StoreWithRetriesAsync(file.Name, Read(file), file, cancellationToken));
+            return Counted(await StoreWithRetriesAsync(file.Name, InputGuard.Run(() => Read(file)), file, cancellationToken));
         }
         catch (RejectedInputException ex)
         {
@@ -157,7 +157,7 @@ public sealed class IngestStage(
     /// <param name="file">The dropped file to archive or release afterwards; null for an item of an agency feed.</param>
     private async Task<IngestOutcome> StoreAsync(string origin, ArticleDraft draft, DroppedFile? file, CancellationToken cancellationToken)
     {
-        var id = ArticleIdentity.IdFor(draft.SourceKey);
+        var id = InputGuard.Run(() => ArticleIdentity.IdFor(draft.SourceKey));
         using var scope = logger.BeginScope(new Dictionary<string, object?> { ["ArticleId"] = id });
         var existing = await store.GetAsync(id, cancellationToken);
         if (existing is not null && existing.Article.SourceKey != draft.SourceKey.Trim())
@@ -166,7 +166,7 @@ public sealed class IngestStage(
                 $"Its id {id} collides with another story ('{existing.Article.SourceKey}'); give it a different uri.");
         }
 
-        if (existing is not null && existing.Article.Fingerprint == ArticleNormalizer.Fingerprint(draft))
+        if (existing is not null && existing.Article.Fingerprint == InputGuard.Run(() => ArticleNormalizer.Fingerprint(draft)))
         {
             if (file is { IncomingETag: not null })
             {
@@ -185,7 +185,7 @@ public sealed class IngestStage(
             return new IngestOutcome(origin, IngestResult.Unchanged, id, existing.Article.Headline) { Publication = Publication(existing.Article) };
         }
 
-        var article = normalizer.Normalize(draft, existing?.Article, origin);
+        var article = InputGuard.Run(() => normalizer.Normalize(draft, existing?.Article, origin));
         await store.SaveAsync(article, existing?.ETag, cancellationToken);
         await store.RecordChangeAsync(article, existing?.Article, clock.GetUtcNow(), cancellationToken);
         if (file is not null)

@@ -138,7 +138,7 @@ public sealed class UpstreamStage(
             ParsedFeed parsed;
             try
             {
-                parsed = FeedReader.Read(document.Body, ZoneAbbreviations.ForSource(document.FinalUrl.Host));
+                parsed = InputGuard.Run(() => FeedReader.Read(document.Body, ZoneAbbreviations.ForSource(document.FinalUrl.Host)));
             }
             catch (RejectedInputException ex)
             {
@@ -154,7 +154,8 @@ public sealed class UpstreamStage(
                 var origin = $"{source.Name}: {entry.Link ?? entry.Id ?? entry.Title}";
                 try
                 {
-                    items.Add(await ingest.IngestDraftAsync(Draft(source, entry.ToDraft(parsed), entry), origin, ct));
+                    var draft = InputGuard.Run(() => Draft(source, entry.ToDraft(parsed), entry));
+                    items.Add(await ingest.IngestDraftAsync(draft, origin, ct));
                 }
                 catch (RejectedInputException ex)
                 {

@@ -184,7 +184,7 @@ public static class SendGridEventParser
             var skipped = 0;
             foreach (var item in root.EnumerateArray())
             {
-                if (Read(item) is { } e)
+                if (ReadIsolated(item) is { } e)
                 {
                     events.Add(e);
                 }
@@ -195,6 +195,19 @@ public static class SendGridEventParser
             }
 
             return new SendGridEventBatch(events, skipped);
+        }
+    }
+
+    /// <summary>One event, or null (skipped) when reading it throws: one odd event never costs the batch.</summary>
+    private static SendGridEvent? ReadIsolated(JsonElement item)
+    {
+        try
+        {
+            return Read(item);
+        }
+        catch (Exception ex) when (ex is not (OperationCanceledException or OutOfMemoryException))
+        {
+            return null;
         }
     }
 
