@@ -39,7 +39,8 @@ internal sealed class TestPipeline : IAsyncDisposable
     public T Get<T>()
         where T : notnull => _services.GetRequiredService<T>();
 
-    public static async Task<TestPipeline> StartAsync(IDictionary<string, string?>? settings = null)
+    /// <param name="configure">Replaces services after the app's own composition (an upstream fetcher with a test resolver).</param>
+    public static async Task<TestPipeline> StartAsync(IDictionary<string, string?>? settings = null, Action<IServiceCollection>? configure = null)
     {
         var account = await LocalStorage.NewAccountAsync();
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 25, 9, 0, 0, TimeSpan.Zero));
@@ -60,6 +61,7 @@ internal sealed class TestPipeline : IAsyncDisposable
         services.AddSingleton<TimeProvider>(clock);
         services.AddLogging();
         Syndication.Functions.SyndicationApp.ConfigureServices(services, configuration);
+        configure?.Invoke(services);
         var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
         return new TestPipeline(provider, account, clock);
     }
