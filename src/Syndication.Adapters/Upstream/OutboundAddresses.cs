@@ -84,7 +84,7 @@ public static class OutboundAddresses
             [0x20, 0x01, 0x0d, 0xb8, ..] => "documentation (2001:db8::/32)",
             [0x20, 0x01, < 0x02, ..] => "IETF protocol assignments, Teredo included (2001::/23)",
             [0x3f, 0xff, < 0x10, ..] => "documentation (3fff::/20)",
-            [ >= 0xfc and <= 0xfd, ..] => "unique local (fc00::/7)",
+            [>= 0xfc and <= 0xfd, ..] => "unique local (fc00::/7)",
             [0xfe, >= 0x80 and <= 0xbf, ..] => "link-local or site-local (fe80::/10, fec0::/10)",
             [0xff, ..] => "multicast (ff00::/8)",
             [var first, ..] when (first & 0xe0) != 0x20 => "outside global unicast (2000::/3)",
