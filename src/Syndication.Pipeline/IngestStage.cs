@@ -169,7 +169,8 @@ public sealed class IngestStage(
         }
 
         using var scope = logger.BeginScope(new Dictionary<string, object?> { ["ArticleId"] = id });
-        if (existing is not null && (existing.Article.SourceKey != draft.SourceKey.Trim() || !IsSameSource(existing.Article, source, legacyFeeds)))
+        if (existing is not null && (existing.Article.SourceKey != draft.SourceKey.Trim() || !IsSameSource(existing.Article, source, legacyFeeds)
+            || (source is null && IsFromAFeed(existing.Article))))
         {
             throw new RejectedInputException(
                 $"Its id {id} collides with another story ('{existing.Article.SourceKey}'{(existing.Article.Source is { } other ? $" of {other}" : "")}); give it a different uri.");
@@ -219,6 +220,11 @@ public sealed class IngestStage(
         article.Source == source
         || (article.Source is null && source is not null && article.Origin is { } origin
             && feeds.Any(f => origin.StartsWith(f + ": ", StringComparison.OrdinalIgnoreCase)));
+
+    /// <summary>An article without a source that a configured feed stored before sources had namespaces: not the drop zone's to update.</summary>
+    private bool IsFromAFeed(Article article) =>
+        article.Source is null && article.Origin is { } origin
+        && options.Value.Upstream.Configured.Any(f => origin.StartsWith(f.Name + ": ", StringComparison.OrdinalIgnoreCase));
 
     /// <summary>Counts an outcome in the meter and the current run (the sweep's, the blob trigger's, the CLI's).</summary>
     private IngestOutcome Counted(IngestOutcome outcome)

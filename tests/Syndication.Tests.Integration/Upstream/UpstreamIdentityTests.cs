@@ -143,6 +143,7 @@ public sealed class UpstreamIdentityTests
             "wire: https://wire.example.org/port-terminal",
             CancellationToken.None);
         var stored = await pipeline.Articles.GetAsync(ArticleIdentity.IdFor(Guid), CancellationToken.None);
+        var editorsDrop = await pipeline.DropAndIngestAsync("same-uri.md", Encoding.UTF8.GetBytes($"---\nuri: \"{Guid}\"\nheadline: \"An editor's story\"\n---\n\nText.\n"));
 
         var polls = await pipeline.Get<UpstreamStage>().PollAsync(force: false, CancellationToken.None);
         pipeline.Clock.Advance(TimeSpan.FromHours(1));
@@ -150,6 +151,8 @@ public sealed class UpstreamIdentityTests
 
         Assert.Equal(IngestResult.Accepted, before.Result);
         Assert.Null(stored!.Article.Source);
+        Assert.Equal(IngestResult.Rejected, editorsDrop.Result); // the agency's story is not the drop zone's to update
+        Assert.Contains($"collides with another story ('{Guid}')", editorsDrop.Rejection!.Reason, StringComparison.Ordinal);
         var fromWire = Assert.Single(polls.Single(p => p.Feed == "wire").Items);
         var fromOther = Assert.Single(polls.Single(p => p.Feed == "other").Items);
         Assert.Equal((IngestResult.Updated, ArticleIdentity.IdFor(Guid)), (fromWire.Result, fromWire.ArticleId));
