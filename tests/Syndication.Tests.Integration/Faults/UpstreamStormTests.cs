@@ -69,7 +69,7 @@ public sealed class UpstreamStormTests(ITestOutputHelper output)
             settings[$"Syndication:Upstream:Feeds:{i}:Editions:0"] = "india";
         }
 
-        await using var pipeline = await TestPipeline.StartAsync(settings, new TestResolver().Register);
+        await using var pipeline = await TestPipeline.StartAsync(settings, configure: new TestResolver().Register);
         var stage = pipeline.Get<UpstreamStage>();
         var now = pipeline.Clock.GetUtcNow();
 

@@ -39,10 +39,11 @@ internal sealed class TestPipeline : IAsyncDisposable
     public T Get<T>()
         where T : notnull => _services.GetRequiredService<T>();
 
+    /// <param name="account">Storage shared with something else under test (a <c>serve</c>); a fresh account when null.</param>
     /// <param name="configure">Replaces services after the app's own composition (an upstream fetcher with a test resolver).</param>
-    public static async Task<TestPipeline> StartAsync(IDictionary<string, string?>? settings = null, Action<IServiceCollection>? configure = null)
+    public static async Task<TestPipeline> StartAsync(IDictionary<string, string?>? settings = null, TestAccount? account = null, Action<IServiceCollection>? configure = null)
     {
-        var account = await LocalStorage.NewAccountAsync();
+        account ??= await LocalStorage.NewAccountAsync();
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 25, 9, 0, 0, TimeSpan.Zero));
         var configuration = new ConfigurationBuilder()
             .AddInMemoryCollection(new Dictionary<string, string?>

@@ -169,7 +169,7 @@ public sealed class UpstreamPolitenessTests
             ("business", TestResolver.At(server, "wire.test", "business")),
             ("sport", TestResolver.At(server, "wire.test", "sport")));
         settings["Syndication:Upstream:HostGapMilliseconds"] = "250";
-        await using var pipeline = await TestPipeline.StartAsync(settings, resolver.Register);
+        await using var pipeline = await TestPipeline.StartAsync(settings, configure: resolver.Register);
 
         var polls = await pipeline.Get<UpstreamStage>().PollAsync(force: false, CancellationToken.None);
 
@@ -189,7 +189,7 @@ public sealed class UpstreamPolitenessTests
                 ("good", TestResolver.At(server, "wire.test", "wire.xml")),
                 ("imds", TestResolver.At(server, "metadata.test", "wire.xml")),
                 ("wireserver", TestResolver.At(server, "nat64.test", "wire.xml"))),
-            resolver.Register);
+            configure: resolver.Register);
 
         var polls = await pipeline.Get<UpstreamStage>().PollAsync(force: false, CancellationToken.None);
 
