@@ -40,7 +40,8 @@ internal sealed class TestPipeline : IAsyncDisposable
         where T : notnull => _services.GetRequiredService<T>();
 
     /// <param name="account">Storage shared with something else under test (a <c>serve</c>); a fresh account when null.</param>
-    public static async Task<TestPipeline> StartAsync(IDictionary<string, string?>? settings = null, TestAccount? account = null)
+    /// <param name="configure">Replaces services after the app's own composition (an upstream fetcher with a test resolver).</param>
+    public static async Task<TestPipeline> StartAsync(IDictionary<string, string?>? settings = null, TestAccount? account = null, Action<IServiceCollection>? configure = null)
     {
         account ??= await LocalStorage.NewAccountAsync();
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 25, 9, 0, 0, TimeSpan.Zero));
@@ -61,6 +62,7 @@ internal sealed class TestPipeline : IAsyncDisposable
         services.AddSingleton<TimeProvider>(clock);
         services.AddLogging();
         Syndication.Functions.SyndicationApp.ConfigureServices(services, configuration);
+        configure?.Invoke(services);
         var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
         return new TestPipeline(provider, account, clock);
     }

@@ -109,7 +109,17 @@ internal sealed class FakeSendGrid : IAsyncDisposable
     public void ClearFaults() => faults.Clear();
 
     /// <summary>Settings that point the app's SendGrid transport here, with short timeouts and back-off.</summary>
-    public Dictionary<string, string?> Settings(int batchSize = 1000, int timeoutSeconds = 1) => new()
+    /// <summary>
+    /// Token and subscriber-id keys for the tests that send through SendGrid: with a SendGrid key set,
+    /// the public development keys are refused at start. Test values, not secrets.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> Keys { get; } = new Dictionary<string, string>
+    {
+        ["Syndication:Newsletter:TokenSigningKey"] = "t1:" + Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes("loopback test token key, 32 bytes+")),
+        ["Syndication:Newsletter:SubscriberIdKey"] = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes("loopback test subscriber id key, 32 bytes+")),
+    };
+
+    public Dictionary<string, string?> Settings(int batchSize = 1000, int timeoutSeconds = 1) => new(Keys.Select(k => KeyValuePair.Create(k.Key, (string?)k.Value)))
     {
         ["Syndication:Newsletter:SendGridApiKey"] = ApiKey,
         ["Syndication:Newsletter:SendGridHost"] = Server.BaseUrl.AbsoluteUri.TrimEnd('/'),
