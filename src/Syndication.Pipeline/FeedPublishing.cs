@@ -85,26 +85,36 @@ public sealed class FeedPublishing(
             {
                 // A lease that could not be renewed may be someone else's now: stop at once.
                 using var held = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lease.Lost);
-                while (true)
+                try
                 {
-                    var started = clock.GetUtcNow();
-                    logger.LogInformation("Feed build {Build} started", builds + 1);
-                    var built = await feeds.BuildAsync(rebuildAll: false, held.Token);
-                    if (built.Count == 0)
+                    while (true)
                     {
-                        break;
-                    }
+                        var started = clock.GetUtcNow();
+                        logger.LogInformation("Feed build {Build} started", builds + 1);
+                        var built = await feeds.BuildAsync(rebuildAll: false, held.Token);
+                        if (built.Count == 0)
+                        {
+                            break;
+                        }
 
-                    builds++;
-                    results.AddRange(built);
-                    logger.LogInformation("Feed build {Build} published: {Written} files written", builds, built.Count(r => r.Written));
+                        builds++;
+                        results.AddRange(built);
+                        logger.LogInformation("Feed build {Build} published: {Written} files written", builds, built.Count(r => r.Written));
 
-                    // Changes that come meanwhile wait for the next build, at most a window after this one began.
-                    var rest = started + window - clock.GetUtcNow();
-                    if (rest > TimeSpan.Zero)
-                    {
-                        await Task.Delay(rest, clock, held.Token);
+                        // Changes that come meanwhile wait for the next build, at most a window after this one began.
+                        var rest = started + window - clock.GetUtcNow();
+                        if (rest > TimeSpan.Zero)
+                        {
+                            await Task.Delay(rest, clock, held.Token);
+                        }
                     }
+                }
+                catch (OperationCanceledException) when (lease.Lost.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+                {
+                    // Storage too slow to renew it for 10 s: another build may hold it now. What this
+                    // one had not acknowledged stays queued; the look below hands it on.
+                    logger.LogWarning("Feed build {Build} stopped: the feeds' lease could not be renewed", builds + 1);
+                    runs.Warn("the feeds' lease could not be renewed; the build stopped and left its changes queued");
                 }
             }
 

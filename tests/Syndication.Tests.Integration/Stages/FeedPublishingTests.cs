@@ -6,7 +6,6 @@ using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.DependencyInjection;
 using Syndication.Adapters.Storage;
 using Syndication.Functions.Functions;
-using Syndication.Functions.Local;
 using Syndication.Pipeline;
 using Syndication.Tests.Infrastructure;
 
@@ -140,19 +139,23 @@ public sealed class FeedPublishingTests
     }
 
     [Fact]
-    public async Task The_local_event_loop_ingests_a_drop_and_publishes_it_through_the_function_classes()
+    public async Task The_local_event_loop_ingests_a_drop_and_publishes_it_as_the_two_events_would()
     {
         await using var pipeline = await TestPipeline.StartAsync(new Dictionary<string, string?> { ["Syndication:Feeds:CoalesceSeconds"] = "0" });
         var story = Story("local", 1);
         await pipeline.DropZone.DropAsync(story.Name, BinaryData.FromBytes(story.Content), CancellationToken.None);
-        var events = LocalBlobEvents.Create(pipeline.Services);
+        var events = pipeline.Get<LocalBlobEvents>();
 
-        var delivered = await events.PollAsync(CancellationToken.None);
+        var delivered = Assert.Single(await events.PollAsync(CancellationToken.None));
 
-        Assert.Equal([story.Name], delivered);
+        Assert.Equal((story.Name, IngestResult.Accepted), (delivered.File, delivered.Result));
         Assert.Contains(story.Headline, await FeedAsync(pipeline, "editions/india/rss.xml"), StringComparison.Ordinal);
         Assert.Empty(pipeline.Storage.Container(StorageNames.IncomingContainer).GetBlobs());
         Assert.Empty(await events.PollAsync(CancellationToken.None));
+
+        // The same as runs of the stages: one ingest (the drop's event), one feed build (the article's).
+        var runs = pipeline.Storage.Table(StorageNames.StageRunsTable).Query<Azure.Data.Tables.TableEntity>().Select(r => r.PartitionKey).ToList();
+        Assert.Equal(["feeds", "ingest"], runs.Order(StringComparer.Ordinal));
     }
 
     /// <summary>
