@@ -93,6 +93,12 @@ for (var i = 0; i < idleDrops; i++)
 
 var idleBuilds = builds.Published.ToList();
 Report("idle", idle, idleBuilds, requests: null);
+Console.WriteLine($"  WebSub pings (one per feed file a build changed): {hub.Pings:N0}, {(double)hub.Pings / Math.Max(1, idleBuilds.Count):F1} per build");
+if (burstDrops == 0)
+{
+    return 0;
+}
+
 
 // Burst: drops spread evenly over the burst's seconds, each delivered in its own task.
 var requestsBefore = account.Counter.Total;
@@ -121,16 +127,17 @@ void Report(string label, List<Drop> drops, List<Build> published, long? request
 {
     // A drop's change is built by the first build that began after its ingest ended, or by an
     // earlier one that was still reading the queue: the first is an upper bound, used here.
-    var latencies = drops
-        .Select(d => (published.FirstOrDefault(b => b.Started >= d.Ingested) ?? published.FirstOrDefault(b => b.Ended >= d.Ingested)) is { } build
-            ? (build.Ended - d.Evented).TotalSeconds
-            : double.PositiveInfinity) // never published: counts against the percentiles
-        .Order().ToList();
+    Build? BuildOf(Drop d) => published.FirstOrDefault(b => b.Started >= d.Ingested) ?? published.FirstOrDefault(b => b.Ended >= d.Ingested);
+
+    // Never published: infinite, counted against the percentiles.
+    var latencies = drops.Select(d => BuildOf(d) is { } build ? (build.Ended - d.Evented).TotalSeconds : double.PositiveInfinity).Order().ToList();
+    var afterIngest = drops.Select(d => BuildOf(d) is { } build ? (build.Ended - d.Ingested).TotalSeconds : double.PositiveInfinity).Order().ToList();
     double Percentile(double p) => latencies[Math.Clamp((int)Math.Ceiling(p * latencies.Count) - 1, 0, latencies.Count - 1)];
+    double PercentileAfterIngest(double p) => afterIngest[Math.Clamp((int)Math.Ceiling(p * afterIngest.Count) - 1, 0, afterIngest.Count - 1)];
     var ingest = drops.Select(d => (d.Ingested - d.Evented).TotalSeconds).Order().ElementAt(drops.Count / 2);
     var cost = requests is { } r ? string.Create(CultureInfo.InvariantCulture, $"; {r:N0} storage requests, {(double)r / drops.Count:F1} per drop (the drop's upload included)") : "";
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"{label}: {drops.Count} drops, {published.Count} feed builds; event -> feeds written and hub pinged: p50 {Percentile(0.50):F1} s, p95 {Percentile(0.95):F1} s, max {latencies[^1]:F1} s; ingest (event -> article stored) p50 {ingest:F2} s{cost}"));
+        $"{label}: {drops.Count} drops, {published.Count} feed builds; event -> feeds written and hub pinged: p50 {Percentile(0.50):F1} s, p95 {Percentile(0.95):F1} s, max {latencies[^1]:F1} s; ingest (event -> article stored) p50 {ingest:F2} s; article stored -> feeds: p50 {PercentileAfterIngest(0.50):F1} s, p95 {PercentileAfterIngest(0.95):F1} s{cost}; load average {File.ReadAllText("/proc/loadavg")[..14]}"));
 }
 
 static byte[] Story(int n)
