@@ -41,9 +41,9 @@ internal sealed class TestPipeline : IAsyncDisposable
     public T Get<T>()
         where T : notnull => _services.GetRequiredService<T>();
 
-    /// <param name="configure">Replaces registrations after the app's own (a test's stand-in for a remote service).</param>
     /// <param name="account">The storage of another pipeline: a second instance of the app beside it, as when the host scales out.</param>
-    public static async Task<TestPipeline> StartAsync(IDictionary<string, string?>? settings = null, Action<IServiceCollection>? configure = null, TestAccount? account = null)
+    /// <param name="configure">Replaces registrations after the app's own (a test's stand-in for a remote service).</param>
+    public static async Task<TestPipeline> StartAsync(IDictionary<string, string?>? settings = null, TestAccount? account = null, Action<IServiceCollection>? configure = null)
     {
         account ??= await LocalStorage.NewAccountAsync();
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 25, 9, 0, 0, TimeSpan.Zero));

@@ -58,7 +58,7 @@ public sealed class FeedPublishingTests
     public async Task Events_of_a_burst_during_a_build_cost_one_request_each_on_another_instance_and_are_published_by_the_next_build()
     {
         var hub = new GatedHub();
-        await using var first = await TestPipeline.StartAsync(Settings, services => services.AddSingleton(new WebSubPinger(new HttpClient(hub))));
+        await using var first = await TestPipeline.StartAsync(Settings, configure: services => services.AddSingleton(new WebSubPinger(new HttpClient(hub))));
         await using var second = await TestPipeline.StartAsync(Settings, account: first.Account);
         var lead = Story("lead", 0);
         await first.DropAndIngestAsync(lead.Name, lead.Content);
@@ -109,7 +109,7 @@ public sealed class FeedPublishingTests
     public async Task The_session_publishes_once_per_window_and_reports_its_builds()
     {
         var hub = new GatedHub();
-        await using var pipeline = await TestPipeline.StartAsync(Settings, services => services.AddSingleton(new WebSubPinger(new HttpClient(hub))));
+        await using var pipeline = await TestPipeline.StartAsync(Settings, configure: services => services.AddSingleton(new WebSubPinger(new HttpClient(hub))));
         var publishing = pipeline.Get<FeedPublishing>();
         var one = Story("window", 1);
         await pipeline.DropAndIngestAsync(one.Name, one.Content);
