@@ -41,7 +41,7 @@ internal sealed class TestPipeline : IAsyncDisposable
     public T Get<T>()
         where T : notnull => _services.GetRequiredService<T>();
 
-    /// <param name="account">The storage of another pipeline: a second instance of the app beside it, as when the host scales out.</param>
+    /// <param name="account">Storage shared with something else under test (a <c>serve</c>, a second instance of the app as when the host scales out); a fresh account when null.</param>
     /// <param name="configure">Replaces registrations after the app's own (a test's stand-in for a remote service).</param>
     public static async Task<TestPipeline> StartAsync(IDictionary<string, string?>? settings = null, TestAccount? account = null, Action<IServiceCollection>? configure = null)
     {

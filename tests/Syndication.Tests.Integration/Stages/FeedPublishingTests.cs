@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
 using System.Text;
+using Azure.Storage.Blobs;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.DependencyInjection;
 using Syndication.Adapters.Storage;
@@ -156,6 +157,29 @@ public sealed class FeedPublishingTests
         // The same as runs of the stages: one ingest (the drop's event), one feed build (the article's).
         var runs = pipeline.Storage.Table(StorageNames.StageRunsTable).Query<Azure.Data.Tables.TableEntity>().Select(r => r.PartitionKey).ToList();
         Assert.Equal(["feeds", "ingest"], runs.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task Serve_publishes_a_file_dropped_into_incoming_within_seconds()
+    {
+        await using var serve = await LocalServe.StartAsync();
+        var story = Story("serve", 1);
+        var incoming = new BlobContainerClient(serve.Account.ConnectionString, StorageNames.IncomingContainer);
+        await incoming.CreateIfNotExistsAsync();
+
+        await incoming.GetBlobClient(story.Name).UploadAsync(BinaryData.FromBytes(story.Content));
+
+        // Nothing but serve runs here: its own loop delivers the drop's event and then the article's.
+        var feed = new BlobClient(serve.Account.ConnectionString, StorageNames.FeedsContainer, "editions/india/rss.xml");
+        string? rss = null;
+        for (var attempt = 0; attempt < 600 && rss?.Contains(story.Headline, StringComparison.Ordinal) != true; attempt++)
+        {
+            await Task.Delay(100);
+            rss = await feed.ExistsAsync() ? (await feed.DownloadContentAsync()).Value.Content.ToString() : null;
+        }
+
+        Assert.Contains(story.Headline, rss, StringComparison.Ordinal);
+        Assert.Empty(incoming.GetBlobs());
     }
 
     /// <summary>
