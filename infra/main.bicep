@@ -35,6 +35,7 @@ param eventGridSubscriptionsEnabled bool = false
 param eventGridFunctions eventGridFunction[] = [
   { functionName: 'IngestDroppedFile', container: 'incoming' }
   { functionName: 'CountPageViews', container: 'pageviews' }
+  { functionName: 'PublishArticleChanges', container: 'articles' }
 ]
 
 @secure()

@@ -449,7 +449,7 @@ public static class SyndicationCommand
     private static async Task BuildFeedsAsync(PipelineSession session, bool rebuildAll, TextWriter output, CancellationToken cancellationToken)
     {
         output.WriteLine(rebuildAll ? "Feeds: rebuilding all ..." : "Feeds: building those with changed articles ...");
-        var feeds = await session.Runs.RunAsync(StageNames.Feeds, "cli", () => session.Feeds.BuildAsync(rebuildAll, cancellationToken), cancellationToken);
+        var feeds = await session.Runs.RunAsync(StageNames.Feeds, "cli", () => session.Publishing.BuildAsync(rebuildAll, cancellationToken), cancellationToken);
         foreach (var feed in feeds)
         {
             output.WriteLine($"  {(feed.Written ? "written  " : "unchanged")} {feed.Items,3} items  {feed.Url}");
