@@ -1,44 +1,10 @@
+using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Syndication.Adapters.Newsletters;
 using Syndication.Core.Newsletters;
 
 namespace Syndication.Pipeline;
-
-/// <summary>
-/// The delivery report of one subject: today an issue (<c>india/2026-11-25</c>); an alert, once
-/// alerts are sent, is another subject with its own ledger key, counted the same way (its
-/// recipients carry the key in the <c>issue</c> custom arg).
-/// </summary>
-public sealed record DeliveryReport
-{
-    /// <summary><c>issue</c>: what was sent. Alerts will add <c>alert</c>.</summary>
-    public required string Kind { get; init; }
-
-    public required string Key { get; init; }
-
-    public required string Edition { get; init; }
-
-    public required DateTimeOffset Started { get; init; }
-
-    public DateTimeOffset? Finished { get; init; }
-
-    /// <summary>Recipients handed to SendGrid (or the outbox): batches sent, and uncertain ones (they may have gone).</summary>
-    public required long Sent { get; init; }
-
-    /// <summary>Recipients of batches SendGrid refused for good (a 4xx).</summary>
-    public required long Failed { get; init; }
-
-    public required DeliveryCounts Counts { get; init; }
-
-    public required DeliveryRates Rates { get; init; }
-
-    public string SpamLevel => Rates.SpamLevel;
-
-    public DateTimeOffset? ThrottledUntil { get; init; }
-
-    public string? ThrottleReason { get; init; }
-}
 
 /// <summary>Reads delivery reports from the ledger, and says when an issue's spam rate passes Gmail's 0.1% line.</summary>
 public sealed class NewsletterReports(SendLedger ledger, IOptions<NewsletterOptions> options, TimeProvider time, ILogger<NewsletterReports> logger)
@@ -99,6 +65,49 @@ public sealed class NewsletterReports(SendLedger ledger, IOptions<NewsletterOpti
             ThrottleReason = issue.Finished is null && issue.ThrottledUntil > time.GetUtcNow() ? issue.ThrottleReason : null,
         };
     }
+
+    /// <summary>
+    /// The reports as JSON for scripts and dashboards (<c>newsletter report --json</c>): per issue the
+    /// counts, the rates (fractions, null without deliveries), the spam level against Gmail's lines
+    /// and, while a cap holds it back, until when.
+    /// </summary>
+    public static string ToJson(IReadOnlyList<DeliveryReport> reports, DateTimeOffset generatedAt)
+    {
+        ArgumentNullException.ThrowIfNull(reports);
+        var document = new
+        {
+            generatedAt,
+            gmailSpamLines = new { warning = DeliveryRates.SpamWarning, limit = DeliveryRates.SpamLimit },
+            issues = reports.Select(r => new
+            {
+                kind = r.Kind,
+                key = r.Key,
+                edition = r.Edition,
+                started = r.Started,
+                finished = r.Finished,
+                sent = r.Sent,
+                failed = r.Failed,
+                processed = r.Counts.Processed,
+                delivered = r.Counts.Delivered,
+                deferred = r.Counts.Deferred,
+                bounced = r.Counts.Bounced,
+                dropped = r.Counts.Dropped,
+                spamReports = r.Counts.SpamReports,
+                unsubscribes = r.Counts.Unsubscribes,
+                uniqueOpens = r.Counts.HumanOpens,
+                machineOpens = r.Counts.MachineOpens,
+                uniqueClicks = r.Counts.HumanClicks,
+                scannerClicks = r.Counts.ScannerClicks,
+                rates = new { delivered = r.Rates.Delivered, open = r.Rates.Open, click = r.Rates.Click, spam = r.Rates.Spam },
+                spamLevel = r.SpamLevel,
+                throttledUntil = r.ThrottledUntil,
+                throttleReason = r.ThrottleReason,
+            }),
+        };
+        return JsonSerializer.Serialize(document, Json);
+    }
+
+    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
 
     private static string EditionOf(string issueKey) => issueKey.Split('/')[0];
 }

@@ -23,6 +23,7 @@ public sealed class StatusStage(
     StageRunStore runs,
     DropZone dropZone,
     PublicationCatalog catalog,
+    NewsletterReports newsletters,
     TimeProvider clock,
     ILogger<StatusStage> logger)
 {
@@ -115,7 +116,10 @@ public sealed class StatusStage(
             [.. rejected.Select(r => new RejectedFile(r.File, r.Stage, r.Reason, r.Line, r.Column, r.RejectedAt))],
             rejectedTotal,
             await TrendingAsync(cancellationToken),
-            topScores);
+            topScores)
+        {
+            Newsletters = await newsletters.RecentAsync(StatusPageWriter.NewsletterDays, edition: null, cancellationToken),
+        };
     }
 
     /// <summary>

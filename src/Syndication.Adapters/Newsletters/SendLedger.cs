@@ -189,9 +189,16 @@ public sealed class SendLedger(StorageAccount account)
     {
         var keys = new List<(string Key, DateTimeOffset Started)>();
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {IssuesPartition} and Started ge {since}");
-        await foreach (var e in Table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
+        try
         {
-            keys.Add((e.GetString("IssueKey") ?? e.RowKey, e.GetDateTimeOffset("Started") ?? default));
+            await foreach (var e in Table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
+            {
+                keys.Add((e.GetString("IssueKey") ?? e.RowKey, e.GetDateTimeOffset("Started") ?? default));
+            }
+        }
+        catch (RequestFailedException ex) when (ex.Status == (int)HttpStatusCode.NotFound)
+        {
+            return []; // nothing was ever sent: no table yet
         }
 
         var issues = new List<LedgerIssue>(keys.Count);

@@ -230,3 +230,38 @@ public sealed record DeliveryRates(double? Delivered, double? Open, double? Clic
         _ => "ok",
     };
 }
+
+/// <summary>
+/// The delivery report of one subject: today an issue (<c>india/2026-11-25</c>); an alert, once
+/// alerts are sent, is another subject with its own ledger key, counted the same way (its
+/// recipients carry the key in the <c>issue</c> custom arg).
+/// </summary>
+public sealed record DeliveryReport
+{
+    /// <summary><c>issue</c>: what was sent. Alerts will add <c>alert</c>.</summary>
+    public required string Kind { get; init; }
+
+    public required string Key { get; init; }
+
+    public required string Edition { get; init; }
+
+    public required DateTimeOffset Started { get; init; }
+
+    public DateTimeOffset? Finished { get; init; }
+
+    /// <summary>Recipients handed to SendGrid (or the outbox): batches sent, and uncertain ones (they may have gone).</summary>
+    public required long Sent { get; init; }
+
+    /// <summary>Recipients of batches SendGrid refused for good (a 4xx).</summary>
+    public required long Failed { get; init; }
+
+    public required DeliveryCounts Counts { get; init; }
+
+    public required DeliveryRates Rates { get; init; }
+
+    public string SpamLevel => Rates.SpamLevel;
+
+    public DateTimeOffset? ThrottledUntil { get; init; }
+
+    public string? ThrottleReason { get; init; }
+}
