@@ -108,8 +108,19 @@ internal sealed class FakeSendGrid : IAsyncDisposable
     /// <summary>Drops the faults not yet used: the requests to come are answered 202.</summary>
     public void ClearFaults() => faults.Clear();
 
+    /// <summary>
+    /// What a real send needs beside the key (a postal address, an authenticated From domain), and a
+    /// warm-up that began long ago: an account already warm, so only the tests of caps meet one.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, string> ComplianceSettings = new Dictionary<string, string>
+    {
+        ["PostalAddress"] = "1 Example Street, Springfield, 00000, United States",
+        ["AuthenticatedDomains"] = "news.example.com",
+        ["WarmupStartDate"] = "2020-01-01",
+    };
+
     /// <summary>Settings that point the app's SendGrid transport here, with short timeouts and back-off.</summary>
-    public Dictionary<string, string?> Settings(int batchSize = 1000, int timeoutSeconds = 1) => new()
+    public Dictionary<string, string?> Settings(int batchSize = 1000, int timeoutSeconds = 1) => new(ComplianceSettings.Select(s => KeyValuePair.Create("Syndication:Newsletter:" + s.Key, (string?)s.Value)))
     {
         ["Syndication:Newsletter:SendGridApiKey"] = ApiKey,
         ["Syndication:Newsletter:SendGridHost"] = Server.BaseUrl.AbsoluteUri.TrimEnd('/'),
