@@ -282,22 +282,6 @@ public sealed class SendLedger(StorageAccount account)
     }
 
     /// <summary>
-    /// Notes an event SendGrid reported for a recipient of an issue (processed, delivered, bounce):
-    /// proof that a batch marked uncertain did go out. Does nothing for a recipient not in the ledger.
-    /// </summary>
-    public async Task MarkSeenAsync(string issueKey, string subscriberId, string eventName, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await Table.UpdateEntityAsync(new TableEntity(RecipientPartition(issueKey, subscriberId), "r" + subscriberId) { ["Seen"] = eventName }, ETag.All, TableUpdateMode.Merge, cancellationToken);
-        }
-        catch (RequestFailedException ex) when (ex.Status == (int)HttpStatusCode.NotFound)
-        {
-            // Not one of ours (or an issue key that is not): nothing to reconcile.
-        }
-    }
-
-    /// <summary>
     /// Merges a SendGrid event into the recipient's delivery state and, in the same transaction, the
     /// change it makes to the counts of the recipient's bucket (both rows ETag-guarded; a conflict
     /// with a concurrent post re-reads and tries again). A repeated or reordered event changes the
