@@ -100,6 +100,12 @@ public sealed class NewsletterStage(
     /// <summary>Changes this long before a run started are re-checked too, against clocks slightly apart.</summary>
     private static readonly TimeSpan ChangeMargin = TimeSpan.FromMinutes(1);
 
+    /// <summary>How long after its date a throttled issue is still resumed.</summary>
+    private const int ThrottledIssueDays = 7;
+
+    /// <summary>The warm-up's first day once read (it never changes once recorded).</summary>
+    private DateOnly? warmupStart;
+
     public IMailTransport Transport => transport;
 
     /// <summary>
@@ -114,6 +120,14 @@ public sealed class NewsletterStage(
         foreach (var throttled in await ledger.ThrottledAsync(cancellationToken))
         {
             // A throttled issue resumes on a later day too, unlike one a stopped timer missed: its readers are half served.
+            // Not for ever: one that still has not finished after a week (SendGrid failing all along) is left to the runbook.
+            if (throttled.LocalDate < DateOnly.FromDateTime(now.UtcDateTime).AddDays(-ThrottledIssueDays))
+            {
+                logger.LogWarning("Newsletter {IssueKey} was throttled and is still unfinished after {Days} days; it is not resumed any more", throttled.IssueKey, ThrottledIssueDays);
+                await ledger.SetThrottledAsync(throttled with { Until = null }, cancellationToken);
+                continue;
+            }
+
             if (throttled.Until > now || catalog.FindEdition(throttled.Edition) is not { } held
                 || !Enum.TryParse<NewsletterCadence>(throttled.Cadence, ignoreCase: true, out var heldCadence) || cancellationToken.IsCancellationRequested)
             {
@@ -428,13 +442,13 @@ public sealed class NewsletterStage(
         var now = time.GetUtcNow();
         var settings = options.Value;
         var limits = SendingLimits.From(settings);
-        var warmupStart = await quota.WarmupStartAsync(settings.WarmupStart, now, cancellationToken);
-        var grant = await quota.ReserveAsync(now, wanted, (hour, day) => limits.Allowance(warmupStart, now, hour, day), cancellationToken);
+        var start = warmupStart ??= await quota.WarmupStartAsync(settings.WarmupStart, now, cancellationToken);
+        var grant = await quota.ReserveAsync(now, wanted, (hour, day) => limits.Allowance(start, now, hour, day), cancellationToken);
         if (grant.Granted < wanted)
         {
             // What holds the rest back now that this reservation is counted, and until when.
             var (hour, day) = await quota.SentAsync(now, cancellationToken);
-            var after = limits.Allowance(warmupStart, now, hour, day);
+            var after = limits.Allowance(start, now, hour, day);
             report.ThrottledUntil = after.Until ?? grant.Allowance.Until ?? now.AddHours(1);
             report.ThrottleReason = after.Reason ?? grant.Allowance.Reason;
         }
