@@ -64,6 +64,8 @@ internal sealed class PipelineSession : IAsyncDisposable
         : _host.Services.GetRequiredService<TrendingStage>();
     public NewsletterStage Newsletter => _host.Services.GetRequiredService<NewsletterStage>();
 
+    public NewsletterReports Reports => _host.Services.GetRequiredService<NewsletterReports>();
+
     public DigestRenderer Renderer => _host.Services.GetRequiredService<DigestRenderer>();
 
     public PublicationCatalog Catalog => _host.Services.GetRequiredService<PublicationCatalog>();

@@ -48,6 +48,9 @@ public sealed record SendGridEvent
 
     public int? AsmGroupId { get; init; }
 
+    /// <summary>For <c>open</c>: SendGrid's <c>sg_machine_open</c>, true when a proxy (Apple Mail Privacy Protection) loaded the pixel, not a reader.</summary>
+    public bool MachineOpen { get; init; }
+
     public IReadOnlyList<string> Categories { get; init; } = [];
 
     /// <summary>The custom args sent with the message (SendGrid spreads them over the event's top level).</summary>
@@ -254,6 +257,7 @@ public static class SendGridEventParser
             Reason = String(item, "reason"),
             Status = String(item, "status"),
             AsmGroupId = group,
+            MachineOpen = item.TryGetProperty("sg_machine_open", out var machine) && (machine.ValueKind == JsonValueKind.True || (machine.ValueKind == JsonValueKind.String && machine.GetString() == "true")),
             Categories = Categories(item),
             CustomArgs = custom,
         };

@@ -179,6 +179,10 @@ public sealed class NewsletterKillTests(ITestOutputHelper output)
             start.Environment["Syndication__Newsletter__RequestTimeoutSeconds"] = "120";
             start.Environment["Syndication__Newsletter__RetryBackoffMilliseconds"] = "20";
             start.Environment["Syndication__Newsletter__MaxRetryAfterSeconds"] = "5";
+            foreach (var (name, value) in FakeSendGrid.ComplianceSettings)
+            {
+                start.Environment["Syndication__Newsletter__" + name] = value;
+            }
             var cli = new Cli(new Process { StartInfo = start });
             cli.process.OutputDataReceived += (_, e) => cli.Append(e.Data);
             cli.process.ErrorDataReceived += (_, e) => cli.Append(e.Data);
