@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Markdig;
 using Markdig.Extensions.Yaml;
+using Markdig.Renderers;
 using Markdig.Syntax;
 using Syndication.Core.Articles;
 using YamlDotNet.Core;
@@ -82,7 +83,7 @@ public static class MarkdownReader
 
         // The body is everything after the front matter.
         var body = text[(block.Span.End + 1)..];
-        var html = WithinDepth(() => Markdown.ToHtml(body, Pipeline)).Trim();
+        var html = WithinDepth(() => ToHtml(body)).Trim();
         if (html.Length == 0)
         {
             throw new RejectedInputException("The Markdown file has front matter but no body.");
@@ -111,6 +112,23 @@ public static class MarkdownReader
             Embargoed = Instant(matter.Embargoed, "embargoed"),
             Correction = string.IsNullOrWhiteSpace(matter.Correction) ? null : HtmlText.ToPlainText(matter.Correction),
         };
+    }
+
+    /// <summary>
+    /// The body as HTML, through a renderer of its own. <c>Markdown.ToHtml</c> rents a renderer from
+    /// the pipeline's pool, and one given back after an exception in the middle of a tight list (a
+    /// hostile file's depth) keeps its <c>ImplicitParagraph</c> switched on: every later file then
+    /// lost its paragraphs' <c>&lt;p&gt;</c> tags. A fresh renderer cannot inherit another file's state.
+    /// </summary>
+    private static string ToHtml(string markdown)
+    {
+        var document = Markdown.Parse(markdown, Pipeline);
+        using var writer = new StringWriter(CultureInfo.InvariantCulture);
+        var renderer = new HtmlRenderer(writer);
+        Pipeline.Setup(renderer);
+        renderer.Render(document);
+        writer.Flush();
+        return writer.ToString();
     }
 
     /// <summary>
