@@ -1,11 +1,14 @@
 using System.Globalization;
 using System.Net;
+using System.Runtime.CompilerServices;
+using System.Text;
 using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
 using Syndication.Core.Articles;
 using Syndication.Core.Feeds;
 using Syndication.Core.Ingestion.Normalization;
+using Syndication.Core.Sitemaps;
 
 namespace Syndication.Adapters.Storage;
 
@@ -26,7 +29,28 @@ public sealed record IndexUpdate(IReadOnlySet<string> TouchedScopes, ETag? Marke
 
     /// <summary>Articles still held by an embargo after this build.</summary>
     public int Held { get; init; }
+
+    /// <summary>
+    /// Per scope, the UTC days whose index rows this update wrote or removed (ranges of days): the
+    /// archive documents that cover them are the only ones that may have to change.
+    /// </summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<DayRange>> TouchedDays { get; init; } = new Dictionary<string, IReadOnlyList<DayRange>>();
+
+    /// <summary>Every note kept in the queue (<see cref="ArticleIndex.SaveNoteAsync"/>), by key: read with the changes, at no extra request.</summary>
+    public IReadOnlyDictionary<string, QueueNote> Notes { get; init; } = new Dictionary<string, QueueNote>();
+
+    /// <summary>The keys of the notes whose time has come: work due even when no article changed.</summary>
+    public IReadOnlySet<string> Due { get; init; } = new HashSet<string>();
 }
+
+/// <summary>UTC days <paramref name="First"/> to <paramref name="Last"/>, both included.</summary>
+public readonly record struct DayRange(DateOnly First, DateOnly Last);
+
+/// <summary>
+/// A small note a stage keeps in the change queue's range, so the one query of an idle build reads
+/// it too: what it last wrote, and when it must write again without a change (<paramref name="DueAt"/>).
+/// </summary>
+public sealed record QueueNote(string Key, DateTimeOffset? DueAt, string Value);
 
 /// <summary>A story held by its embargo, as the private status page lists it.</summary>
 public sealed record HeldArticle(string Id, string Headline, DateTimeOffset LiftsAt, IReadOnlyList<string> Editions, string? Origin);
@@ -77,6 +101,9 @@ public sealed class ArticleIndex(StorageAccount account, TimeProvider clock)
     /// after it applies the row like any change, without a new drop.
     /// </summary>
     private const string HeldPartition = PendingPrefix + "~held";
+
+    /// <summary>Notes of the stages (<see cref="QueueNote"/>), in the queue's range so an idle build reads them for free.</summary>
+    private const string NotesPartition = PendingPrefix + "~notes";
 
     /// <summary>
     /// Articles that are not public as last ingested (killed, or held by an embargo), one row each
@@ -218,6 +245,7 @@ public sealed class ArticleIndex(StorageAccount account, TimeProvider clock)
         var touched = new HashSet<string>(StringComparer.Ordinal);
         var now = clock.GetUtcNow();
         var outcome = new ApplyOutcome();
+        var notes = new Dictionary<string, QueueNote>(StringComparer.Ordinal);
         ETag? marker = null;
         var markerRead = false;
         await foreach (var page in changes.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey ge {PendingPrefix} and PartitionKey lt {"pending."}"), maxPerPage: PendingPage, cancellationToken: cancellationToken).AsPages())
@@ -229,7 +257,12 @@ public sealed class ArticleIndex(StorageAccount account, TimeProvider clock)
                 {
                     // Left by a build that stopped before its feeds were written (or written by this one).
                     touched.UnionWith(Split(row.GetString("Scopes")));
+                    TouchedDayCodec.Decode(row.GetString("Days"), outcome.Days);
                     marker ??= row.ETag;
+                }
+                else if (row.PartitionKey == NotesPartition)
+                {
+                    notes[row.RowKey] = new QueueNote(row.RowKey, row.GetDateTimeOffset("DueAt"), row.GetString("Value") ?? "");
                 }
                 else if (row.PartitionKey == HeldPartition)
                 {
@@ -263,18 +296,33 @@ public sealed class ArticleIndex(StorageAccount account, TimeProvider clock)
                 if (left.HasValue)
                 {
                     touched.UnionWith(Split(left.Value!.GetString("Scopes")));
+                    TouchedDayCodec.Decode(left.Value!.GetString("Days"), outcome.Days);
                 }
             }
 
             touched.UnionWith(await ApplyAsync(pending, now, outcome, cancellationToken));
-            var recorded = await changes.UpsertEntityAsync(new TableEntity(TouchedPartition, TouchedRow) { ["Scopes"] = string.Join(',', touched.Order(StringComparer.Ordinal)) }, TableUpdateMode.Replace, cancellationToken);
+            var record = new TableEntity(TouchedPartition, TouchedRow)
+            {
+                ["Scopes"] = string.Join(',', touched.Order(StringComparer.Ordinal)),
+                ["Days"] = TouchedDayCodec.Encode(outcome.Days),
+            };
+            var recorded = await changes.UpsertEntityAsync(record, TableUpdateMode.Replace, cancellationToken);
             marker = recorded.Headers.ETag;
             await RemoveAsync(changes, pending, cancellationToken);
         }
 
+        var due = notes.Values.Where(n => n.DueAt is { } at && at <= now).Select(n => n.Key).ToHashSet(StringComparer.Ordinal);
         return marker is null
-            ? IndexUpdate.Empty with { Held = outcome.Held }
-            : new IndexUpdate(touched, marker) { Withdrawn = outcome.Withdrawn, Lifted = outcome.Lifted, Held = outcome.Held };
+            ? IndexUpdate.Empty with { Held = outcome.Held, Notes = notes, Due = due }
+            : new IndexUpdate(touched, marker)
+            {
+                Withdrawn = outcome.Withdrawn,
+                Lifted = outcome.Lifted,
+                Held = outcome.Held,
+                TouchedDays = TouchedDayCodec.Ranges(outcome.Days),
+                Notes = notes,
+                Due = due,
+            };
     }
 
     /// <summary>What applying the queue did besides touching scopes.</summary>
@@ -285,6 +333,9 @@ public sealed class ArticleIndex(StorageAccount account, TimeProvider clock)
         public int Lifted { get; set; }
 
         public int Held { get; set; }
+
+        /// <summary>Reverse day numbers (as in partition keys) of the rows written or removed, per scope.</summary>
+        public Dictionary<string, HashSet<int>> Days { get; } = new(StringComparer.Ordinal);
     }
 
     /// <summary>
@@ -396,6 +447,16 @@ public sealed class ArticleIndex(StorageAccount account, TimeProvider clock)
         // Deletes one by one: in a transaction, one row already gone would fail the whole batch.
         work.AddRange(deletes.Select(d => (Func<CancellationToken, Task>)(ct => DeleteIfUnchangedAsync(index, d.Partition, d.RowKey, ETag.All, ct))));
         work.AddRange(heldWrites);
+        foreach (var partition in upserts.Keys.Concat(deletes.Select(d => d.Partition)))
+        {
+            var bar = partition.LastIndexOf('|');
+            if (!outcome.Days.TryGetValue(partition[..bar], out var days))
+            {
+                outcome.Days[partition[..bar]] = days = [];
+            }
+
+            days.Add(int.Parse(partition.AsSpan(bar + 1), CultureInfo.InvariantCulture));
+        }
 
         // A few at a time: a page of 1,000 changes is dozens of transactions, and sent all at once
         // they queue behind each other in the service (Azurite timed them out at 50,000 articles).
@@ -605,6 +666,74 @@ public sealed class ArticleIndex(StorageAccount account, TimeProvider clock)
         return [.. rowKeys.Where(found.ContainsKey).Select(rowKey => found[rowKey])];
     }
 
+    /// <summary>
+    /// The row keys of a scope from <paramref name="from"/> (included) to <paramref name="before"/>
+    /// (excluded), newest first; null bounds are open. Keys only: what archive paging counts.
+    /// </summary>
+    public async IAsyncEnumerable<string> RowKeysAsync(string scope, string? from, string? before, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var table = account.Table(StorageNames.ArticleIndexTable);
+        await foreach (var entity in table.QueryAsync<TableEntity>(RangeFilter(scope, from, before), maxPerPage: 1000, select: ["RowKey"], cancellationToken: cancellationToken))
+        {
+            yield return entity.RowKey;
+        }
+    }
+
+    /// <summary>The feed entries of a scope from <paramref name="from"/> (included) to <paramref name="before"/> (excluded), newest first, with their row keys.</summary>
+    public async IAsyncEnumerable<(string RowKey, FeedEntry Entry)> EntriesBetweenAsync(string scope, string? from, string? before, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var table = account.Table(StorageNames.ArticleIndexTable);
+        await foreach (var entity in table.QueryAsync<TableEntity>(RangeFilter(scope, from, before), maxPerPage: 1000, cancellationToken: cancellationToken))
+        {
+            yield return (entity.RowKey, FromEntity(entity));
+        }
+    }
+
+    /// <summary>
+    /// A scope's stories public at or after <paramref name="since"/>, newest first, as a news sitemap
+    /// lists them (no bodies read). The index holds only public stories (<see cref="NewsroomRules"/>):
+    /// held and killed ones are never here.
+    /// </summary>
+    public async Task<IReadOnlyList<NewsSitemapEntry>> NewsSinceAsync(string scope, DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        var table = account.Table(StorageNames.ArticleIndexTable);
+        var news = new List<NewsSitemapEntry>();
+        await foreach (var entity in table.QueryAsync<TableEntity>(RangeFilter(scope, null, Before(since)), maxPerPage: 1000, select: ["Url", "Headline", "Created", "Language"], cancellationToken: cancellationToken))
+        {
+            news.Add(new NewsSitemapEntry(new Uri(entity.GetString("Url")), entity.GetString("Headline") ?? "", entity.GetDateTimeOffset("Created") ?? DateTimeOffset.MinValue, entity.GetString("Language")));
+        }
+
+        return news;
+    }
+
+    /// <summary>The row-key range of articles public on the UTC days <paramref name="days"/>: from (included), before (excluded).</summary>
+    public static (string From, string Before) RowKeyRange(DayRange days) =>
+        (Before(new DateTimeOffset(days.Last.AddDays(1), TimeOnly.MinValue, TimeSpan.Zero)), Before(new DateTimeOffset(days.First, TimeOnly.MinValue, TimeSpan.Zero)));
+
+    /// <summary>A bound just older than <paramref name="instant"/>: every row key public at or after it sorts before this.</summary>
+    private static string Before(DateTimeOffset instant) =>
+        (DateTimeOffset.MaxValue.UtcTicks - instant.UtcTicks + 1).ToString("D19", CultureInfo.InvariantCulture);
+
+    private static string RangeFilter(string scope, string? from, string? before)
+    {
+        var filter = from is null
+            ? TableClient.CreateQueryFilter($"PartitionKey gt {scope + "|"} and RowKey ge {""}")
+            : TableClient.CreateQueryFilter($"PartitionKey ge {PartitionOfRow(scope, from)} and RowKey ge {from}");
+        return filter + " and " + (before is null
+            ? TableClient.CreateQueryFilter($"PartitionKey lt {scope + "}"}")
+            : TableClient.CreateQueryFilter($"PartitionKey le {PartitionOfRow(scope, before)} and RowKey lt {before}"));
+    }
+
+    /// <summary>Writes (or replaces) a note in the queue's range; <see cref="ApplyPendingAsync"/> hands it back, due or not.</summary>
+    public async Task SaveNoteAsync(QueueNote note, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(note);
+        await account.Table(StorageNames.ArticleChangesTable).UpsertEntityAsync(
+            new TableEntity(NotesPartition, note.Key) { ["DueAt"] = note.DueAt, ["Value"] = note.Value },
+            TableUpdateMode.Replace,
+            cancellationToken);
+    }
+
     private static readonly string[] RecentFieldNames = ["RowKey", "Id", "Url", "Headline", "Created", "ClusterId", "SourceKey", "Slug", "Section", "Images"];
 
     private const int RecentForClustering = 1000;
@@ -692,4 +821,97 @@ public sealed class ArticleIndex(StorageAccount account, TimeProvider clock)
         entity.GetString("Images") is { Length: > 0 } images ? JsonSerializer.Deserialize<List<ArticleImage>>(images, ImageJson) ?? [] : [];
 
     private static readonly JsonSerializerOptions ImageJson = new(JsonSerializerDefaults.Web);
+}
+
+/// <summary>
+/// The touched days of the queue's record, kept small: per scope, runs of reverse day numbers
+/// (<c>all=2912100-2912130,2912140;edition-india=2912113</c>). Over 30,000 characters (a backlog
+/// scattered over years), each scope is widened to one run from its first to its last day: more
+/// archive pages are looked at, none is missed.
+/// </summary>
+internal static class TouchedDayCodec
+{
+    private const int MaxChars = 30_000;
+
+    public static string Encode(Dictionary<string, HashSet<int>> days)
+    {
+        var text = Write(days, widen: false);
+        return text.Length <= MaxChars ? text : Write(days, widen: true);
+    }
+
+    public static void Decode(string? text, Dictionary<string, HashSet<int>> into)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            return;
+        }
+
+        foreach (var scopeDays in text.Split(';', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var equals = scopeDays.IndexOf('=', StringComparison.Ordinal);
+            if (!into.TryGetValue(scopeDays[..equals], out var set))
+            {
+                into[scopeDays[..equals]] = set = [];
+            }
+
+            foreach (var run in scopeDays[(equals + 1)..].Split(',', StringSplitOptions.RemoveEmptyEntries))
+            {
+                var dash = run.IndexOf('-', StringComparison.Ordinal);
+                var first = int.Parse(dash < 0 ? run : run[..dash], CultureInfo.InvariantCulture);
+                var last = dash < 0 ? first : int.Parse(run[(dash + 1)..], CultureInfo.InvariantCulture);
+                for (var day = first; day <= last; day++)
+                {
+                    set.Add(day);
+                }
+            }
+        }
+    }
+
+    /// <summary>The days as UTC date ranges per scope.</summary>
+    public static Dictionary<string, IReadOnlyList<DayRange>> Ranges(Dictionary<string, HashSet<int>> days)
+    {
+        var lastDay = DateOnly.MaxValue.DayNumber;
+        return days.ToDictionary(
+            d => d.Key,
+            d => (IReadOnlyList<DayRange>)[.. Runs(d.Value).Select(r => new DayRange(DateOnly.FromDayNumber(lastDay - r.Last), DateOnly.FromDayNumber(lastDay - r.First)))],
+            StringComparer.Ordinal);
+    }
+
+    private static string Write(Dictionary<string, HashSet<int>> days, bool widen)
+    {
+        var text = new StringBuilder();
+        foreach (var (scope, set) in days.OrderBy(d => d.Key, StringComparer.Ordinal))
+        {
+            if (set.Count == 0)
+            {
+                continue;
+            }
+
+            text.Append(text.Length > 0 ? ";" : "").Append(scope).Append('=');
+            var runs = widen ? [(set.Min(), set.Max())] : Runs(set);
+            text.AppendJoin(',', runs.Select(r => r.First == r.Last
+                ? r.First.ToString(CultureInfo.InvariantCulture)
+                : string.Create(CultureInfo.InvariantCulture, $"{r.First}-{r.Last}")));
+        }
+
+        return text.ToString();
+    }
+
+    private static List<(int First, int Last)> Runs(HashSet<int> set)
+    {
+        var runs = new List<(int First, int Last)>();
+        foreach (var day in set.Order())
+        {
+            if (runs.Count > 0 && runs[^1].Last + 1 == day)
+            {
+                runs[^1] = (runs[^1].First, day);
+            }
+            else
+            {
+                runs.Add((day, day));
+            }
+        }
+
+        return runs;
+    }
 }
