@@ -719,7 +719,8 @@ public sealed class ArticleIndex(StorageAccount account, TimeProvider clock)
         var filter = from is null
             ? TableClient.CreateQueryFilter($"PartitionKey gt {scope + "|"} and RowKey ge {""}")
             : TableClient.CreateQueryFilter($"PartitionKey ge {PartitionOfRow(scope, from)} and RowKey ge {from}");
-        return filter + " and " + (before is null
+        // A bound that is no row key (the archive's "~" after every key) leaves the older end open.
+        return filter + " and " + (before is null || !char.IsAsciiDigit(before[0])
             ? TableClient.CreateQueryFilter($"PartitionKey lt {scope + "}"}")
             : TableClient.CreateQueryFilter($"PartitionKey le {PartitionOfRow(scope, before)} and RowKey lt {before}"));
     }
