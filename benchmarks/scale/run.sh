@@ -87,6 +87,10 @@ fi
 stage feeds articles "$articles" -- "$work/cli" feeds
 stage feeds-again articles "$articles" -- "$work/cli" feeds
 stage feeds-all articles "$articles" -- "$work/cli" feeds --all
+# The next ordinary build: 20 new stories, newer than every one (generated "now"), on the full
+# archive: what a build costs once the bulk load is done (it must not grow with the archive).
+stage queue-next articles 20 -- "$work/cli" generate index --count 20 --days 0 --seed 8
+stage feeds-next articles 20 -- "$work/cli" feeds
 fi
 
 if [[ " $stages " == *" views "* ]]; then

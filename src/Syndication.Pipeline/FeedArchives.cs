@@ -68,10 +68,10 @@ public sealed class FeedArchives(
         }
 
         var filling = number + 1;
-        var pages = new List<(int Number, string? From, string Before)> { (filling, null, older) };
-        pages.AddRange(completed.AsEnumerable().Reverse().Select(p => (p.Number, (string?)p.Newest, p.OlderBound)));
+        var pages = new List<(int Number, string Before)> { (filling, older) };
+        pages.AddRange(completed.AsEnumerable().Reverse().Select(p => (p.Number, p.OlderBound)));
         var results = new List<FeedResult>();
-        await WriteRegionAsync(scope, channel, completedBound, pages, filling, results, cancellationToken);
+        await WritePagesAsync(scope, channel, from: null, before: completedBound, pages, filling, results, cancellationToken);
 
         // Completed pages before this build that hold a touched day (or all of them, when rebuilding all).
         if (completedBound is not null)
@@ -79,10 +79,9 @@ public sealed class FeedArchives(
             var rewrite = new SortedDictionary<int, ArchivePage>();
             if (rebuildAll)
             {
-                foreach (var page in await catalog.AllAsync(scope, cancellationToken))
-                {
-                    rewrite[page.Number] = page;
-                }
+                // Every completed page, from one pass over the scope's older rows.
+                var all = await catalog.AllAsync(scope, cancellationToken);
+                await WritePagesAsync(scope, channel, from: completedBound, before: null, [.. all.Select(p => (p.Number, p.OlderBound))], filling, results, cancellationToken);
             }
             else
             {
@@ -118,12 +117,15 @@ public sealed class FeedArchives(
         return new ArchiveUpdate(new FeedHistory { PreviousArchive = PageFolder(channel, filling) }, results);
     }
 
-    /// <summary>Reads the region newer than the completed pages once, newest first, writing each page as its rows end.</summary>
-    private async Task WriteRegionAsync(string scope, FeedChannel channel, string? completedBound, List<(int Number, string? From, string Before)> pages, int filling, List<FeedResult> results, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads a range of the scope's rows once, newest first, writing each page (<paramref name="pages"/>,
+    /// newest first, each up to its older bound) as its rows end: memory holds one page.
+    /// </summary>
+    private async Task WritePagesAsync(string scope, FeedChannel channel, string? from, string? before, List<(int Number, string Before)> pages, int filling, List<FeedResult> results, CancellationToken cancellationToken)
     {
         var at = 0;
         var entries = new List<FeedEntry>();
-        await foreach (var (rowKey, entry) in index.EntriesBetweenAsync(scope, from: null, before: completedBound, cancellationToken))
+        await foreach (var (rowKey, entry) in index.EntriesBetweenAsync(scope, from, before, cancellationToken))
         {
             while (at < pages.Count - 1 && string.CompareOrdinal(rowKey, pages[at].Before) >= 0)
             {

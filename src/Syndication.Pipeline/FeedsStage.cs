@@ -62,7 +62,12 @@ public sealed class FeedsStage(
 
         results.AddRange(await PublishSitemapsAsync(update, rebuildAll, cancellationToken));
 
-        results.AddRange(await PublishDirectoryAsync([.. channels.Select(c => c.Channel), .. catalog.Editions.Select(e => TrendingChannel(e.Id))], cancellationToken));
+        if (!update.IsEmpty || rebuildAll)
+        {
+            // (When only a sitemap's time had come, no feed changed, and neither did the directory.)
+            results.AddRange(await PublishDirectoryAsync([.. channels.Select(c => c.Channel), .. catalog.Editions.Select(e => TrendingChannel(e.Id))], cancellationToken));
+        }
+
         results.AddRange(await WithdrawFromTrendingAsync(update.Withdrawn, cancellationToken));
         await PingHubAsync(results, cancellationToken);
 

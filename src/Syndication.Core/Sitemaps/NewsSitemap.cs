@@ -28,8 +28,11 @@ public static class NewsSitemap
     public static string PathOf(string edition, int part) =>
         part <= 1 ? $"sitemaps/news-{edition}.xml" : $"sitemaps/news-{edition}-{part}.xml";
 
-    /// <summary>Whether a story counts as news at <paramref name="now"/>: public at most <see cref="Window"/> ago.</summary>
-    public static bool InWindow(DateTimeOffset published, DateTimeOffset now) => published <= now && published >= now - Window;
+    /// <summary>
+    /// Whether a story counts as news at <paramref name="now"/>: public less than <see cref="Window"/>
+    /// ago, so it leaves at the instant <see cref="NextExpiry"/> names.
+    /// </summary>
+    public static bool InWindow(DateTimeOffset published, DateTimeOffset now) => published <= now && published > now - Window;
 
     /// <summary>
     /// The files of one edition at <paramref name="now"/>: the stories in the window, newest first,
