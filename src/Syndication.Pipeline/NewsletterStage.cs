@@ -136,7 +136,8 @@ public sealed class NewsletterStage(
 
         // A kill (or a new embargo) ingested since the last feed build is not in the index's view yet:
         // the stories are checked against what was last ingested (NewsroomRules, at ingest).
-        var withdrawn = await index.WithdrawnAmongAsync([.. chosen.Select(e => e.Id)], time.GetUtcNow(), cancellationToken);
+        var trending = await TrendingAsync(edition.Id, cancellationToken);
+        var withdrawn = await index.WithdrawnAmongAsync([.. chosen.Select(e => e.Id), .. trending.Select(t => t.ArticleId).OfType<string>()], time.GetUtcNow(), cancellationToken);
         var stories = chosen.Where(e => !withdrawn.Contains(e.Id)).Select(DigestStory.From).ToList();
         return new DigestIssue
         {
@@ -146,7 +147,7 @@ public sealed class NewsletterStage(
             Cadence = cadence,
             ArchiveUrl = new NewsletterLinks(options.Value).Archive(issueKey),
             Stories = stories,
-            Trending = await TrendingAsync(edition.Id, cancellationToken),
+            Trending = [.. trending.Where(t => t.ArticleId is null || !withdrawn.Contains(t.ArticleId))],
         };
     }
 
@@ -356,13 +357,18 @@ public sealed class NewsletterStage(
     /// </summary>
     private async Task<(DigestIssue Issue, DigestIssueRenderer Session)> WithoutWithdrawnAsync((DigestIssue Issue, DigestIssueRenderer Session) current, bool dryRun, RunCounts report, CancellationToken cancellationToken)
     {
-        var withdrawn = await index.WithdrawnAmongAsync([.. current.Issue.Stories.Select(s => s.Id)], time.GetUtcNow(), cancellationToken);
+        var withdrawn = await index.WithdrawnAmongAsync(
+            [.. current.Issue.Stories.Select(s => s.Id), .. current.Issue.Trending.Select(t => t.ArticleId).OfType<string>()], time.GetUtcNow(), cancellationToken);
         if (withdrawn.Count == 0)
         {
             return current;
         }
 
-        var issue = current.Issue with { Stories = [.. current.Issue.Stories.Where(s => !withdrawn.Contains(s.Id))] };
+        var issue = current.Issue with
+        {
+            Stories = [.. current.Issue.Stories.Where(s => !withdrawn.Contains(s.Id))],
+            Trending = [.. current.Issue.Trending.Where(t => t.ArticleId is null || !withdrawn.Contains(t.ArticleId))],
+        };
         var session = renderer.ForIssue(issue);
         if (!dryRun && issue.Stories.Count > 0)
         {
@@ -467,7 +473,8 @@ public sealed class NewsletterStage(
                     && Uri.TryCreate(url.GetString(), UriKind.Absolute, out var uri))
                 {
                     var rank = item.TryGetProperty("rank", out var r) && r.ValueKind == JsonValueKind.Number && r.TryGetInt32(out var n) ? n : int.MaxValue;
-                    list.Add((rank, new TrendingStory(headline.GetString()!, uri)));
+                    var id = item.TryGetProperty("articleId", out var articleId) && articleId.ValueKind == JsonValueKind.String ? articleId.GetString() : null;
+                    list.Add((rank, new TrendingStory(headline.GetString()!, uri, id)));
                 }
             }
 

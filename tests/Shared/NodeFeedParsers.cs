@@ -5,7 +5,9 @@ using System.Text.Json;
 namespace Syndication.Tests.Feeds;
 
 /// <summary>What one parser saw of one item.</summary>
-internal sealed record ParsedItem(string? Id, string? Title, string? Link, DateTimeOffset? Date);
+/// <param name="Updated">The item's last change where the format and the parser carry one (Atom <c>updated</c>, JSON Feed <c>date_modified</c>).</param>
+/// <param name="Text">What the parser shows of the item's text (its summary or content).</param>
+internal sealed record ParsedItem(string? Id, string? Title, string? Link, DateTimeOffset? Date, DateTimeOffset? Updated = null, string? Text = null);
 
 /// <summary>
 /// The two npm feed parsers pinned in the repository's <c>package.json</c> (rss-parser and
@@ -48,7 +50,12 @@ internal static class NodeFeedParsers
             }
 
             items[parser.Name] = [.. parser.Value.GetProperty("items").EnumerateArray().Select(item => new ParsedItem(
-                Text(item, "id"), Text(item, "title"), Text(item, "link"), Text(item, "date") is { } date ? DateTimeOffset.Parse(date, System.Globalization.CultureInfo.InvariantCulture) : null))];
+                Text(item, "id"),
+                Text(item, "title"),
+                Text(item, "link"),
+                Text(item, "date") is { } date ? DateTimeOffset.Parse(date, System.Globalization.CultureInfo.InvariantCulture) : null,
+                Text(item, "updated") is { } updated ? DateTimeOffset.Parse(updated, System.Globalization.CultureInfo.InvariantCulture) : null,
+                Text(item, "text")))];
         }
 
         return (items, skipped);

@@ -85,9 +85,29 @@ public sealed class DropZone(StorageAccount account, TimeProvider clock)
     public async Task ArchiveAsync(DroppedFile file, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(file);
-        var day = clock.GetUtcNow().ToString("yyyy/MM/dd", CultureInfo.InvariantCulture);
-        await account.Container(StorageNames.ArchiveContainer).GetBlobClient($"{day}/{file.Name}")
-            .UploadAsync(file.Content, overwrite: true, cancellationToken);
+        var now = clock.GetUtcNow();
+        var day = now.ToString("yyyy/MM/dd", CultureInfo.InvariantCulture);
+        var archive = account.Container(StorageNames.ArchiveContainer);
+        try
+        {
+            await archive.GetBlobClient($"{day}/{file.Name}").UploadAsync(
+                file.Content, new BlobUploadOptions { Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All } }, cancellationToken);
+        }
+        catch (RequestFailedException ex) when (ex.Status is (int)HttpStatusCode.Conflict or (int)HttpStatusCode.PreconditionFailed)
+        {
+            // The same name dropped again the same day: a kill or a correction must not erase the
+            // version it replaces (the record of what was published). Other bytes go beside it,
+            // named by the time they came; the same bytes again are already kept.
+            var kept = await archive.GetBlobClient($"{day}/{file.Name}").DownloadContentAsync(cancellationToken);
+            if (!kept.Value.Content.ToMemory().Span.SequenceEqual(file.Content.ToMemory().Span))
+            {
+                var extension = Path.GetExtension(file.Name);
+                var stem = file.Name[..^extension.Length];
+                await archive.GetBlobClient($"{day}/{stem}.{now.ToString("HHmmssfff", CultureInfo.InvariantCulture)}{extension}")
+                    .UploadAsync(file.Content, overwrite: true, cancellationToken);
+            }
+        }
+
         await RemoveAsync(file, cancellationToken);
     }
 

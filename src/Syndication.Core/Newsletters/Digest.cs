@@ -52,7 +52,8 @@ public sealed record DigestStory
 }
 
 /// <summary>One entry of the edition's trending list, in rank order.</summary>
-public sealed record TrendingStory(string Headline, Uri Url);
+/// <param name="ArticleId">The article's id, so a story killed since the list was ranked can be left out; null when the list did not say.</param>
+public sealed record TrendingStory(string Headline, Uri Url, string? ArticleId = null);
 
 /// <summary>Everything an issue shows that is the same for all its readers.</summary>
 public sealed record DigestIssue

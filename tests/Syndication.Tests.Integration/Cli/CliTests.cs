@@ -60,6 +60,21 @@ public sealed partial class CliTests
     }
 
     [Fact]
+    public async Task Ingest_says_when_a_scheduled_story_lifts_in_utc_and_in_its_edition_zone()
+    {
+        var account = await LocalStorage.NewAccountAsync();
+        var folder = Directory.CreateTempSubdirectory("syndication-embargo-").FullName;
+        var file = Path.Combine(folder, "scheduled.md");
+        await File.WriteAllTextAsync(file, "---\nuri: urn:test:scheduled\nheadline: Budget session opens\neditions: [india]\nembargoed: 2099-01-01T05:30:00+05:30\n---\n\nThe budget session opens.\n");
+
+        var (exit, output) = await RunAsync("--storage", account.ConnectionString, "ingest", file);
+
+        Directory.Delete(folder, recursive: true);
+        Assert.Equal(0, exit);
+        Assert.Contains("Budget session opens  [embargoed until 2099-01-01 00:00 UTC (05:30 Thu 1 Jan +05:30 in India, Asia/Kolkata)]", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Ingesting_the_same_files_again_reports_them_unchanged()
     {
         var account = await LocalStorage.NewAccountAsync();
