@@ -17,7 +17,7 @@ public sealed record ArchiveUpdate(FeedHistory? Current, IReadOnlyList<FeedResul
 /// filling. A page is complete once that many newer articles follow it: its range of row keys is
 /// recorded in the <see cref="ArchiveCatalog"/> and its files are not written again, except when an
 /// article in its range changes (a kill, a correction, a story dated into its range later), which
-/// the index's touched days say. Archives list every article of the scope: near-duplicate
+/// the index's touched times say. Archives list every article of the scope: near-duplicate
 /// clusters collapse only in the current feed.
 /// </summary>
 /// <remarks>
@@ -33,12 +33,12 @@ public sealed class FeedArchives(
 {
     /// <summary>
     /// Brings a scope's archive up to date: completes pages that are full, writes the filling page,
-    /// rewrites the completed pages that hold a touched day (or, with <paramref name="rebuildAll"/>, every page).
+    /// rewrites the completed pages that hold a touched time (or, with <paramref name="rebuildAll"/>, every page).
     /// </summary>
-    public async Task<ArchiveUpdate> UpdateAsync(string scope, FeedChannel channel, IReadOnlyList<DayRange> touchedDays, bool rebuildAll, CancellationToken cancellationToken)
+    public async Task<ArchiveUpdate> UpdateAsync(string scope, FeedChannel channel, IReadOnlyList<TouchedSpan> touchedTimes, bool rebuildAll, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(channel);
-        ArgumentNullException.ThrowIfNull(touchedDays);
+        ArgumentNullException.ThrowIfNull(touchedTimes);
         var size = options.Value.Feeds.ArchivePageItems;
         var newest = await catalog.NewestAsync(scope, cancellationToken);
         var completedBound = newest?.Newest;
@@ -73,7 +73,7 @@ public sealed class FeedArchives(
         var results = new List<FeedResult>();
         await WritePagesAsync(scope, channel, from: null, before: completedBound, pages, filling, results, cancellationToken);
 
-        // Completed pages before this build that hold a touched day (or all of them, when rebuilding all).
+        // Completed pages before this build that hold a touched time (or all of them, when rebuilding all).
         if (completedBound is not null)
         {
             var rewrite = new SortedDictionary<int, ArchivePage>();
@@ -85,9 +85,9 @@ public sealed class FeedArchives(
             }
             else
             {
-                foreach (var days in touchedDays)
+                foreach (var span in touchedTimes)
                 {
-                    var (from, before) = ArticleIndex.RowKeyRange(days);
+                    var (from, before) = ArticleIndex.RowKeyRange(span);
                     if (string.CompareOrdinal(before, completedBound) <= 0)
                     {
                         continue; // newer than every completed page: the filling page has it

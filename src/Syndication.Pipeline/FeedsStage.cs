@@ -54,7 +54,7 @@ public sealed class FeedsStage(
             if (rebuildAll || update.TouchedScopes.Contains(scope))
             {
                 // The archive first: the current feed links its newest page.
-                var archive = await archives.UpdateAsync(scope, channel, update.TouchedDays.GetValueOrDefault(scope) ?? [], rebuildAll, cancellationToken);
+                var archive = await archives.UpdateAsync(scope, channel, update.TouchedTimes.GetValueOrDefault(scope) ?? [], rebuildAll, cancellationToken);
                 results.AddRange(archive.Results);
                 results.AddRange(await PublishChannelAsync(channel with { History = archive.Current }, await index.NewestAsync(scope, options.Value.Feeds.MaxItems, cancellationToken), cancellationToken));
             }

@@ -31,10 +31,10 @@ public sealed record IndexUpdate(IReadOnlySet<string> TouchedScopes, ETag? Marke
     public int Held { get; init; }
 
     /// <summary>
-    /// Per scope, the UTC days whose index rows this update wrote or removed (ranges of days): the
-    /// archive documents that cover them are the only ones that may have to change.
+    /// Per scope, the spans of public dates (whole UTC minutes) of the index rows this update wrote
+    /// or removed: the archive documents that cover them are the only ones that may have to change.
     /// </summary>
-    public IReadOnlyDictionary<string, IReadOnlyList<DayRange>> TouchedDays { get; init; } = new Dictionary<string, IReadOnlyList<DayRange>>();
+    public IReadOnlyDictionary<string, IReadOnlyList<TouchedSpan>> TouchedTimes { get; init; } = new Dictionary<string, IReadOnlyList<TouchedSpan>>();
 
     /// <summary>Every note kept in the queue (<see cref="ArticleIndex.SaveNoteAsync"/>), by key: read with the changes, at no extra request.</summary>
     public IReadOnlyDictionary<string, QueueNote> Notes { get; init; } = new Dictionary<string, QueueNote>();
@@ -43,8 +43,8 @@ public sealed record IndexUpdate(IReadOnlySet<string> TouchedScopes, ETag? Marke
     public IReadOnlySet<string> Due { get; init; } = new HashSet<string>();
 }
 
-/// <summary>UTC days <paramref name="First"/> to <paramref name="Last"/>, both included.</summary>
-public readonly record struct DayRange(DateOnly First, DateOnly Last);
+/// <summary>Public dates from <paramref name="From"/> (included) until <paramref name="Until"/> (excluded).</summary>
+public readonly record struct TouchedSpan(DateTimeOffset From, DateTimeOffset Until);
 
 /// <summary>
 /// A small note a stage keeps in the change queue's range, so the one query of an idle build reads
@@ -257,7 +257,7 @@ public sealed class ArticleIndex(StorageAccount account, TimeProvider clock)
                 {
                     // Left by a build that stopped before its feeds were written (or written by this one).
                     touched.UnionWith(Split(row.GetString("Scopes")));
-                    TouchedDayCodec.Decode(row.GetString("Days"), outcome.Days);
+                    TouchedTimeCodec.Decode(row.GetString("Times"), outcome.Minutes);
                     marker ??= row.ETag;
                 }
                 else if (row.PartitionKey == NotesPartition)
@@ -296,7 +296,7 @@ public sealed class ArticleIndex(StorageAccount account, TimeProvider clock)
                 if (left.HasValue)
                 {
                     touched.UnionWith(Split(left.Value!.GetString("Scopes")));
-                    TouchedDayCodec.Decode(left.Value!.GetString("Days"), outcome.Days);
+                    TouchedTimeCodec.Decode(left.Value!.GetString("Times"), outcome.Minutes);
                 }
             }
 
@@ -304,7 +304,7 @@ public sealed class ArticleIndex(StorageAccount account, TimeProvider clock)
             var record = new TableEntity(TouchedPartition, TouchedRow)
             {
                 ["Scopes"] = string.Join(',', touched.Order(StringComparer.Ordinal)),
-                ["Days"] = TouchedDayCodec.Encode(outcome.Days),
+                ["Times"] = TouchedTimeCodec.Encode(outcome.Minutes),
             };
             var recorded = await changes.UpsertEntityAsync(record, TableUpdateMode.Replace, cancellationToken);
             marker = recorded.Headers.ETag;
@@ -319,7 +319,7 @@ public sealed class ArticleIndex(StorageAccount account, TimeProvider clock)
                 Withdrawn = outcome.Withdrawn,
                 Lifted = outcome.Lifted,
                 Held = outcome.Held,
-                TouchedDays = TouchedDayCodec.Ranges(outcome.Days),
+                TouchedTimes = TouchedTimeCodec.Ranges(outcome.Minutes),
                 Notes = notes,
                 Due = due,
             };
@@ -334,8 +334,8 @@ public sealed class ArticleIndex(StorageAccount account, TimeProvider clock)
 
         public int Held { get; set; }
 
-        /// <summary>Reverse day numbers (as in partition keys) of the rows written or removed, per scope.</summary>
-        public Dictionary<string, HashSet<int>> Days { get; } = new(StringComparer.Ordinal);
+        /// <summary>The UTC minutes (ticks / ticks per minute) of the public dates of the rows written or removed, per scope.</summary>
+        public Dictionary<string, List<(long First, long Last)>> Minutes { get; } = new(StringComparer.Ordinal);
     }
 
     /// <summary>
@@ -447,15 +447,16 @@ public sealed class ArticleIndex(StorageAccount account, TimeProvider clock)
         // Deletes one by one: in a transaction, one row already gone would fail the whole batch.
         work.AddRange(deletes.Select(d => (Func<CancellationToken, Task>)(ct => DeleteIfUnchangedAsync(index, d.Partition, d.RowKey, ETag.All, ct))));
         work.AddRange(heldWrites);
-        foreach (var partition in upserts.Keys.Concat(deletes.Select(d => d.Partition)))
+        foreach (var (partition, rowKey) in upserts.Values.SelectMany(a => a).Select(a => (a.Entity.PartitionKey, a.Entity.RowKey)).Concat(deletes))
         {
-            var bar = partition.LastIndexOf('|');
-            if (!outcome.Days.TryGetValue(partition[..bar], out var days))
+            var scope = partition[..partition.LastIndexOf('|')];
+            if (!outcome.Minutes.TryGetValue(scope, out var minutes))
             {
-                outcome.Days[partition[..bar]] = days = [];
+                outcome.Minutes[scope] = minutes = [];
             }
 
-            days.Add(int.Parse(partition.AsSpan(bar + 1), CultureInfo.InvariantCulture));
+            var minute = (DateTimeOffset.MaxValue.UtcTicks - long.Parse(rowKey.AsSpan(0, 19), CultureInfo.InvariantCulture)) / TimeSpan.TicksPerMinute;
+            minutes.Add((minute, minute));
         }
 
         // A few at a time: a page of 1,000 changes is dozens of transactions, and sent all at once
@@ -706,9 +707,9 @@ public sealed class ArticleIndex(StorageAccount account, TimeProvider clock)
         return news;
     }
 
-    /// <summary>The row-key range of articles public on the UTC days <paramref name="days"/>: from (included), before (excluded).</summary>
-    public static (string From, string Before) RowKeyRange(DayRange days) =>
-        (Before(new DateTimeOffset(days.Last.AddDays(1), TimeOnly.MinValue, TimeSpan.Zero)), Before(new DateTimeOffset(days.First, TimeOnly.MinValue, TimeSpan.Zero)));
+    /// <summary>The row-key range of articles public within <paramref name="span"/>: from (included), before (excluded).</summary>
+    public static (string From, string Before) RowKeyRange(TouchedSpan span) =>
+        (Before(span.Until.AddTicks(-1)), Before(span.From));
 
     /// <summary>A bound just older than <paramref name="instant"/>: every row key public at or after it sorts before this.</summary>
     private static string Before(DateTimeOffset instant) =>
@@ -825,71 +826,75 @@ public sealed class ArticleIndex(StorageAccount account, TimeProvider clock)
 }
 
 /// <summary>
-/// The touched days of the queue's record, kept small: per scope, runs of reverse day numbers
-/// (<c>all=2912100-2912130,2912140;edition-india=2912113</c>). Over 30,000 characters (a backlog
-/// scattered over years), each scope is widened to one run from its first to its last day: more
-/// archive pages are looked at, none is missed.
+/// The touched times of the queue's record, kept small: per scope, runs of UTC minute numbers
+/// (<c>all=29412000-29412003,29412100;edition-india=29412001</c>). Over 30,000 characters (a
+/// backlog scattered over months), runs closer than an hour are merged, then closer than a day,
+/// then each scope becomes one run: more archive pages are looked at, none is missed.
 /// </summary>
-internal static class TouchedDayCodec
+internal static class TouchedTimeCodec
 {
     private const int MaxChars = 30_000;
 
-    public static string Encode(Dictionary<string, HashSet<int>> days)
+    public static string Encode(Dictionary<string, List<(long First, long Last)>> minutes)
     {
-        var text = Write(days, widen: false);
-        return text.Length <= MaxChars ? text : Write(days, widen: true);
+        var text = "";
+        foreach (var gap in new[] { 1L, 60, 24 * 60, long.MaxValue })
+        {
+            text = Write(minutes, gap);
+            if (text.Length <= MaxChars)
+            {
+                break;
+            }
+        }
+
+        return text;
     }
 
-    public static void Decode(string? text, Dictionary<string, HashSet<int>> into)
+    public static void Decode(string? text, Dictionary<string, List<(long First, long Last)>> into)
     {
         if (string.IsNullOrEmpty(text))
         {
             return;
         }
 
-        foreach (var scopeDays in text.Split(';', StringSplitOptions.RemoveEmptyEntries))
+        foreach (var scopeRuns in text.Split(';', StringSplitOptions.RemoveEmptyEntries))
         {
-            var equals = scopeDays.IndexOf('=', StringComparison.Ordinal);
-            if (!into.TryGetValue(scopeDays[..equals], out var set))
+            var equals = scopeRuns.IndexOf('=', StringComparison.Ordinal);
+            if (!into.TryGetValue(scopeRuns[..equals], out var runs))
             {
-                into[scopeDays[..equals]] = set = [];
+                into[scopeRuns[..equals]] = runs = [];
             }
 
-            foreach (var run in scopeDays[(equals + 1)..].Split(',', StringSplitOptions.RemoveEmptyEntries))
+            foreach (var run in scopeRuns[(equals + 1)..].Split(',', StringSplitOptions.RemoveEmptyEntries))
             {
                 var dash = run.IndexOf('-', StringComparison.Ordinal);
-                var first = int.Parse(dash < 0 ? run : run[..dash], CultureInfo.InvariantCulture);
-                var last = dash < 0 ? first : int.Parse(run[(dash + 1)..], CultureInfo.InvariantCulture);
-                for (var day = first; day <= last; day++)
-                {
-                    set.Add(day);
-                }
+                var first = long.Parse(dash < 0 ? run : run[..dash], CultureInfo.InvariantCulture);
+                runs.Add((first, dash < 0 ? first : long.Parse(run[(dash + 1)..], CultureInfo.InvariantCulture)));
             }
         }
     }
 
-    /// <summary>The days as UTC date ranges per scope.</summary>
-    public static Dictionary<string, IReadOnlyList<DayRange>> Ranges(Dictionary<string, HashSet<int>> days)
-    {
-        var lastDay = DateOnly.MaxValue.DayNumber;
-        return days.ToDictionary(
-            d => d.Key,
-            d => (IReadOnlyList<DayRange>)[.. Runs(d.Value).Select(r => new DayRange(DateOnly.FromDayNumber(lastDay - r.Last), DateOnly.FromDayNumber(lastDay - r.First)))],
+    /// <summary>The minutes as spans of public dates per scope.</summary>
+    public static Dictionary<string, IReadOnlyList<TouchedSpan>> Ranges(Dictionary<string, List<(long First, long Last)>> minutes) =>
+        minutes.ToDictionary(
+            m => m.Key,
+            m => (IReadOnlyList<TouchedSpan>)[.. Merge(m.Value, 1).Select(r => new TouchedSpan(
+                new DateTimeOffset(r.First * TimeSpan.TicksPerMinute, TimeSpan.Zero),
+                new DateTimeOffset((r.Last + 1) * TimeSpan.TicksPerMinute, TimeSpan.Zero)))],
             StringComparer.Ordinal);
-    }
 
-    private static string Write(Dictionary<string, HashSet<int>> days, bool widen)
+    private static string Write(Dictionary<string, List<(long First, long Last)>> minutes, long gap)
     {
         var text = new StringBuilder();
-        foreach (var (scope, set) in days.OrderBy(d => d.Key, StringComparer.Ordinal))
+        foreach (var (scope, list) in minutes.OrderBy(d => d.Key, StringComparer.Ordinal))
         {
-            if (set.Count == 0)
+            var runs = Merge(list, gap);
+            if (runs.Count == 0)
             {
                 continue;
             }
 
             text.Append(text.Length > 0 ? ";" : "").Append(scope).Append('=');
-            var runs = widen ? [(set.Min(), set.Max())] : Runs(set);
             text.AppendJoin(',', runs.Select(r => r.First == r.Last
                 ? r.First.ToString(CultureInfo.InvariantCulture)
                 : string.Create(CultureInfo.InvariantCulture, $"{r.First}-{r.Last}")));
@@ -898,21 +903,22 @@ internal static class TouchedDayCodec
         return text.ToString();
     }
 
-    private static List<(int First, int Last)> Runs(HashSet<int> set)
+    /// <summary>The runs sorted and joined where they overlap or the gap to the next is at most <paramref name="gap"/> minutes.</summary>
+    private static List<(long First, long Last)> Merge(List<(long First, long Last)> runs, long gap)
     {
-        var runs = new List<(int First, int Last)>();
-        foreach (var day in set.Order())
+        var merged = new List<(long First, long Last)>();
+        foreach (var run in runs.OrderBy(r => r.First))
         {
-            if (runs.Count > 0 && runs[^1].Last + 1 == day)
+            if (merged.Count > 0 && run.First - merged[^1].Last <= gap)
             {
-                runs[^1] = (runs[^1].First, day);
+                merged[^1] = (merged[^1].First, Math.Max(merged[^1].Last, run.Last));
             }
             else
             {
-                runs.Add((day, day));
+                merged.Add(run);
             }
         }
 
-        return runs;
+        return merged;
     }
 }

@@ -331,6 +331,12 @@ public sealed class ArchiveAndSitemapTests
         pipeline.Counter.Reset();
         Assert.Empty(await pipeline.Feeds.BuildAsync(rebuildAll: false, CancellationToken.None));
         Assert.Equal(1, pipeline.Counter.Total);
+
+        // A kill takes the story out of the sitemap at the next build.
+        await IngestAsync(pipeline, "fresh", "Delhi metro opens its fourth line", now.AddHours(-1), Body(1), change: d => d with { Status = PublicationStatus.Withheld });
+        await pipeline.Feeds.BuildAsync(rebuildAll: false, CancellationToken.None);
+        var afterKill = XDocument.Parse(await Http.GetStringAsync(indiaUrl)).Root!.Elements(Sitemap + "url").Select(u => u.Element(News + "news")!.Element(News + "title")!.Value);
+        Assert.Equal(["Budget to be presented tomorrow"], afterKill);
     }
 
     [Fact]
