@@ -114,6 +114,7 @@ public sealed class ArchiveAndSitemapTests
         {
             Assert.True(seen.Add(url.AbsoluteUri), $"the chain comes back to {url}");
             var text = await Http.GetStringAsync(url);
+            Assert.True(System.Text.Encoding.UTF8.GetByteCount(text) <= 250_000, $"{url} is over the feed size cap");
             var doc = url.AbsolutePath.EndsWith(".json", StringComparison.Ordinal) ? ReadJson(url, text) : ReadXml(url, text, url.AbsolutePath.EndsWith("atom.xml", StringComparison.Ordinal));
             docs.Add(doc);
             url = doc.Previous is { } previous ? new Uri(previous) : null;
