@@ -73,7 +73,12 @@ internal sealed class PipelineSession : IAsyncDisposable
 
     public long MaxFileBytes => _host.Services.GetRequiredService<IOptions<SyndicationOptions>>().Value.Ingest.MaxFileBytes;
 
-    public static async Task<PipelineSession> OpenAsync(string? storageOption, bool verbose, TextWriter output, CancellationToken cancellationToken)
+    /// <summary>Every service of the pipeline, as the Functions app registers them.</summary>
+    public IServiceProvider Services => _host.Services;
+
+    /// <param name="overrides">Settings that win over the environment's (<c>serve</c>'s own public URL; tests' settings).</param>
+    public static async Task<PipelineSession> OpenAsync(
+        string? storageOption, bool verbose, TextWriter output, CancellationToken cancellationToken, IReadOnlyDictionary<string, string?>? overrides = null)
     {
         var connection = storageOption
             ?? Environment.GetEnvironmentVariable("SYNDICATION_STORAGE")
@@ -106,8 +111,16 @@ internal sealed class PipelineSession : IAsyncDisposable
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Configuration.AddEnvironmentVariables();
         builder.Configuration.AddInMemoryCollection(storage);
+        if (overrides is not null)
+        {
+            builder.Configuration.AddInMemoryCollection(overrides);
+        }
+
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
         builder.Logging.SetMinimumLevel(verbose ? LogLevel.Information : LogLevel.Error);
+
+        // Kestrel's request lines carry full URLs, tokens included; `serve` prints each request by its route instead.
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Services.AddSyndication(builder.Configuration);
         var host = builder.Build();
         await host.StartAsync(cancellationToken); // validates every setting before any work

@@ -16,10 +16,10 @@ public static class SyndicationCommand
     /// <summary>The folders of a samples folder that hold files to drop.</summary>
     private static readonly string[] SampleFolders = ["articles", "broken"];
 
-    public static async Task<int> RunAsync(string[] args, TextWriter output)
+    public static async Task<int> RunAsync(string[] args, TextWriter output, CancellationToken cancellationToken = default)
     {
         var root = Create(output);
-        return await root.Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = output });
+        return await root.Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = output }, cancellationToken);
     }
 
     public static RootCommand Create(TextWriter output)
@@ -45,6 +45,7 @@ public static class SyndicationCommand
         root.Subcommands.Add(RunCommand(output, storage, verbose));
         root.Subcommands.Add(StatusCommand(output, storage, verbose));
         root.Subcommands.Add(NewsletterCommand.Create(output, storage, verbose));
+        root.Subcommands.Add(ServeCommand.Create(output, storage, verbose));
         return root;
     }
 
@@ -529,11 +530,17 @@ public static class SyndicationCommand
     }
 
     internal static async Task<int> WithSessionAsync(
-        ParseResult parse, TextWriter output, Option<string?> storage, Option<bool> verbose, Func<PipelineSession, Task> work, CancellationToken cancellationToken)
+        ParseResult parse,
+        TextWriter output,
+        Option<string?> storage,
+        Option<bool> verbose,
+        Func<PipelineSession, Task> work,
+        CancellationToken cancellationToken,
+        IReadOnlyDictionary<string, string?>? overrides = null)
     {
         try
         {
-            await using var session = await PipelineSession.OpenAsync(parse.GetValue(storage), parse.GetValue(verbose), output, cancellationToken);
+            await using var session = await PipelineSession.OpenAsync(parse.GetValue(storage), parse.GetValue(verbose), output, cancellationToken, overrides);
             try
             {
                 await work(session);

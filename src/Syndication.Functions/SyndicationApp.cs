@@ -40,6 +40,7 @@ public static class SyndicationApp
     public static void ConfigureServices(IServiceCollection services, IConfiguration configuration)
     {
         services.AddSyndication(configuration);
+        services.AddSingleton<Syndication.Http.NewsletterEndpoints>();
         services.AddOptions<ScheduleSettings>()
             .Configure(s =>
             {

@@ -22,14 +22,21 @@ public sealed record NewsletterResponse(int Status, string Body, string ContentT
         ["Referrer-Policy"] = "no-referrer",
         ["X-Content-Type-Options"] = "nosniff",
     };
+
+    /// <summary>
+    /// Work to do once the answer has reached the client (the HTTP layer completes the response
+    /// first), so that how long it takes cannot be read from the answer.
+    /// </summary>
+    public Func<CancellationToken, Task>? After { get; init; }
 }
 
 /// <summary>
 /// The subscriber side of the newsletter, behind thin HTTP functions: sign-up with double opt-in,
-/// confirmation, preferences, unsubscribe (a page with a button on GET; POST, and RFC 8058
-/// one-click POST, unsubscribe at once), SendGrid's Event Webhook and the issue archive. What a
-/// visitor sees never depends on whether an address is known. Tokens are in the URL path and
-/// verify without a lookup; every refusal shows the same page.
+/// confirmation and unsubscribe (a page with a button on GET, because mail scanners follow every
+/// link; the POST acts, and RFC 8058 one-click POST unsubscribes at once), preferences, SendGrid's
+/// Event Webhook and the issue archive. What a visitor sees, and when, never depends on whether an
+/// address is known. Tokens are in the URL path and verify without a lookup; a page hands out no
+/// token but its own; every refusal shows the same page.
 /// </summary>
 public sealed class SubscriptionService(
     StorageAccount account,
@@ -55,7 +62,14 @@ public sealed class SubscriptionService(
 
     public NewsletterResponse SubscribeForm() => new(200, pages.Subscribe(links.Subscribe()));
 
-    /// <param name="client">The client's address (X-Forwarded-For's first, else the connection's), for the per-client limit.</param>
+    /// <summary>
+    /// A sign-up. The answer is the same page, after the same work, for every address: the form is
+    /// checked and the two rate limits counted, nothing else. Whether the address is new, pending,
+    /// confirmed or suppressed is looked up only in <see cref="NewsletterResponse.After"/>, which the
+    /// HTTP layer runs once the answer has reached the client, so neither the page nor its timing
+    /// says who subscribes.
+    /// </summary>
+    /// <param name="client">The client's address as the platform saw it, for the per-client limit.</param>
     public async Task<NewsletterResponse> SubscribeAsync(IReadOnlyDictionary<string, IReadOnlyList<string>> fields, string? client, CancellationToken cancellationToken)
     {
         var form = SubscriptionForm.Read(fields, catalog, requireEmail: true);
@@ -80,7 +94,12 @@ public sealed class SubscriptionService(
             return TooMany();
         }
 
-        // From here every path shows the same page: whether the address is known stays unknown.
+        return new(200, pages.CheckInbox()) { After = ct => CompleteSignUpAsync(email, id, form.Choices, now, ct) };
+    }
+
+    /// <summary>What a sign-up does once it has been answered: the page said the same whatever happens here.</summary>
+    public async Task CompleteSignUpAsync(EmailAddress email, string id, SubscriptionChoices choices, DateTimeOffset now, CancellationToken cancellationToken)
+    {
         var existing = await subscribers.GetAsync(id, cancellationToken);
         if (await suppressions.IsSuppressedAsync(id, cancellationToken))
         {
@@ -97,23 +116,36 @@ public sealed class SubscriptionService(
             {
                 Id = id,
                 Email = email.Value,
-                Edition = form.Choices.Edition,
-                Sectors = form.Choices.Sectors,
-                Cadence = form.Choices.Cadence,
+                Edition = choices.Edition,
+                Sectors = choices.Sectors,
+                Cadence = choices.Cadence,
                 State = SubscriberState.Pending,
                 Created = existing?.Created ?? now,
             };
             await subscribers.SaveAsync(subscriber, existing?.Edition, now, cancellationToken);
-            var result = await transport.SendAsync(ConfirmationEmail(subscriber), CancellationToken.None);
+            var result = await transport.SendAsync(ConfirmationEmail(subscriber), cancellationToken);
             if (result.State != BatchState.Sent)
             {
                 logger.LogWarning("Confirmation email to {SubscriberId}: {State} {Reason}", id, result.State, result.Reason);
             }
         }
 
-        return new(200, pages.CheckInbox());
+        // Rows of past windows go, once per window and process: the table holds about an hour of sign-ups.
+        var purged = await rateLimiter.PurgeExpiredAsync(now, cancellationToken);
+        if (purged > 0)
+        {
+            logger.LogInformation("Rate limits: {Rows} expired rows deleted", purged);
+        }
     }
 
+    /// <summary>GET of a confirmation link: a page with a button. Mail scanners follow every link; only a person presses it.</summary>
+    public NewsletterResponse ConfirmPage(string token)
+    {
+        var verified = tokens.Verify(token, TokenPurpose.Confirm);
+        return verified.IsValid ? new(200, pages.ConfirmButton(links.Confirm(token))) : Invalid(verified.Status);
+    }
+
+    /// <summary>POST of a confirmation link (the page's button): confirms a pending subscription.</summary>
     public async Task<NewsletterResponse> ConfirmAsync(string token, CancellationToken cancellationToken)
     {
         var verified = tokens.Verify(token, TokenPurpose.Confirm);
@@ -135,8 +167,9 @@ public sealed class SubscriptionService(
             await subscribers.SaveAsync(subscriber with { State = SubscriberState.Confirmed, ConfirmedAt = now, Suppressed = suppressed }, subscriber.Edition, now, cancellationToken);
         }
 
-        // A second click on the link (or an unsubscribed reader's old link) changes nothing and says the same.
-        return new(200, pages.Confirmed(links.Preferences(tokens.Issue(TokenPurpose.Preferences, subscriber.Id))));
+        // A second press (or an unsubscribed reader's old link) changes nothing and says the same.
+        // No preferences link: a confirmation token grants confirming only, not a token that never expires.
+        return new(200, pages.Confirmed());
     }
 
     public async Task<NewsletterResponse> PreferencesAsync(string token, CancellationToken cancellationToken)
@@ -147,7 +180,7 @@ public sealed class SubscriptionService(
             return response!;
         }
 
-        return new(200, pages.Preferences(links.Preferences(token), Choices(subscriber), links.Unsubscribe(tokens.Issue(TokenPurpose.Unsubscribe, subscriber.Id))));
+        return new(200, pages.Preferences(links.Preferences(token), Choices(subscriber)));
     }
 
     public async Task<NewsletterResponse> SavePreferencesAsync(string token, IReadOnlyDictionary<string, IReadOnlyList<string>> fields, CancellationToken cancellationToken)
@@ -158,25 +191,28 @@ public sealed class SubscriptionService(
             return response!;
         }
 
-        var unsubscribe = links.Unsubscribe(tokens.Issue(TokenPurpose.Unsubscribe, subscriber.Id));
+        if (fields.TryGetValue("action", out var action) && action.Contains("unsubscribe", StringComparer.Ordinal))
+        {
+            // The page's own unsubscribe button: the preferences token manages the subscription, leaving included.
+            return await UnsubscribeAsync(subscriber, cancellationToken);
+        }
+
         var form = SubscriptionForm.Read(fields, catalog, requireEmail: false);
         if (!form.IsValid)
         {
-            return new(400, pages.Preferences(links.Preferences(token), form.Choices, unsubscribe, errors: form.Errors));
+            return new(400, pages.Preferences(links.Preferences(token), form.Choices, errors: form.Errors));
         }
 
         var updated = subscriber with { Edition = form.Choices.Edition, Sectors = form.Choices.Sectors, Cadence = form.Choices.Cadence };
         await subscribers.SaveAsync(updated, subscriber.Edition, time.GetUtcNow(), cancellationToken);
-        return new(200, pages.Preferences(links.Preferences(token), Choices(updated), unsubscribe, saved: true));
+        return new(200, pages.Preferences(links.Preferences(token), Choices(updated), saved: true));
     }
 
     /// <summary>GET of an unsubscribe link: a page with a button, because link scanners follow links.</summary>
     public NewsletterResponse UnsubscribePage(string token)
     {
         var verified = tokens.Verify(token, TokenPurpose.Unsubscribe);
-        return verified.IsValid
-            ? new(200, pages.UnsubscribeConfirm(links.Unsubscribe(token), links.Preferences(tokens.Issue(TokenPurpose.Preferences, verified.Token!.SubscriberId))))
-            : Invalid(verified.Status);
+        return verified.IsValid ? new(200, pages.UnsubscribeConfirm(links.Unsubscribe(token))) : Invalid(verified.Status);
     }
 
     /// <summary>POST of an unsubscribe link: the page's button, or a mail program's RFC 8058 one-click. Unsubscribes at once.</summary>
@@ -188,7 +224,11 @@ public sealed class SubscriptionService(
             return Invalid(verified.Status);
         }
 
-        var subscriber = await subscribers.GetAsync(verified.Token!.SubscriberId, cancellationToken);
+        return await UnsubscribeAsync(await subscribers.GetAsync(verified.Token!.SubscriberId, cancellationToken), cancellationToken);
+    }
+
+    private async Task<NewsletterResponse> UnsubscribeAsync(Subscriber? subscriber, CancellationToken cancellationToken)
+    {
         if (subscriber is { State: not SubscriberState.Unsubscribed })
         {
             var now = time.GetUtcNow();
@@ -198,6 +238,28 @@ public sealed class SubscriptionService(
 
         // Unknown (deleted) or already unsubscribed: the reader's wish holds all the same.
         return new(200, pages.Unsubscribed(links.Subscribe()));
+    }
+
+    /// <summary>
+    /// What the webhook's headers alone refuse (not configured, no signature, a stale or malformed
+    /// timestamp), so the caller refuses before it reads the body; null when the body is worth reading.
+    /// </summary>
+    public NewsletterResponse? RefuseWebhookHeaders(string? signature, string? timestamp)
+    {
+        if (verifier.Value is not { } check)
+        {
+            logger.LogWarning("SendGrid webhook called, but Syndication:Newsletter:WebhookVerificationKey is not set: refused");
+            return new(401, "The webhook is not configured.", "text/plain; charset=utf-8");
+        }
+
+        var verdict = check.CheckHeaders(signature, timestamp);
+        if (verdict == WebhookVerification.Valid)
+        {
+            return null;
+        }
+
+        logger.LogWarning("SendGrid webhook refused before its body was read: {Verification}", verdict);
+        return new(401, "Signature refused.", "text/plain; charset=utf-8");
     }
 
     /// <summary>

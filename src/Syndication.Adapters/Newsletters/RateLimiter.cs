@@ -8,11 +8,45 @@ namespace Syndication.Adapters.Newsletters;
 /// <summary>
 /// Fixed-window counters in a table: a key (an address's id, a client's hashed IP) may act
 /// <c>limit</c> times per window. Counts are updated with ETags, so two requests at once cannot
-/// both take the last slot.
+/// both take the last slot. Each row carries when its window ends (<c>Expires</c>), and
+/// <see cref="PurgeExpiredAsync"/> deletes the rows past it: Table storage has no time to live.
 /// </summary>
 public sealed class RateLimiter(StorageAccount account)
 {
+    private long purgedHour = -1;
+
     private TableClient Table => account.Table(StorageNames.RateLimitsTable);
+
+    /// <summary>
+    /// Deletes the rows whose window has ended, at most once per hour and process (later calls in
+    /// the same hour return 0 at once), so the table holds about one window of sign-ups.
+    /// </summary>
+    /// <returns>How many rows were deleted.</returns>
+    public async Task<int> PurgeExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var hour = now.UtcTicks / TimeSpan.TicksPerHour;
+        if (Interlocked.Exchange(ref purgedHour, hour) == hour)
+        {
+            return 0;
+        }
+
+        var deleted = 0;
+        var expired = Table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"Expires le {now}"), select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken);
+        await foreach (var row in expired)
+        {
+            try
+            {
+                await Table.DeleteEntityAsync(row.PartitionKey, row.RowKey, ETag.All, cancellationToken);
+                deleted++;
+            }
+            catch (RequestFailedException ex) when (ex.Status == 404)
+            {
+                // Another instance purged it first.
+            }
+        }
+
+        return deleted;
+    }
 
     /// <summary>Counts one more use of <paramref name="key"/>; false when the window's limit is already reached.</summary>
     public async Task<bool> TryAcquireAsync(string key, int limit, TimeSpan window, DateTimeOffset now, CancellationToken cancellationToken)

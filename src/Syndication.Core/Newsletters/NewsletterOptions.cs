@@ -61,6 +61,15 @@ public sealed class NewsletterOptions
     /// <summary>Sign-ups per client (IP address) per hour.</summary>
     public int SubscribeLimitPerClient { get; set; } = 20;
 
+    /// <summary>
+    /// How many addresses at the end of <c>X-Forwarded-For</c> the platform's own front ends
+    /// appended: the client is the first of them. 1 behind App Service or Flex Consumption alone
+    /// (their front end appends the address it saw); 2 with Azure Front Door before it (Front Door
+    /// appends the client, App Service then appends Front Door). Everything before them the client
+    /// wrote itself, so it never counts.
+    /// </summary>
+    public int TrustedProxyHops { get; set; } = 1;
+
     public TimeOnly SendAtTime => TimeOnly.ParseExact(SendAt, "HH:mm", CultureInfo.InvariantCulture);
 
     public IReadOnlyList<string> Validate()
@@ -129,6 +138,11 @@ public sealed class NewsletterOptions
         if (SubscribeLimitPerAddress is < 1 or > 1000 || SubscribeLimitPerClient is < 1 or > 100_000)
         {
             errors.Add($"Syndication:Newsletter:SubscribeLimitPerAddress and SubscribeLimitPerClient must be positive (at most 1000 and 100000), not {SubscribeLimitPerAddress} and {SubscribeLimitPerClient}.");
+        }
+
+        if (TrustedProxyHops is < 0 or > 5)
+        {
+            errors.Add($"Syndication:Newsletter:TrustedProxyHops must be between 0 (no proxy: the connection's address) and 5, not {TrustedProxyHops}.");
         }
 
         if (RetryBackoffMilliseconds is < 1 or > 60_000)

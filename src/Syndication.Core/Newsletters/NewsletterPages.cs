@@ -23,12 +23,12 @@ public sealed class NewsletterPages
     public const string ContentType = "text/html; charset=utf-8";
 
     private static readonly TemplateOptions Options = NewsletterTemplates.Options(
-        typeof(PageView), typeof(FormView), typeof(OptionView), typeof(FormError), typeof(MessageView), typeof(UnsubscribeView));
+        typeof(PageView), typeof(FormView), typeof(OptionView), typeof(FormError), typeof(MessageView), typeof(ButtonView));
 
     private static readonly IFluidTemplate Layout = NewsletterTemplates.Parse("page.html.liquid");
     private static readonly IFluidTemplate Form = NewsletterTemplates.Parse("form.html.liquid");
     private static readonly IFluidTemplate Message = NewsletterTemplates.Parse("message.html.liquid");
-    private static readonly IFluidTemplate UnsubscribeForm = NewsletterTemplates.Parse("unsubscribe.html.liquid");
+    private static readonly IFluidTemplate ButtonForm = NewsletterTemplates.Parse("button.html.liquid");
 
     private readonly NewsletterOptions options;
     private readonly PublicationCatalog catalog;
@@ -70,14 +70,31 @@ public sealed class NewsletterPages
             $"The link works for {options.ConfirmTokenDays} days. Nothing is sent to you until you confirm.",
         ]);
 
-    public string Confirmed(Uri? preferences = null) => MessagePage(
-        "You are subscribed",
-        ["Thank you for confirming. Your first newsletter arrives with the next issue of your edition."],
-        preferences,
-        "Change what you receive");
+    /// <summary>
+    /// What GET on a confirmation link shows: a button that POSTs. Mail security gateways fetch
+    /// every link of a message, so a GET must not confirm an address someone else typed in.
+    /// </summary>
+    public string ConfirmButton(Uri action)
+    {
+        ArgumentNullException.ThrowIfNull(action);
+        return Page("Confirm your subscription", ButtonForm, new ButtonView(
+            "Confirm your subscription",
+            $"Press the button to start receiving the {catalog.Site.Name} newsletter. Nothing is sent to you until you do.",
+            action.AbsoluteUri,
+            "Confirm my subscription"));
+    }
 
-    /// <summary>The preferences form of a subscriber (reached through the link in every email).</summary>
-    public string Preferences(Uri action, SubscriptionChoices current, Uri? unsubscribe = null, bool saved = false, IReadOnlyList<FormError>? errors = null)
+    /// <summary>After the confirmation. No link to the preferences: a confirmation link grants confirming only, and every newsletter carries that link.</summary>
+    public string Confirmed() => MessagePage(
+        "You are subscribed",
+        ["Thank you for confirming. Your first newsletter arrives with the next issue of your edition; every issue has a link to change what you receive."]);
+
+    /// <summary>
+    /// The preferences form of a subscriber (reached through the link in every email). Its second
+    /// button posts <c>action=unsubscribe</c> to the same link: the page's own token manages the
+    /// subscription, leaving included, and no token of another purpose is handed out.
+    /// </summary>
+    public string Preferences(Uri action, SubscriptionChoices current, bool saved = false, IReadOnlyList<FormError>? errors = null)
     {
         ArgumentNullException.ThrowIfNull(action);
         ArgumentNullException.ThrowIfNull(current);
@@ -88,8 +105,7 @@ public sealed class NewsletterPages
             Intro = "",
             Saved = saved && errors.Count == 0,
             Button = "Save preferences",
-            LinkUrl = unsubscribe?.AbsoluteUri ?? "",
-            LinkText = "Unsubscribe from every newsletter",
+            UnsubscribeAction = action.AbsoluteUri,
         };
         return Page(errors.Count > 0 ? "Error: Preferences" : "Preferences", Form, view);
     }
@@ -98,10 +114,14 @@ public sealed class NewsletterPages
     /// What GET on an unsubscribe link shows: a button that POSTs. Link scanners and previews
     /// follow links with GET, so a GET must never unsubscribe anyone.
     /// </summary>
-    public string UnsubscribeConfirm(Uri action, Uri? preferences = null)
+    public string UnsubscribeConfirm(Uri action)
     {
         ArgumentNullException.ThrowIfNull(action);
-        return Page("Unsubscribe", UnsubscribeForm, new UnsubscribeView(catalog.Site.Name, action.AbsoluteUri, preferences?.AbsoluteUri ?? ""));
+        return Page("Unsubscribe", ButtonForm, new ButtonView(
+            "Unsubscribe",
+            $"Press the button to stop receiving the {catalog.Site.Name} newsletter. Nothing changes until you do.",
+            action.AbsoluteUri,
+            "Unsubscribe"));
     }
 
     public string Unsubscribed(Uri? subscribe = null) => MessagePage(
@@ -160,7 +180,7 @@ internal sealed record OptionView(string Id, string Name, bool Selected);
 
 internal sealed record MessageView(string Heading, IReadOnlyList<string> Paragraphs, string LinkUrl, string LinkText);
 
-internal sealed record UnsubscribeView(string SiteName, string Action, string PreferencesUrl);
+internal sealed record ButtonView(string Heading, string Text, string Action, string Button);
 
 internal sealed record FormView
 {
@@ -190,7 +210,6 @@ internal sealed record FormView
 
     public string Note { get; init; } = "";
 
-    public string LinkUrl { get; init; } = "";
-
-    public string LinkText { get; init; } = "";
+    /// <summary>Where the preferences page's unsubscribe button posts; empty on the sign-up form.</summary>
+    public string UnsubscribeAction { get; init; } = "";
 }

@@ -79,6 +79,32 @@ public sealed class SendGridEventVerifier
         this.publicKey = ecdsa.ExportSubjectPublicKeyInfo();
     }
 
+    /// <summary>
+    /// What can be refused from the headers alone (missing, malformed or stale), so a caller can
+    /// refuse before it reads a byte of the body; <see cref="WebhookVerification.Valid"/> means only
+    /// that the body is worth reading and verifying.
+    /// </summary>
+    public WebhookVerification CheckHeaders(string? signature, string? timestamp)
+    {
+        if (string.IsNullOrEmpty(signature) || string.IsNullOrEmpty(timestamp))
+        {
+            return WebhookVerification.MissingHeaders;
+        }
+
+        if (timestamp.Length > 20 || !timestamp.All(char.IsAsciiDigit) || !long.TryParse(timestamp, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds)
+            || seconds > DateTimeOffset.MaxValue.ToUnixTimeSeconds())
+        {
+            return WebhookVerification.MalformedTimestamp;
+        }
+
+        if ((time.GetUtcNow() - DateTimeOffset.FromUnixTimeSeconds(seconds)).Duration() > tolerance)
+        {
+            return WebhookVerification.StaleTimestamp;
+        }
+
+        return signature.Length > MaximumSignatureLength ? WebhookVerification.MalformedSignature : WebhookVerification.Valid;
+    }
+
     public WebhookVerification Verify(string? signature, string? timestamp, ReadOnlySpan<byte> body)
     {
         if (string.IsNullOrEmpty(signature) || string.IsNullOrEmpty(timestamp))

@@ -1,18 +1,16 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
-using Syndication.Functions.Http;
-using Syndication.Pipeline;
+using Syndication.Http;
 
 namespace Syndication.Functions.Functions;
 
-/// <summary>The link of the confirmation email: a signed token with an expiry in the path confirms the subscription.</summary>
-public sealed class NewsletterConfirm(SubscriptionService service)
+/// <summary>The link of the confirmation email: GET shows a page with a button (mail scanners follow links), POST, the button, confirms.</summary>
+public sealed class NewsletterConfirm(NewsletterEndpoints endpoints)
 {
     [Function(nameof(NewsletterConfirm))]
-    public async Task<IActionResult> Run(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "newsletter/c/{token}")] HttpRequest request,
-        string token,
-        CancellationToken cancellationToken) =>
-        HttpAdapter.Result(request, await service.ConfirmAsync(token, cancellationToken));
+    public Task<IActionResult> Run(
+        [HttpTrigger(AuthorizationLevel.Anonymous, NewsletterRoutes.Get, NewsletterRoutes.Post, Route = NewsletterRoutes.Confirm)] HttpRequest request,
+        string token) =>
+        endpoints.HandleAsync(nameof(NewsletterConfirm), request.HttpContext, token);
 }

@@ -1,19 +1,15 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
-using Syndication.Functions.Http;
-using Syndication.Pipeline;
+using Syndication.Http;
 
 namespace Syndication.Functions.Functions;
 
-/// <summary>The sign-up form (GET) and a sign-up (POST): double opt-in, rate-limited, the same answer for every address.</summary>
-public sealed class NewsletterSubscribe(SubscriptionService service)
+/// <summary>The sign-up form (GET) and a sign-up (POST): double opt-in, rate-limited, the same answer in the same time for every address.</summary>
+public sealed class NewsletterSubscribe(NewsletterEndpoints endpoints)
 {
     [Function(nameof(NewsletterSubscribe))]
-    public async Task<IActionResult> Run(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", "post", Route = "newsletter/subscribe")] HttpRequest request,
-        CancellationToken cancellationToken) =>
-        HttpAdapter.Result(request, HttpMethods.IsPost(request.Method)
-            ? await service.SubscribeAsync(await HttpAdapter.FormAsync(request, cancellationToken), HttpAdapter.Client(request), cancellationToken)
-            : service.SubscribeForm());
+    public Task<IActionResult> Run(
+        [HttpTrigger(AuthorizationLevel.Anonymous, NewsletterRoutes.Get, NewsletterRoutes.Post, Route = NewsletterRoutes.Subscribe)] HttpRequest request) =>
+        endpoints.HandleAsync(nameof(NewsletterSubscribe), request.HttpContext, null);
 }

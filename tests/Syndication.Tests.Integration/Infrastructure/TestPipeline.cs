@@ -39,9 +39,10 @@ internal sealed class TestPipeline : IAsyncDisposable
     public T Get<T>()
         where T : notnull => _services.GetRequiredService<T>();
 
-    public static async Task<TestPipeline> StartAsync(IDictionary<string, string?>? settings = null)
+    /// <param name="account">Storage shared with something else under test (a <c>serve</c>); a fresh account when null.</param>
+    public static async Task<TestPipeline> StartAsync(IDictionary<string, string?>? settings = null, TestAccount? account = null)
     {
-        var account = await LocalStorage.NewAccountAsync();
+        account ??= await LocalStorage.NewAccountAsync();
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 25, 9, 0, 0, TimeSpan.Zero));
         var configuration = new ConfigurationBuilder()
             .AddInMemoryCollection(new Dictionary<string, string?>

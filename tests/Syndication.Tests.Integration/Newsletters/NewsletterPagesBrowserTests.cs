@@ -1,8 +1,7 @@
-using Microsoft.AspNetCore.Http;
+using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using Syndication.Adapters.Newsletters;
 using Syndication.Core.Newsletters;
-using Syndication.Pipeline;
 using Syndication.Tests.Infrastructure;
 
 namespace Syndication.Tests.Newsletters;
@@ -25,66 +24,15 @@ internal static class Chromium
         new[] { "/usr/bin/chromium", "/usr/bin/chromium-browser" }.FirstOrDefault(File.Exists);
 }
 
-/// <summary>The newsletter pages in a real headless Chromium, served by the same service the HTTP functions call.</summary>
+/// <summary>The newsletter pages in a real headless Chromium, served by <c>syndication serve</c> through the Functions app's handlers.</summary>
 public sealed class NewsletterPagesBrowserTests
 {
-    /// <summary>The functions' routes on a loopback Kestrel, each calling the service as its function does.</summary>
-    private static async Task HandleAsync(HttpContext context, SubscriptionService service)
-    {
-        var path = context.Request.Path.Value ?? "";
-        var post = HttpMethods.IsPost(context.Request.Method);
-        var token = path[(path.LastIndexOf('/') + 1)..];
-        NewsletterResponse response;
-        if (path == "/newsletter/subscribe")
-        {
-            response = post ? await service.SubscribeAsync(await FormAsync(context.Request), "127.0.0.1", context.RequestAborted) : service.SubscribeForm();
-        }
-        else if (path.StartsWith("/newsletter/c/", StringComparison.Ordinal))
-        {
-            response = await service.ConfirmAsync(token, context.RequestAborted);
-        }
-        else if (path.StartsWith("/newsletter/p/", StringComparison.Ordinal))
-        {
-            response = post ? await service.SavePreferencesAsync(token, await FormAsync(context.Request), context.RequestAborted) : await service.PreferencesAsync(token, context.RequestAborted);
-        }
-        else if (path.StartsWith("/newsletter/u/", StringComparison.Ordinal))
-        {
-            response = post ? await service.UnsubscribeAsync(token, context.RequestAborted) : service.UnsubscribePage(token);
-        }
-        else
-        {
-            context.Response.StatusCode = StatusCodes.Status404NotFound;
-            return;
-        }
-
-        context.Response.StatusCode = response.Status;
-        context.Response.ContentType = response.ContentType;
-        foreach (var (name, value) in response.Headers)
-        {
-            context.Response.Headers[name] = value;
-        }
-
-        await context.Response.WriteAsync(response.Body);
-    }
-
-    private static async Task<IReadOnlyDictionary<string, IReadOnlyList<string>>> FormAsync(HttpRequest request)
-    {
-        var form = await request.ReadFormAsync();
-        return form.ToDictionary(f => f.Key, f => (IReadOnlyList<string>)f.Value.Select(v => v ?? "").ToList());
-    }
-
     [ChromiumFact]
-    public async Task A_reader_subscribes_confirms_from_the_email_changes_preferences_and_unsubscribes_with_the_button()
+    public async Task A_reader_subscribes_confirms_with_the_button_changes_preferences_and_unsubscribes_with_the_button()
     {
-        SubscriptionService? service = null;
-        await using var server = await LoopbackServer.StartAsync(context => HandleAsync(context, service!));
-        await using var pipeline = await TestPipeline.StartAsync(new Dictionary<string, string?>
-        {
-            ["Syndication:Newsletter:PublicBaseUrl"] = server.Url("newsletter").AbsoluteUri,
-        });
-        service = pipeline.Get<SubscriptionService>();
-        var store = pipeline.Get<SubscriberStore>();
-        var id = pipeline.Get<SubscriberIds>().IdFor(EmailAddress.Parse("asha@example.com"));
+        await using var serve = await LocalServe.StartAsync();
+        var store = serve.Get<SubscriberStore>();
+        var id = serve.Get<SubscriberIds>().IdFor(EmailAddress.Parse("asha@example.com"));
 
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
@@ -96,7 +44,7 @@ public sealed class NewsletterPagesBrowserTests
 
         // A phone-sized window: the form must fit without sideways scrolling.
         var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 360, Height = 740 } });
-        await page.GotoAsync(server.Url("newsletter/subscribe").AbsoluteUri);
+        await page.GotoAsync(serve.Host.SubscribeUrl.AbsoluteUri);
         Assert.Equal("Get the Syndication News newsletter", await page.Locator("h1").InnerTextAsync());
         Assert.True(await page.EvaluateAsync<bool>("document.documentElement.scrollWidth <= window.innerWidth"));
 
@@ -113,18 +61,24 @@ public sealed class NewsletterPagesBrowserTests
         await page.GetByLabel("Once a week", new() { Exact = false }).CheckAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Subscribe" }).ClickAsync();
         Assert.Equal("Check your inbox", await page.Locator("h1").InnerTextAsync());
-        Assert.Equal(SubscriberState.Pending, (await store.GetAsync(id, CancellationToken.None))!.State);
 
-        // The link in the confirmation email, as the reader clicks it.
-        var link = await SubscriptionServiceTests.ConfirmLinkAsync(pipeline, "asha@example.com");
-        Assert.StartsWith(server.Url("newsletter/c/").AbsoluteUri, link, StringComparison.Ordinal);
+        // The link in the confirmation email, as the reader clicks it: a page that asks, and a button.
+        var eml = await serve.WaitForEmailAsync($"confirm/{id}.eml");
+        Assert.Equal(SubscriberState.Pending, (await store.GetAsync(id, CancellationToken.None))!.State);
+        var link = Regex.Match(SubscriptionServiceTests.TextPart(eml), @"https?://\S+/c/[A-Za-z0-9_-]+").Value;
+        Assert.StartsWith(serve.Url("newsletter/c/").AbsoluteUri, link, StringComparison.Ordinal);
         await page.GotoAsync(link);
+        Assert.Equal("Confirm your subscription", await page.Locator("h1").InnerTextAsync());
+        Assert.Equal(SubscriberState.Pending, (await store.GetAsync(id, CancellationToken.None))!.State);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Confirm my subscription" }).ClickAsync();
         Assert.Equal("You are subscribed", await page.Locator("h1").InnerTextAsync());
         var subscriber = (await store.GetAsync(id, CancellationToken.None))!;
         Assert.Equal((SubscriberState.Confirmed, "india", NewsletterCadence.Weekly), (subscriber.State, subscriber.Edition, subscriber.Cadence));
         Assert.Equal(["health"], subscriber.Sectors);
 
-        await page.GetByRole(AriaRole.Link, new() { Name = "Change what you receive" }).ClickAsync();
+        // The preferences link every newsletter carries.
+        var tokens = serve.Get<SubscriberTokens>();
+        await page.GotoAsync(serve.Url("newsletter/p/" + tokens.Issue(TokenPurpose.Preferences, id)).AbsoluteUri);
         Assert.Equal("Your newsletter preferences", await page.Locator("h1").InnerTextAsync());
         Assert.True(await page.GetByLabel("Health").IsCheckedAsync());
         await page.GetByLabel("Energy & Extractives").CheckAsync();
@@ -132,8 +86,8 @@ public sealed class NewsletterPagesBrowserTests
         Assert.Equal("Your preferences are saved.", await page.GetByRole(AriaRole.Status).InnerTextAsync());
         Assert.Equal(["energy", "health"], (await store.GetAsync(id, CancellationToken.None))!.Sectors.Order(StringComparer.Ordinal));
 
-        // Following the unsubscribe link only asks; the button unsubscribes.
-        await page.GetByRole(AriaRole.Link, new() { Name = "Unsubscribe from every newsletter" }).ClickAsync();
+        // The unsubscribe link every newsletter carries: following it only asks; the button unsubscribes.
+        await page.GotoAsync(serve.Url("newsletter/u/" + tokens.Issue(TokenPurpose.Unsubscribe, id)).AbsoluteUri);
         Assert.Equal("Unsubscribe", await page.Locator("h1").InnerTextAsync());
         Assert.Equal(SubscriberState.Confirmed, (await store.GetAsync(id, CancellationToken.None))!.State);
         await page.GetByRole(AriaRole.Button, new() { Name = "Unsubscribe" }).ClickAsync();

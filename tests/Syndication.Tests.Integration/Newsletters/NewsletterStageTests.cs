@@ -21,9 +21,9 @@ public sealed class NewsletterStageTests
     private static readonly DateOnly Today = new(2026, 11, 25);
 
     /// <summary>A pipeline (clock at 09:00 UTC on 25 November 2026) whose index holds a few sample stories.</summary>
-    internal static async Task<TestPipeline> PipelineWithStoriesAsync(Dictionary<string, string?>? settings = null)
+    internal static async Task<TestPipeline> PipelineWithStoriesAsync(Dictionary<string, string?>? settings = null, TestAccount? account = null)
     {
-        var pipeline = await TestPipeline.StartAsync(settings);
+        var pipeline = await TestPipeline.StartAsync(settings, account);
         foreach (var file in SampleStories)
         {
             await pipeline.DropAndIngestAsync(file, File.ReadAllBytes(Repository.Sample("articles", file)));

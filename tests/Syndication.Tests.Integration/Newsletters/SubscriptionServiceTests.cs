@@ -37,6 +37,18 @@ public sealed partial class SubscriptionServiceTests
         return Encoding.UTF8.GetString(Convert.FromBase64String(eml[body..end].Replace("\r\n", "", StringComparison.Ordinal)));
     }
 
+    /// <summary>A sign-up as the HTTP layer runs it: the answer, then the work after it.</summary>
+    internal static async Task<NewsletterResponse> SignUpAsync(SubscriptionService service, Dictionary<string, IReadOnlyList<string>> form, string client, CancellationToken cancellationToken = default)
+    {
+        var response = await service.SubscribeAsync(form, client, cancellationToken);
+        if (response.After is { } after)
+        {
+            await after(cancellationToken);
+        }
+
+        return response;
+    }
+
     [GeneratedRegex(@"https?://\S+/c/[A-Za-z0-9_-]+")]
     private static partial Regex ConfirmUrl();
 
@@ -49,7 +61,7 @@ public sealed partial class SubscriptionServiceTests
         var service = pipeline.Get<SubscriptionService>();
         var store = pipeline.Get<SubscriberStore>();
 
-        var first = await service.SubscribeAsync(Form("Priya.Nair@Example.com", "india", "daily", "health", "education"), "198.51.100.7", CancellationToken.None);
+        var first = await SignUpAsync(service, Form("Priya.Nair@Example.com", "india", "daily", "health", "education"), "198.51.100.7", CancellationToken.None);
         var link = await ConfirmLinkAsync(pipeline, "priya.nair@example.com");
         var id = pipeline.Get<SubscriberIds>().IdFor(EmailAddress.Parse("priya.nair@example.com"));
 
@@ -65,7 +77,7 @@ public sealed partial class SubscriptionServiceTests
         Assert.Equal(["health", "education"], subscriber.Sectors);
 
         // Signing up again with a confirmed address: the same page, and no email to them.
-        var again = await service.SubscribeAsync(Form("priya.nair@example.com", "uk"), "198.51.100.7", CancellationToken.None);
+        var again = await SignUpAsync(service, Form("priya.nair@example.com", "uk"), "198.51.100.7", CancellationToken.None);
         Assert.Equal(first.Body, again.Body);
         Assert.Equal("india", (await store.GetAsync(id, CancellationToken.None))!.Edition);
 
@@ -73,7 +85,7 @@ public sealed partial class SubscriptionServiceTests
         var tokens = pipeline.Get<SubscriberTokens>();
         Assert.Equal(404, (await service.ConfirmAsync(tokens.Issue(TokenPurpose.Unsubscribe, id), CancellationToken.None)).Status);
         Assert.Equal(404, (await service.ConfirmAsync(TokenOf(link)[..^2] + "AA", CancellationToken.None)).Status);
-        await service.SubscribeAsync(Form("late@example.com"), "198.51.100.8", CancellationToken.None);
+        await SignUpAsync(service, Form("late@example.com"), "198.51.100.8", CancellationToken.None);
         var lateLink = await ConfirmLinkAsync(pipeline, "late@example.com");
         pipeline.Clock.Advance(TimeSpan.FromDays(8));
         var late = await service.ConfirmAsync(TokenOf(lateLink), CancellationToken.None);
@@ -86,26 +98,26 @@ public sealed partial class SubscriptionServiceTests
         await using var pipeline = await TestPipeline.StartAsync(new Dictionary<string, string?> { ["Syndication:Newsletter:SubscribeLimitPerClient"] = "5" });
         var service = pipeline.Get<SubscriptionService>();
 
-        var bad = await service.SubscribeAsync(Form("priya at example"), "203.0.113.1", CancellationToken.None);
+        var bad = await SignUpAsync(service, Form("priya at example"), "203.0.113.1", CancellationToken.None);
         Assert.Equal(400, bad.Status);
         Assert.Contains(EmailAddress.Problem, bad.Body, StringComparison.Ordinal);
         Assert.Contains("value=\"priya at example\"", bad.Body, StringComparison.Ordinal);
 
         for (var i = 0; i < 3; i++)
         {
-            Assert.Equal(200, (await service.SubscribeAsync(Form("typo@example.com"), $"203.0.113.{10 + i}", CancellationToken.None)).Status);
+            Assert.Equal(200, (await SignUpAsync(service, Form("typo@example.com"), $"203.0.113.{10 + i}", CancellationToken.None)).Status);
         }
 
-        Assert.Equal(429, (await service.SubscribeAsync(Form("typo@example.com"), "203.0.113.20", CancellationToken.None)).Status);
+        Assert.Equal(429, (await SignUpAsync(service, Form("typo@example.com"), "203.0.113.20", CancellationToken.None)).Status);
 
         for (var i = 0; i < 5; i++)
         {
-            Assert.Equal(200, (await service.SubscribeAsync(Form($"reader{i}@example.com"), "203.0.113.99", CancellationToken.None)).Status);
+            Assert.Equal(200, (await SignUpAsync(service, Form($"reader{i}@example.com"), "203.0.113.99", CancellationToken.None)).Status);
         }
 
-        Assert.Equal(429, (await service.SubscribeAsync(Form("one-more@example.com"), "203.0.113.99", CancellationToken.None)).Status);
+        Assert.Equal(429, (await SignUpAsync(service, Form("one-more@example.com"), "203.0.113.99", CancellationToken.None)).Status);
         pipeline.Clock.Advance(TimeSpan.FromHours(1));
-        Assert.Equal(200, (await service.SubscribeAsync(Form("one-more@example.com"), "203.0.113.99", CancellationToken.None)).Status);
+        Assert.Equal(200, (await SignUpAsync(service, Form("one-more@example.com"), "203.0.113.99", CancellationToken.None)).Status);
     }
 
     [Fact]
@@ -115,7 +127,7 @@ public sealed partial class SubscriptionServiceTests
         var service = pipeline.Get<SubscriptionService>();
         var store = pipeline.Get<SubscriberStore>();
         var tokens = pipeline.Get<SubscriberTokens>();
-        await service.SubscribeAsync(Form("reader@example.com"), "192.0.2.1", CancellationToken.None);
+        await SignUpAsync(service, Form("reader@example.com"), "192.0.2.1", CancellationToken.None);
         await service.ConfirmAsync(TokenOf(await ConfirmLinkAsync(pipeline, "reader@example.com")), CancellationToken.None);
         var id = pipeline.Get<SubscriberIds>().IdFor(EmailAddress.Parse("reader@example.com"));
 
@@ -148,7 +160,7 @@ public sealed partial class SubscriptionServiceTests
         });
         var service = pipeline.Get<SubscriptionService>();
         var store = pipeline.Get<SubscriberStore>();
-        await service.SubscribeAsync(Form("bouncer@example.com"), "192.0.2.1", CancellationToken.None);
+        await SignUpAsync(service, Form("bouncer@example.com"), "192.0.2.1", CancellationToken.None);
         await service.ConfirmAsync(TokenOf(await ConfirmLinkAsync(pipeline, "bouncer@example.com")), CancellationToken.None);
         var id = pipeline.Get<SubscriberIds>().IdFor(EmailAddress.Parse("bouncer@example.com"));
         var body = Encoding.UTF8.GetBytes($$"""
@@ -176,10 +188,72 @@ public sealed partial class SubscriptionServiceTests
         // Deleted, then signed up and confirmed again: still suppressed, and no confirmation email went out.
         await store.DeleteAsync((await store.GetAsync(id, CancellationToken.None))!, pipeline.Clock.GetUtcNow(), CancellationToken.None);
         await pipeline.Storage.Container(StorageNames.OutboxContainer).DeleteBlobAsync($"confirm/{id}.eml");
-        var again = await service.SubscribeAsync(Form("bouncer@example.com"), "192.0.2.1", CancellationToken.None);
+        var again = await SignUpAsync(service, Form("bouncer@example.com"), "192.0.2.1", CancellationToken.None);
         Assert.Contains("Check your inbox", again.Body, StringComparison.Ordinal);
         Assert.False(await pipeline.Storage.Container(StorageNames.OutboxContainer).GetBlobClient($"confirm/{id}.eml").ExistsAsync());
         Assert.True(await pipeline.Get<SuppressionList>().IsSuppressedAsync(id, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_sign_up_does_the_same_storage_work_before_its_answer_for_a_new_a_pending_a_confirmed_and_a_suppressed_address()
+    {
+        await using var pipeline = await TestPipeline.StartAsync();
+        var service = pipeline.Get<SubscriptionService>();
+        var ids = pipeline.Get<SubscriberIds>();
+        await SignUpAsync(service, Form("pending@example.com"), "192.0.2.1");
+        await SignUpAsync(service, Form("confirmed@example.com"), "192.0.2.1");
+        await service.ConfirmAsync(TokenOf(await ConfirmLinkAsync(pipeline, "confirmed@example.com")), CancellationToken.None);
+        await pipeline.Get<SuppressionList>().AddAsync(ids.IdFor(EmailAddress.Parse("suppressed@example.com")), SuppressionReason.HardBounce, pipeline.Clock.GetUtcNow(), CancellationToken.None);
+
+        var work = new Dictionary<string, string>();
+        var answers = new HashSet<string>();
+        foreach (var address in new[] { "new@example.com", "pending@example.com", "confirmed@example.com", "suppressed@example.com" })
+        {
+            var (reads, writes) = pipeline.Counter.Snapshot();
+            var answer = await service.SubscribeAsync(Form(address), "192.0.2.2", CancellationToken.None);
+            work[address] = $"{pipeline.Counter.Reads - reads} reads, {pipeline.Counter.Writes - writes} writes";
+            answers.Add($"{answer.Status} {answer.Body}");
+            Assert.NotNull(answer.After); // what differs between them happens after the answer
+        }
+
+        Assert.Single(work.Values.Distinct());
+        Assert.Single(answers);
+    }
+
+    [Fact]
+    public async Task Rate_limit_rows_expire_once_their_hour_is_over()
+    {
+        await using var pipeline = await TestPipeline.StartAsync();
+        var service = pipeline.Get<SubscriptionService>();
+        var table = pipeline.Storage.Table(StorageNames.RateLimitsTable);
+        for (var i = 0; i < 3; i++)
+        {
+            await SignUpAsync(service, Form($"hour-one-{i}@example.com"), $"192.0.2.{i}");
+        }
+
+        Assert.Equal(6, table.Query<Azure.Data.Tables.TableEntity>().Count()); // an address and a client each
+
+        pipeline.Clock.Advance(TimeSpan.FromHours(1));
+        await SignUpAsync(service, Form("hour-two@example.com"), "192.0.2.200");
+
+        var left = table.Query<Azure.Data.Tables.TableEntity>().ToList();
+        Assert.Equal(2, left.Count);
+        Assert.All(left, row => Assert.True(row.GetDateTimeOffset("Expires") > pipeline.Clock.GetUtcNow()));
+    }
+
+    [Fact]
+    public async Task The_preferences_page_unsubscribes_through_its_own_token()
+    {
+        await using var pipeline = await TestPipeline.StartAsync();
+        var service = pipeline.Get<SubscriptionService>();
+        await SignUpAsync(service, Form("leaver@example.com"), "192.0.2.1");
+        await service.ConfirmAsync(TokenOf(await ConfirmLinkAsync(pipeline, "leaver@example.com")), CancellationToken.None);
+        var id = pipeline.Get<SubscriberIds>().IdFor(EmailAddress.Parse("leaver@example.com"));
+
+        var left = await service.SavePreferencesAsync(pipeline.Get<SubscriberTokens>().Issue(TokenPurpose.Preferences, id), new Dictionary<string, IReadOnlyList<string>> { ["action"] = ["unsubscribe"] }, CancellationToken.None);
+
+        Assert.Contains("You are unsubscribed", left.Body, StringComparison.Ordinal);
+        Assert.Equal(SubscriberState.Unsubscribed, (await pipeline.Get<SubscriberStore>().GetAsync(id, CancellationToken.None))!.State);
     }
 
     private static async Task<List<T>> ToListAsync<T>(IAsyncEnumerable<T> items)

@@ -11,19 +11,21 @@ public sealed class NewsletterPagesTests
     private static readonly Uri SubscribeAction = new("https://news.example.com/newsletter/subscribe");
     private static readonly Uri UnsubscribeUrl = new("https://news.example.com/newsletter/u/TOKEN_u");
     private static readonly Uri PreferencesUrl = new("https://news.example.com/newsletter/p/TOKEN_p");
+    private static readonly Uri ConfirmUrl = new("https://news.example.com/newsletter/c/TOKEN_c");
 
     private readonly NewsletterPages pages = new(Options(), DigestFixtures.Catalog);
 
-    public static TheoryData<string> PageNames => ["subscribe", "subscribe-errors", "check-inbox", "confirmed", "preferences", "unsubscribe", "unsubscribed", "invalid"];
+    public static TheoryData<string> PageNames => ["subscribe", "subscribe-errors", "check-inbox", "confirm", "confirmed", "preferences", "unsubscribe", "unsubscribed", "invalid"];
 
     private string Render(string name) => name switch
     {
         "subscribe" => pages.Subscribe(SubscribeAction),
         "subscribe-errors" => pages.Subscribe(SubscribeAction, "nope", new SubscriptionChoices("india", ["health"], NewsletterCadence.Weekly), [new FormError("email", EmailAddress.Problem)]),
         "check-inbox" => pages.CheckInbox(),
-        "confirmed" => pages.Confirmed(PreferencesUrl),
-        "preferences" => pages.Preferences(PreferencesUrl, new SubscriptionChoices("india", ["health", "education"], NewsletterCadence.Daily), UnsubscribeUrl),
-        "unsubscribe" => pages.UnsubscribeConfirm(UnsubscribeUrl, PreferencesUrl),
+        "confirm" => pages.ConfirmButton(ConfirmUrl),
+        "confirmed" => pages.Confirmed(),
+        "preferences" => pages.Preferences(PreferencesUrl, new SubscriptionChoices("india", ["health", "education"], NewsletterCadence.Daily)),
+        "unsubscribe" => pages.UnsubscribeConfirm(UnsubscribeUrl),
         "unsubscribed" => pages.Unsubscribed(SubscribeAction),
         "invalid" => pages.LinkInvalid(SubscribeAction),
         _ => throw new ArgumentOutOfRangeException(nameof(name)),
@@ -115,23 +117,27 @@ public sealed class NewsletterPagesTests
         Assert.Equal("<b>bad</b>", document.QuerySelector("#email-error")!.TextContent);
     }
 
-    [Fact]
-    public void The_unsubscribe_link_shows_a_post_button_and_nothing_that_unsubscribes_on_get()
+    [Theory]
+    [InlineData("unsubscribe", "https://news.example.com/newsletter/u/TOKEN_u", "Unsubscribe")]
+    [InlineData("confirm", "https://news.example.com/newsletter/c/TOKEN_c", "Confirm my subscription")]
+    public void A_link_that_changes_state_shows_a_post_button_no_script_and_no_link_to_another_purpose(string name, string action, string button)
     {
-        var document = Parse(Render("unsubscribe"));
-        var form = (IHtmlFormElement)document.QuerySelector("form")!;
+        var html = Render(name);
+        var document = Parse(html);
+        var form = (IHtmlFormElement)Assert.Single(document.QuerySelectorAll("form"));
 
         Assert.Equal("post", form.Method);
-        Assert.Equal(UnsubscribeUrl.AbsoluteUri, form.GetAttribute("action"));
+        Assert.Equal(action, form.GetAttribute("action"));
+        Assert.Equal(button, document.QuerySelector("form button")!.TextContent);
         Assert.Equal("submit", document.QuerySelector("form button")!.GetAttribute("type"));
-        Assert.DoesNotContain(document.QuerySelectorAll("a"), a => a.GetAttribute("href") == UnsubscribeUrl.AbsoluteUri);
-        Assert.Equal(PreferencesUrl.AbsoluteUri, document.QuerySelector("main a")!.GetAttribute("href"));
+        Assert.Empty(document.QuerySelectorAll("script, [onload], [autofocus], meta[http-equiv=refresh]"));
+        Assert.DoesNotContain(document.QuerySelectorAll("main a"), a => a.GetAttribute("href")!.Contains("/newsletter/", StringComparison.Ordinal));
     }
 
     [Fact]
-    public void The_preferences_form_shows_the_current_choices_has_no_email_and_links_to_unsubscribe()
+    public void The_preferences_form_shows_the_current_choices_has_no_email_and_unsubscribes_through_its_own_link()
     {
-        var document = Parse(pages.Preferences(PreferencesUrl, new SubscriptionChoices("africa", ["energy", "transport"], NewsletterCadence.Weekly), UnsubscribeUrl, saved: true));
+        var document = Parse(pages.Preferences(PreferencesUrl, new SubscriptionChoices("africa", ["energy", "transport"], NewsletterCadence.Weekly), saved: true));
 
         Assert.Null(document.QuerySelector("input[name=email]"));
         Assert.Equal(PreferencesUrl.AbsoluteUri, document.QuerySelector("form")!.GetAttribute("action"));
@@ -139,7 +145,10 @@ public sealed class NewsletterPagesTests
         Assert.Equal(["energy", "transport"], document.QuerySelectorAll("input[name=sectors]").Cast<IHtmlInputElement>().Where(i => i.IsChecked).Select(i => i.Value));
         Assert.True(((IHtmlInputElement)document.QuerySelector("#cadence-weekly")!).IsChecked);
         Assert.Equal("Your preferences are saved.", document.QuerySelector("[role=status]")!.TextContent);
-        Assert.Equal(UnsubscribeUrl.AbsoluteUri, document.QuerySelectorAll("main a")[^1].GetAttribute("href"));
+        var leave = document.QuerySelectorAll("form")[^1];
+        Assert.Equal(PreferencesUrl.AbsoluteUri, leave.GetAttribute("action"));
+        Assert.Equal(("action", "unsubscribe"), (leave.QuerySelector("button")!.GetAttribute("name"), leave.QuerySelector("button")!.GetAttribute("value")));
+        Assert.Empty(document.QuerySelectorAll("main a"));
     }
 
     [Theory]

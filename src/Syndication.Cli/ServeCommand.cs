@@ -1,0 +1,181 @@
+using System.CommandLine;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Syndication.Http;
+
+namespace Syndication.Cli;
+
+/// <summary><c>serve [--port N]</c>: the HTTP functions on a local Kestrel, for a browser.</summary>
+internal static class ServeCommand
+{
+    /// <summary>The port <c>func start</c> listens on, so local URLs look the same either way.</summary>
+    public const int DefaultPort = 7071;
+
+    public static Command Create(TextWriter output, Option<string?> storage, Option<bool> verbose)
+    {
+        var port = new Option<int>("--port") { Description = "Port on 127.0.0.1 (0: any free one).", DefaultValueFactory = _ => DefaultPort };
+        var command = new Command("serve", "Serve the HTTP functions (sign-up, confirmation, preferences, unsubscribe, the issue archive, SendGrid's webhook) " +
+            "on 127.0.0.1 through the same handlers as the Functions app, against the same storage and settings as every verb, until Ctrl+C. " +
+            "Links in emails point here; without a SendGrid key the emails are .eml files in the outbox folder.");
+        command.Options.Add(port);
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var requests = TextWriter.Synchronized(output);
+            ServeHost host;
+            try
+            {
+                host = await ServeHost.ListenAsync(parse.GetValue(port), requests, cancellationToken);
+            }
+            catch (IOException ex)
+            {
+                output.WriteLine($"error: cannot listen on 127.0.0.1:{parse.GetValue(port)}: {ex.Message}");
+                return 1;
+            }
+
+            await using (host)
+            {
+                return await SyndicationCommand.WithSessionAsync(parse, output, storage, verbose, async session =>
+                {
+                    host.Attach(session);
+                    host.PrintWelcome(session, output);
+                    try
+                    {
+                        await Task.Delay(Timeout.Infinite, cancellationToken);
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        output.WriteLine("Stopped.");
+                    }
+                }, cancellationToken, host.Settings);
+            }
+        });
+        return command;
+    }
+}
+
+/// <summary>
+/// A Kestrel on 127.0.0.1 that maps every row of <see cref="NewsletterRoutes"/> under <c>/api/</c>
+/// to <see cref="NewsletterEndpoints"/>, the handlers the Functions app's triggers call. It plays the
+/// platform's front end too: it appends the connection's address to <c>X-Forwarded-For</c>, as App
+/// Service does, so the client address for rate limits is found as in Azure.
+/// </summary>
+public sealed class ServeHost : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private NewsletterEndpoints? _endpoints;
+    private PipelineSession? _ownSession;
+
+    private ServeHost(WebApplication app, Uri baseUrl)
+    {
+        _app = app;
+        BaseUrl = baseUrl;
+    }
+
+    /// <summary><c>http://127.0.0.1:{port}/</c>.</summary>
+    public Uri BaseUrl { get; }
+
+    /// <summary>The sign-up page.</summary>
+    public Uri SubscribeUrl => Url(NewsletterRoutes.Subscribe);
+
+    /// <summary>The services of the pipeline behind it (storage, the subscriber store, ...).</summary>
+    public IServiceProvider Services => _ownSession?.Services ?? throw new InvalidOperationException("Only a host started with StartAsync owns its pipeline.");
+
+    /// <summary>The settings <c>serve</c> puts over the environment's: links in emails point at this server.</summary>
+    public IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>
+    {
+        ["Syndication:Newsletter:PublicBaseUrl"] = new Uri(BaseUrl, NewsletterRoutes.Prefix + "newsletter").AbsoluteUri,
+    };
+
+    /// <summary>A path under <c>/api/</c>, such as <c>newsletter/subscribe</c>.</summary>
+    public Uri Url(string path) => new(BaseUrl, NewsletterRoutes.Prefix + path);
+
+    /// <summary>
+    /// Starts serving on a storage account with extra settings (tests, and anything else that runs
+    /// it in-process); the pipeline is opened as every verb opens it.
+    /// </summary>
+    public static async Task<ServeHost> StartAsync(
+        string? storage, TextWriter output, IReadOnlyDictionary<string, string?>? settings = null, int port = 0, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        var host = await ListenAsync(port, TextWriter.Synchronized(output), cancellationToken);
+        try
+        {
+            var overrides = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>());
+            foreach (var (key, value) in host.Settings)
+            {
+                overrides.TryAdd(key, value);
+            }
+
+            host._ownSession = await PipelineSession.OpenAsync(storage, verbose: false, output, cancellationToken, overrides);
+            host.Attach(host._ownSession);
+            return host;
+        }
+        catch
+        {
+            await host.DisposeAsync();
+            throw;
+        }
+    }
+
+    internal static async Task<ServeHost> ListenAsync(int port, TextWriter requests, CancellationToken cancellationToken)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+        builder.Logging.ClearProviders();
+        var app = builder.Build();
+        ServeHost? host = null;
+        foreach (var route in NewsletterRoutes.All)
+        {
+            app.MapMethods("/" + NewsletterRoutes.Prefix + route.Template, [.. route.Methods.Select(m => m.ToUpperInvariant())], async context =>
+            {
+                if (host?._endpoints is not { } endpoints)
+                {
+                    context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+                    return;
+                }
+
+                // As App Service's front end does: the address it was connected from goes last.
+                var remote = context.Connection.RemoteIpAddress?.ToString();
+                context.Request.Headers.Append("X-Forwarded-For", remote);
+                var value = route.Parameter is { } name ? context.GetRouteValue(name) as string : null;
+                await endpoints.HandleAsync(route.Function, context, value);
+
+                // The route's template, never the path: a token in a printed or logged URL is a key to someone's subscription.
+                requests.WriteLine($"{DateTimeOffset.UtcNow:HH:mm:ss} {context.Request.Method} {route.LoggedPath} {context.Response.StatusCode}");
+            });
+        }
+
+        await app.StartAsync(cancellationToken);
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        host = new ServeHost(app, new Uri(address.TrimEnd('/') + "/"));
+        return host;
+    }
+
+    internal void Attach(PipelineSession session) =>
+        _endpoints = ActivatorUtilities.CreateInstance<NewsletterEndpoints>(session.Services);
+
+    internal void PrintWelcome(PipelineSession session, TextWriter output)
+    {
+        output.WriteLine($"Serving the HTTP functions on {BaseUrl} (Ctrl+C stops).");
+        output.WriteLine($"  sign up:   {SubscribeUrl}");
+        output.WriteLine($"  emails:    {session.Newsletter.Transport.Destination} (the confirmation link in each points here)");
+        output.WriteLine($"  routes:    {string.Join(", ", NewsletterRoutes.All.Select(r => r.LoggedPath))}");
+        output.WriteLine("Requests:");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        if (_ownSession is not null)
+        {
+            await _ownSession.DisposeAsync();
+        }
+    }
+}
