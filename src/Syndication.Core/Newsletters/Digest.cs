@@ -21,6 +21,9 @@ public sealed record DigestStory
 
     public ArticleImage? Image { get; init; }
 
+    /// <summary>The story's correction (NewsroomRules), shown above its summary; none when null.</summary>
+    public string? Correction { get; init; }
+
     public static DigestStory From(Article article)
     {
         ArgumentNullException.ThrowIfNull(article);
@@ -33,6 +36,7 @@ public sealed record DigestStory
             Section = article.Section,
             Sectors = article.Sectors,
             Image = article.Images.Count > 0 ? article.Images[0] : null,
+            Correction = article.Correction,
         };
     }
 
@@ -47,6 +51,7 @@ public sealed record DigestStory
             Url = entry.Url,
             Section = entry.Section,
             Sectors = entry.Sectors,
+            Correction = entry.Correction,
         };
     }
 }

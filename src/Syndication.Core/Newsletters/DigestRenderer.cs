@@ -334,7 +334,10 @@ public sealed class DigestRenderer
             label,
             imageUrl,
             imageAlt,
-            imageHeight);
+            imageHeight)
+        {
+            Correction = MailText.SingleLine(story.Correction) is { Length: > 0 } correction ? MailText.Truncate(correction, MaximumSummaryLength) : null,
+        };
     }
 
     /// <summary>Only http(s) links and images: a <c>javascript:</c> or <c>data:</c> URL from a source never reaches a reader.</summary>
@@ -459,6 +462,10 @@ internal sealed record DigestView
     public required string Greeting { get; init; }
 }
 
-internal sealed record StoryView(string Headline, string? Summary, string Url, string Label, string? ImageUrl, string? ImageAlt, int? ImageHeight);
+internal sealed record StoryView(string Headline, string? Summary, string Url, string Label, string? ImageUrl, string? ImageAlt, int? ImageHeight)
+{
+    /// <summary>The story's correction, one line; null when it has none.</summary>
+    public string? Correction { get; init; }
+}
 
 internal sealed record TrendingView(int Rank, string Headline, string Url);

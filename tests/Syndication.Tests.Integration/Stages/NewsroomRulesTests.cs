@@ -281,13 +281,17 @@ public sealed class NewsroomRulesTests
     }
 
     [Fact]
-    public async Task A_correction_shows_on_top_of_the_same_item_in_all_three_formats_with_a_later_updated_date()
+    public async Task A_correction_shows_on_top_of_the_same_item_in_all_three_formats_with_a_later_updated_date_and_in_the_next_newsletter_only()
     {
-        await using var pipeline = await TestPipeline.StartAsync();
+        await using var sendGrid = await FakeSendGrid.StartAsync();
+        await using var pipeline = await TestPipeline.StartAsync(sendGrid.Settings());
         const string Headline = "State assembly passes groundwater bill";
         await pipeline.DropAndIngestAsync("water.json", Ninjs("urn:t:water", Headline, "2026-11-25T08:00:00Z"));
         await BuildAsync(pipeline, all: true);
         var before = await RssItemAsync(pipeline, "rss.xml", Headline);
+        await NewsletterStageTests.SeedAsync(pipeline, "reader", 2, edition: "india", sectors: []);
+        var newsletters = pipeline.Get<NewsletterStage>();
+        Assert.Equal(2, (await newsletters.SendIssueAsync(India(pipeline), NewsletterCadence.Daily, Today, dryRun: false, CancellationToken.None)).Sent);
         pipeline.Clock.Advance(TimeSpan.FromHours(2));
 
         var corrected = await pipeline.DropAndIngestAsync("water.json", Ninjs("urn:t:water", Headline, "2026-11-25T08:00:00Z", correction: "The bill passed 112 to 40, not 40 to 112."));
@@ -308,5 +312,16 @@ public sealed class NewsroomRulesTests
         var item = json.RootElement.GetProperty("items")[0];
         Assert.Equal("2026-11-25T11:00:00Z", item.GetProperty("date_modified").GetString());
         Assert.StartsWith("<p class=\"correction\">", item.GetProperty("content_html").GetString(), StringComparison.Ordinal);
+
+        // The issue already sent is not sent again; the next one shows the story with its correction.
+        Assert.Equal(0, (await newsletters.SendIssueAsync(India(pipeline), NewsletterCadence.Daily, Today, dryRun: false, CancellationToken.None)).Sent);
+        Assert.Equal(2, (await newsletters.SendIssueAsync(India(pipeline), NewsletterCadence.Daily, Today.AddDays(1), dryRun: false, CancellationToken.None)).Sent);
+        Assert.All(sendGrid.Delivered.Where(m => m.Issue == "india/2026-11-25"), m => Assert.DoesNotContain("Correction", m.Html, StringComparison.Ordinal));
+        Assert.All(sendGrid.Delivered.Where(m => m.Issue == "india/2026-11-26"), m =>
+        {
+            Assert.Contains("<strong>Correction:</strong> The bill passed 112 to 40, not 40 to 112.", m.Html, StringComparison.Ordinal);
+            Assert.Contains("Correction: The bill passed 112 to 40, not 40 to 112.", m.Text, StringComparison.Ordinal);
+        });
+        Assert.Equal(4, sendGrid.Delivered.Count);
     }
 }
