@@ -44,6 +44,10 @@ key='Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/K
 export SYNDICATION_STORAGE="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=$key;BlobEndpoint=http://127.0.0.1:$blob/devstoreaccount1;QueueEndpoint=http://127.0.0.1:$queue/devstoreaccount1;TableEndpoint=http://127.0.0.1:$table/devstoreaccount1;"
 export Syndication__Newsletter__SendGridApiKey="SG.loopback-scale-run"
 export Syndication__Newsletter__SendGridHost="http://127.0.0.1:$mail"
+# A real send needs these; the warm-up is declared done (the loopback has no reputation to build).
+export Syndication__Newsletter__PostalAddress="1 Example Street, Springfield"
+export Syndication__Newsletter__AuthenticatedDomains="news.example.com"
+export Syndication__Newsletter__WarmupStartDate="2020-01-01"
 for _ in $(seq 50); do (exec 3<>"/dev/tcp/127.0.0.1/$table") 2>/dev/null && break; sleep 0.2; done
 
 # Wrappers, so GNU time measures the CLI process itself.

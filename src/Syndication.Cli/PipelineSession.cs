@@ -36,6 +36,9 @@ internal sealed class PipelineSession : IAsyncDisposable
 
     public FeedsStage Feeds => _host.Services.GetRequiredService<FeedsStage>();
 
+    /// <summary>Feed builds under the feeds' lease (one at a time, with the Functions app's).</summary>
+    public FeedPublishing Publishing => _host.Services.GetRequiredService<FeedPublishing>();
+
     public ArticleStore Articles => _host.Services.GetRequiredService<ArticleStore>();
 
     public ArticleIndex Index => _host.Services.GetRequiredService<ArticleIndex>();
@@ -60,6 +63,8 @@ internal sealed class PipelineSession : IAsyncDisposable
         ? ActivatorUtilities.CreateInstance<TrendingStage>(_host.Services, new FixedClock(instant))
         : _host.Services.GetRequiredService<TrendingStage>();
     public NewsletterStage Newsletter => _host.Services.GetRequiredService<NewsletterStage>();
+
+    public NewsletterReports Reports => _host.Services.GetRequiredService<NewsletterReports>();
 
     public DigestRenderer Renderer => _host.Services.GetRequiredService<DigestRenderer>();
 

@@ -125,14 +125,15 @@ public static class SyndicationCommand
 
             await BuildFeedsAsync(session, rebuildAll: false, output, cancellationToken);
             await RankTrendingAsync(session, samplesAsOf, output, cancellationToken);
-            var statusLink = await WriteStatusAsync(session, TimeSpan.FromHours(1), cancellationToken);
-
             if (parse.GetValue(samples) is { } sampleFolder && new FileInfo(Path.Combine(sampleFolder.FullName, "subscribers.csv")) is { Exists: true } subscribers)
             {
                 var imported = await NewsletterCommand.ImportAsync(session, subscribers, output, cancellationToken);
                 output.WriteLine($"Newsletter: {imported} sample subscribers imported from {subscribers.FullName}; sending today's issues ...");
                 await NewsletterCommand.SendAllAsync(session, output, cancellationToken);
             }
+
+            // Last, so the page counts everything this run did, the newsletters included.
+            var statusLink = await WriteStatusAsync(session, TimeSpan.FromHours(1), cancellationToken);
 
             output.WriteLine();
             output.WriteLine("Where to look:");
@@ -449,7 +450,7 @@ public static class SyndicationCommand
     private static async Task BuildFeedsAsync(PipelineSession session, bool rebuildAll, TextWriter output, CancellationToken cancellationToken)
     {
         output.WriteLine(rebuildAll ? "Feeds: rebuilding all ..." : "Feeds: building those with changed articles ...");
-        var feeds = await session.Runs.RunAsync(StageNames.Feeds, "cli", () => session.Feeds.BuildAsync(rebuildAll, cancellationToken), cancellationToken);
+        var feeds = await session.Runs.RunAsync(StageNames.Feeds, "cli", () => session.Publishing.BuildAsync(rebuildAll, cancellationToken), cancellationToken);
         foreach (var feed in feeds.Where(f => !f.Archive))
         {
             output.WriteLine($"  {(feed.Written ? "written  " : "unchanged")} {feed.Items,3} items  {feed.Url}");

@@ -153,6 +153,24 @@ public sealed class ArticleIndex(StorageAccount account, TimeProvider clock)
         yield return SectionScope(article.Section);
     }
 
+    /// <summary>
+    /// Whether a feed build has work: a change not yet applied, or scopes a build left unwritten.
+    /// One request (a row at most, keys only), whatever the backlog.
+    /// </summary>
+    public async Task<bool> HasPendingAsync(CancellationToken cancellationToken)
+    {
+        var changes = account.Table(StorageNames.ArticleChangesTable);
+        await foreach (var page in changes.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey ge {PendingPrefix} and PartitionKey lt {"pending."}"), maxPerPage: 1, select: ["PartitionKey"], cancellationToken: cancellationToken).AsPages())
+        {
+            if (page.Values.Count > 0)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>The change record of one article version: the index row it needs, and the scopes it leaves.</summary>
     internal static TableEntity ChangeEntity(Article article, Article? previous, DateTimeOffset at)
     {
