@@ -451,14 +451,21 @@ public static class SyndicationCommand
     {
         output.WriteLine(rebuildAll ? "Feeds: rebuilding all ..." : "Feeds: building those with changed articles ...");
         var feeds = await session.Runs.RunAsync(StageNames.Feeds, "cli", () => session.Publishing.BuildAsync(rebuildAll, cancellationToken), cancellationToken);
-        foreach (var feed in feeds)
+        foreach (var feed in feeds.Where(f => !f.Archive))
         {
             output.WriteLine($"  {(feed.Written ? "written  " : "unchanged")} {feed.Items,3} items  {feed.Url}");
         }
 
+        // Archive pages are many after a bulk load: counted, not listed.
+        var pages = feeds.Where(f => f.Archive).ToList();
+        if (pages.Count > 0)
+        {
+            output.WriteLine($"  archive pages (RFC 5005): {pages.Count(f => f.Written)} files written, {pages.Count(f => !f.Written)} unchanged, {pages.Sum(f => f.Items):N0} items in them.");
+        }
+
         output.WriteLine(feeds.Count == 0
             ? "  no article changed since the last build: every feed is up to date."
-            : $"  {feeds.Count(f => f.Written)} feeds written, {feeds.Count(f => !f.Written)} unchanged.");
+            : $"  {feeds.Count(f => f.Written && !f.Archive)} feeds written, {feeds.Count(f => !f.Written && !f.Archive)} unchanged.");
     }
 
     private static async Task<List<IngestOutcome>> IngestFilesAsync(

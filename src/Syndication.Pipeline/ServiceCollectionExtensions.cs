@@ -59,6 +59,8 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<ArticleIndex>();
         services.AddSingleton<DropZone>();
         services.AddSingleton<FeedPublisher>();
+        services.AddSingleton<ArchiveCatalog>();
+        services.AddSingleton<FeedArchives>();
         services.AddSingleton<IngestStage>();
         services.AddSingleton(_ => new WebSubPinger(new HttpClient { Timeout = TimeSpan.FromSeconds(10) }));
         services.AddSingleton<FeedsStage>();

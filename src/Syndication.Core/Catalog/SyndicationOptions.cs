@@ -61,6 +61,11 @@ public sealed class SyndicationOptions
             errors.Add($"Syndication:Feeds:MaxItems must be between 1 and 1000, not {Feeds.MaxItems}.");
         }
 
+        if (Feeds.ArchivePageItems is < 10 or > 1000)
+        {
+            errors.Add($"Syndication:Feeds:ArchivePageItems must be between 10 and 1000, not {Feeds.ArchivePageItems}.");
+        }
+
         if (Ingest.MaxFileBytes is < 1024 or > 100 * 1024 * 1024)
         {
             errors.Add($"Syndication:Ingest:MaxFileBytes must be between 1 KiB and 100 MiB, not {Ingest.MaxFileBytes}.");
@@ -139,6 +144,12 @@ public sealed class FeedOptions
 
     /// <summary>A WebSub hub advertised in every feed and pinged once per changed feed; none when empty.</summary>
     public string? HubUrl { get; set; }
+
+    /// <summary>
+    /// Articles per archive page (RFC 5005 archived feeds): a page is complete, and never written
+    /// again but for a kill or a correction, once this many newer articles follow it.
+    /// </summary>
+    public int ArchivePageItems { get; set; } = 100;
 
     /// <summary>
     /// Seconds between the starts of two event-driven feed builds: the first change after a quiet
