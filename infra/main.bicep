@@ -35,6 +35,7 @@ param eventGridSubscriptionsEnabled bool = false
 param eventGridFunctions eventGridFunction[] = [
   { functionName: 'IngestDroppedFile', container: 'incoming' }
   { functionName: 'CountPageViews', container: 'pageviews' }
+  { functionName: 'PublishArticleChanges', container: 'articles' }
 ]
 
 @secure()
@@ -48,9 +49,6 @@ param tokenSigningKey string = ''
 @secure()
 @description('Newsletter subscriber id key: derives ids (and suppressions) from addresses, so it must never change. azd generates one once (preprovision hook).')
 param subscriberIdKey string = ''
-
-@description('Key Vault purge protection (recommended for production; it keeps `azd down --purge` from removing the vault).')
-param keyVaultPurgeProtection bool = false
 
 @description('E-mail address for alerts (empty: alerts show in the portal only).')
 param alertEmail string = ''
@@ -203,7 +201,6 @@ module keyVault 'modules/keyvault.bicep' = {
     sendGridApiKey: sendGridApiKey
     tokenSigningKey: tokenSigningKey
     subscriberIdKey: subscriberIdKey
-    enablePurgeProtection: keyVaultPurgeProtection
   }
 }
 

@@ -94,6 +94,21 @@ union isfuzzy=true
 '''
   }
   {
+    name: 'newsletter-spam-rate'
+    displayName: 'Syndication: a newsletter issue passed a 0.1% spam rate'
+    description: 'SendGrid events show spam reports for more than 0.1% of the delivered emails of an issue, the line Gmail draws for bulk senders (0.3% is its limit). Runbook: "the spam rate passes 0.1%".'
+    severity: 2
+    frequency: 'PT15M'
+    window: 'PT15M'
+    threshold: 0
+    dimensions: []
+    query: '''
+AppTraces
+| where Message has "Newsletter spam rate over 0.1%"
+| project TimeGenerated, Message
+'''
+  }
+  {
     name: 'function-failures'
     displayName: 'Syndication: function invocations fail'
     description: 'A function invocation ended in an exception (a rejected file is not a failure: it is handled). Runbook: "a function fails".'

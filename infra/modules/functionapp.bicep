@@ -147,6 +147,8 @@ resource site 'Microsoft.Web/sites@2025-03-01' = {
     keyVaultReferenceIdentity: identityId
     siteConfig: {
       minTlsVersion: '1.2'
+      scmMinTlsVersion: '1.2'
+      ftpsState: 'Disabled'
     }
     functionAppConfig: {
       deployment: {
@@ -166,6 +168,20 @@ resource site 'Microsoft.Web/sites@2025-03-01' = {
       runtime: { name: 'dotnet-isolated', version: '10.0' }
     }
   }
+}
+
+// No publishing with user names and passwords (FTP, or the deployment endpoint's basic auth): azd
+// deploys with Entra ID, so nothing else needs them, and a leaked publishing profile opens nothing.
+resource ftpCredentials 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2025-03-01' = {
+  parent: site
+  name: 'ftp'
+  properties: { allow: false }
+}
+
+resource scmCredentials 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2025-03-01' = {
+  parent: site
+  name: 'scm'
+  properties: { allow: false }
 }
 
 resource settings 'Microsoft.Web/sites/config@2025-03-01' = {

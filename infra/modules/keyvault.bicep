@@ -26,9 +26,6 @@ param tokenSigningKey string = ''
 @secure()
 param subscriberIdKey string = ''
 
-@description('Purge protection: a deleted vault and its secrets stay recoverable for the retention period and cannot be purged. Off by default so that `azd down --purge` can remove a trial environment.')
-param enablePurgeProtection bool = false
-
 resource vault 'Microsoft.KeyVault/vaults@2025-05-01' = {
   name: name
   location: location
@@ -39,7 +36,13 @@ resource vault 'Microsoft.KeyVault/vaults@2025-05-01' = {
     enableRbacAuthorization: true
     enableSoftDelete: true
     softDeleteRetentionInDays: 7
-    enablePurgeProtection: enablePurgeProtection ? true : null
+    // Always on, and it cannot be turned off again: a deleted vault or secret stays recoverable for
+    // the retention period and nobody can purge it. The subscriber-id key cannot be replaced (every
+    // subscriber id and suppression hangs on it), so losing it must not be possible.
+    enablePurgeProtection: true
+    // Public endpoint, every request authenticated by Entra ID and authorised by RBAC: without VNet
+    // integration a Flex Consumption app resolves its Key Vault references over the public
+    // endpoint, and App Service is not among the trusted services a firewall's bypass admits.
     publicNetworkAccess: 'Enabled'
     networkAcls: { bypass: 'AzureServices', defaultAction: 'Allow' }
   }

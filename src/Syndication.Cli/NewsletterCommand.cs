@@ -3,6 +3,7 @@ using Syndication.Adapters.Newsletters;
 using Syndication.Core.Catalog;
 using Syndication.Core.Newsletters;
 using Syndication.Pipeline;
+using Syndication.Pipeline.Operations;
 
 namespace Syndication.Cli;
 
@@ -17,8 +18,53 @@ internal static class NewsletterCommand
         command.Subcommands.Add(Send(output, storage, verbose));
         command.Subcommands.Add(Alert(output, storage, verbose));
         command.Subcommands.Add(Import(output, storage, verbose));
+        command.Subcommands.Add(Report(output, storage, verbose));
         return command;
     }
+
+    private static Command Report(TextWriter output, Option<string?> storage, Option<bool> verbose)
+    {
+        var edition = new Option<string?>("--edition") { Description = "Only this edition's issues (india, global, us, ...)." };
+        var days = new Option<int>("--days") { Description = "How far back, in days.", DefaultValueFactory = _ => 30 };
+        var json = new Option<bool>("--json") { Description = "Print JSON (the same fields) instead of text." };
+        var command = new Command("report", "What SendGrid reported for each recent issue: processed, delivered, deferred, bounced, dropped, spam reports, " +
+            "unsubscribes, unique opens by people and machine opens apart, unique clicks and scanner clicks apart, the rates, and whether a cap holds the issue back.");
+        command.Options.Add(edition);
+        command.Options.Add(days);
+        command.Options.Add(json);
+        command.SetAction((parse, cancellationToken) => SyndicationCommand.WithSessionAsync(parse, output, storage, verbose, async session =>
+        {
+            if (parse.GetValue(edition) is { } id && session.Catalog.FindEdition(id) is null)
+            {
+                throw new CommandException($"No edition '{id}'; the editions are {string.Join(", ", session.Catalog.Editions.Select(e => e.Id))}.");
+            }
+
+            var reports = await session.Reports.RecentAsync(Math.Max(1, parse.GetValue(days)), parse.GetValue(edition), cancellationToken);
+            if (parse.GetValue(json))
+            {
+                output.WriteLine(NewsletterReports.ToJson(reports, TimeProvider.System.GetUtcNow()));
+                return;
+            }
+
+            if (reports.Count == 0)
+            {
+                output.WriteLine($"No issue sent in the last {parse.GetValue(days)} days.");
+            }
+
+            foreach (var r in reports)
+            {
+                var c = r.Counts;
+                output.WriteLine($"{r.Key}: {r.Sent:N0} sent, {r.Failed:N0} failed" + (r.Finished is null ? ", not finished" : "") +
+                    (r.ThrottledUntil is { } until ? $", throttled until {until.UtcDateTime:yyyy-MM-dd HH:mm} UTC ({r.ThrottleReason})" : ""));
+                output.WriteLine($"  processed {c.Processed:N0}, delivered {c.Delivered:N0} ({Percent(r.Rates.Delivered)}), deferred {c.Deferred:N0}, bounced {c.Bounced:N0}, dropped {c.Dropped:N0}");
+                output.WriteLine($"  opened by people {c.HumanOpens:N0} ({Percent(r.Rates.Open)}), machine opens {c.MachineOpens:N0}; clicked {c.HumanClicks:N0} ({Percent(r.Rates.Click)}), scanner clicks {c.ScannerClicks:N0}");
+                output.WriteLine($"  spam reports {c.SpamReports:N0} ({Percent(r.Rates.Spam)}: {r.SpamLevel}; Gmail's lines 0.1% and 0.3%), unsubscribes {c.Unsubscribes:N0}");
+            }
+        }, cancellationToken));
+        return command;
+    }
+
+    private static string Percent(double? rate) => rate is { } r ? r.ToString("0.##%", System.Globalization.CultureInfo.InvariantCulture) : "n/a";
 
     private static Option<string> EditionOption() => new("--edition") { Description = "Edition id (india, global, us, ...).", Required = true };
 
@@ -85,8 +131,12 @@ internal static class NewsletterCommand
         command.SetAction((parse, cancellationToken) => SyndicationCommand.WithSessionAsync(parse, output, storage, verbose, async session =>
         {
             var (found, localDate) = Resolve(session, parse.GetValue(edition)!, parse.GetValue(cadence), parse.GetValue(date));
-            var report = await session.Newsletter.SendIssueAsync(found, parse.GetValue(cadence), localDate, parse.GetValue(dryRun), cancellationToken);
+            var report = await session.Runs.RunAsync(StageNames.Newsletter, "cli send", () => session.Newsletter.SendIssueAsync(found, parse.GetValue(cadence), localDate, parse.GetValue(dryRun), cancellationToken), cancellationToken);
             Print(output, session, report);
+            if (report.Refused)
+            {
+                throw new CommandException("The send was refused: " + string.Join(" ", report.Failures));
+            }
         }, cancellationToken));
         return command;
     }
@@ -188,7 +238,9 @@ internal static class NewsletterCommand
             foreach (var cadence in Enum.GetValues<NewsletterCadence>())
             {
                 var (_, localDate) = Resolve(session, edition.Id, cadence, null);
-                var report = await session.Newsletter.SendIssueAsync(edition, cadence, localDate, dryRun: false, cancellationToken);
+
+                // A run of the newsletter stage, as the timer's, so the status page counts what it sent.
+                var report = await session.Runs.RunAsync(StageNames.Newsletter, "cli run", () => session.Newsletter.SendIssueAsync(edition, cadence, localDate, dryRun: false, cancellationToken), cancellationToken);
                 if (report.Planned + report.AlreadyHandled > 0 || report.Failures.Count > 0)
                 {
                     Print(output, session, report);
@@ -205,6 +257,16 @@ internal static class NewsletterCommand
         foreach (var failure in report.Failures)
         {
             output.WriteLine($"  {failure}");
+        }
+
+        if (report.ThrottledUntil is { } until)
+        {
+            output.WriteLine($"  throttled until {until.UtcDateTime:yyyy-MM-dd HH:mm} UTC: {report.ThrottleReason}; the next run after that sends the rest.");
+        }
+
+        if (report.PaceReason is { } pace)
+        {
+            output.WriteLine($"  slowed down: {pace}.");
         }
 
         if (!report.DryRun && report.Sent > 0)

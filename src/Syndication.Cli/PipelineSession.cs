@@ -36,6 +36,9 @@ internal sealed class PipelineSession : IAsyncDisposable
 
     public FeedsStage Feeds => _host.Services.GetRequiredService<FeedsStage>();
 
+    /// <summary>Feed builds under the feeds' lease (one at a time, with the Functions app's).</summary>
+    public FeedPublishing Publishing => _host.Services.GetRequiredService<FeedPublishing>();
+
     public ArticleStore Articles => _host.Services.GetRequiredService<ArticleStore>();
 
     public ArticleIndex Index => _host.Services.GetRequiredService<ArticleIndex>();
@@ -62,6 +65,7 @@ internal sealed class PipelineSession : IAsyncDisposable
     public NewsletterStage Newsletter => _host.Services.GetRequiredService<NewsletterStage>();
 
     public AlertStage Alerts => _host.Services.GetRequiredService<AlertStage>();
+    public NewsletterReports Reports => _host.Services.GetRequiredService<NewsletterReports>();
 
     public DigestRenderer Renderer => _host.Services.GetRequiredService<DigestRenderer>();
 

@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Syndication.Http;
+using Syndication.Pipeline;
 
 namespace Syndication.Cli;
 
@@ -52,6 +53,9 @@ internal static class ServeCommand
                     {
                         output.WriteLine("Stopped.");
                     }
+
+                    // Before the session goes: a feed build in progress stops, its changes stay queued.
+                    await host.StopEventsAsync();
                 }, cancellationToken, host.Settings);
             }
         });
@@ -70,6 +74,11 @@ public sealed class ServeHost : IAsyncDisposable
     private readonly WebApplication _app;
     private NewsletterEndpoints? _endpoints;
     private PipelineSession? _ownSession;
+    private readonly CancellationTokenSource _stopEvents = new();
+    private Task _events = Task.CompletedTask;
+
+    /// <summary>How often <c>serve</c> looks at <c>incoming/</c> for drops (one listing request).</summary>
+    public static readonly TimeSpan LocalEventsEvery = TimeSpan.FromSeconds(1);
 
     private ServeHost(WebApplication app, Uri baseUrl)
     {
@@ -157,8 +166,22 @@ public sealed class ServeHost : IAsyncDisposable
         return host;
     }
 
-    internal void Attach(PipelineSession session) =>
+    /// <summary>Serves the session's HTTP functions, and delivers the blob events of its drops (<see cref="LocalBlobEvents"/>).</summary>
+    internal void Attach(PipelineSession session)
+    {
         _endpoints = ActivatorUtilities.CreateInstance<NewsletterEndpoints>(session.Services);
+
+        // Azurite raises no Event Grid events: drops are ingested and published as they land, by
+        // what the blob-triggered functions run on their events.
+        _events = session.Services.GetRequiredService<LocalBlobEvents>().RunAsync(LocalEventsEvery, _stopEvents.Token);
+    }
+
+    /// <summary>Stops delivering blob events (a build in progress stops; its changes stay queued).</summary>
+    internal async Task StopEventsAsync()
+    {
+        await _stopEvents.CancelAsync();
+        await _events;
+    }
 
     internal void PrintWelcome(PipelineSession session, TextWriter output)
     {
@@ -166,11 +189,14 @@ public sealed class ServeHost : IAsyncDisposable
         output.WriteLine($"  sign up:   {SubscribeUrl}");
         output.WriteLine($"  emails:    {session.Newsletter.Transport.Destination} (the confirmation link in each points here)");
         output.WriteLine($"  routes:    {string.Join(", ", NewsletterRoutes.All.Select(r => r.LoggedPath))}");
+        output.WriteLine($"  drops:     files put into incoming/ are ingested and published within seconds: {session.Feeds.PublicUrl("rss.xml")}");
         output.WriteLine("Requests:");
     }
 
     public async ValueTask DisposeAsync()
     {
+        await StopEventsAsync();
+        _stopEvents.Dispose();
         await _app.StopAsync();
         await _app.DisposeAsync();
         if (_ownSession is not null)

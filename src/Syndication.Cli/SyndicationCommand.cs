@@ -125,8 +125,6 @@ public static class SyndicationCommand
 
             await BuildFeedsAsync(session, rebuildAll: false, output, cancellationToken);
             await RankTrendingAsync(session, samplesAsOf, output, cancellationToken);
-            var statusLink = await WriteStatusAsync(session, TimeSpan.FromHours(1), cancellationToken);
-
             if (parse.GetValue(samples) is { } sampleFolder && new FileInfo(Path.Combine(sampleFolder.FullName, "subscribers.csv")) is { Exists: true } subscribers)
             {
                 var imported = await NewsletterCommand.ImportAsync(session, subscribers, output, cancellationToken);
@@ -136,6 +134,9 @@ public static class SyndicationCommand
 
             // As the alert timer does: breaking stories this build published go to the readers who asked for alerts.
             await NewsletterCommand.SendDueAlertsAsync(session, output, cancellationToken);
+
+            // Last, so the page counts everything this run did, the newsletters included.
+            var statusLink = await WriteStatusAsync(session, TimeSpan.FromHours(1), cancellationToken);
 
             output.WriteLine();
             output.WriteLine("Where to look:");
@@ -452,15 +453,22 @@ public static class SyndicationCommand
     private static async Task BuildFeedsAsync(PipelineSession session, bool rebuildAll, TextWriter output, CancellationToken cancellationToken)
     {
         output.WriteLine(rebuildAll ? "Feeds: rebuilding all ..." : "Feeds: building those with changed articles ...");
-        var feeds = await session.Runs.RunAsync(StageNames.Feeds, "cli", () => session.Feeds.BuildAsync(rebuildAll, cancellationToken), cancellationToken);
-        foreach (var feed in feeds)
+        var feeds = await session.Runs.RunAsync(StageNames.Feeds, "cli", () => session.Publishing.BuildAsync(rebuildAll, cancellationToken), cancellationToken);
+        foreach (var feed in feeds.Where(f => !f.Archive))
         {
             output.WriteLine($"  {(feed.Written ? "written  " : "unchanged")} {feed.Items,3} items  {feed.Url}");
         }
 
+        // Archive pages are many after a bulk load: counted, not listed.
+        var pages = feeds.Where(f => f.Archive).ToList();
+        if (pages.Count > 0)
+        {
+            output.WriteLine($"  archive pages (RFC 5005): {pages.Count(f => f.Written)} files written, {pages.Count(f => !f.Written)} unchanged, {pages.Sum(f => f.Items):N0} items in them.");
+        }
+
         output.WriteLine(feeds.Count == 0
             ? "  no article changed since the last build: every feed is up to date."
-            : $"  {feeds.Count(f => f.Written)} feeds written, {feeds.Count(f => !f.Written)} unchanged.");
+            : $"  {feeds.Count(f => f.Written && !f.Archive)} feeds written, {feeds.Count(f => !f.Written && !f.Archive)} unchanged.");
     }
 
     private static async Task<List<IngestOutcome>> IngestFilesAsync(

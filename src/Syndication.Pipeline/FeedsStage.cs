@@ -4,29 +4,37 @@ using Syndication.Adapters.Storage;
 using Syndication.Core.Articles;
 using Syndication.Core.Catalog;
 using Syndication.Core.Feeds;
+using Syndication.Core.Sitemaps;
 using Syndication.Core.Trending;
 using Syndication.Pipeline.Operations;
 
 namespace Syndication.Pipeline;
 
 /// <summary>One feed file after a build: where it is and whether its bytes changed.</summary>
-public sealed record FeedResult(string Path, Uri Url, int Items, bool Written);
+public sealed record FeedResult(string Path, Uri Url, int Items, bool Written)
+{
+    /// <summary>A page of a scope's archive (RFC 5005), not a feed anyone subscribes to: never pinged.</summary>
+    public bool Archive { get; init; }
+}
 
 /// <summary>
 /// Feeds stage: brings the article index up to date from the queued changes, then rebuilds the
 /// feeds (RSS 2.0, Atom 1.0, JSON Feed 1.1) of the scopes that changed — all articles, each
-/// edition, sector and section — uploads the files whose bytes changed, keeps <c>index.html</c> and
-/// <c>feeds.opml</c> current, and pings the WebSub hub for the changed feeds. With nothing new it
-/// costs one storage request.
+/// edition, sector and section — and their archives (<see cref="FeedArchives"/>), each edition's
+/// Google News sitemap and the sitemap index, uploads the files whose bytes changed, keeps
+/// <c>index.html</c> and <c>feeds.opml</c> current, and pings the WebSub hub for the changed feeds.
+/// With nothing new it costs one storage request.
 /// </summary>
 public sealed class FeedsStage(
     StorageAccount account,
     ArticleIndex index,
     FeedPublisher publisher,
+    FeedArchives archives,
     WebSubPinger hub,
     PublicationCatalog catalog,
     IOptions<SyndicationOptions> options,
     StageRunRecorder runs,
+    TimeProvider clock,
     ILogger<FeedsStage> logger)
 {
     /// <param name="rebuildAll">Rebuild every feed, changed or not (after a change of settings, or to repair).</param>
@@ -34,7 +42,7 @@ public sealed class FeedsStage(
     {
         await account.EnsureLayoutAsync(cancellationToken);
         var update = await index.ApplyPendingAsync(cancellationToken);
-        if (update.IsEmpty && !rebuildAll)
+        if (update.IsEmpty && update.Due.Count == 0 && !rebuildAll)
         {
             return [];
         }
@@ -45,11 +53,21 @@ public sealed class FeedsStage(
         {
             if (rebuildAll || update.TouchedScopes.Contains(scope))
             {
-                results.AddRange(await PublishChannelAsync(channel, await index.NewestAsync(scope, options.Value.Feeds.MaxItems, cancellationToken), cancellationToken));
+                // The archive first: the current feed links its newest page.
+                var archive = await archives.UpdateAsync(scope, channel, update.TouchedTimes.GetValueOrDefault(scope) ?? [], rebuildAll, cancellationToken);
+                results.AddRange(archive.Results);
+                results.AddRange(await PublishChannelAsync(channel with { History = archive.Current }, await index.NewestAsync(scope, options.Value.Feeds.MaxItems, cancellationToken), cancellationToken));
             }
         }
 
-        results.AddRange(await PublishDirectoryAsync([.. channels.Select(c => c.Channel), .. catalog.Editions.Select(e => TrendingChannel(e.Id))], cancellationToken));
+        results.AddRange(await PublishSitemapsAsync(update, rebuildAll, cancellationToken));
+
+        if (!update.IsEmpty || rebuildAll)
+        {
+            // (When only a sitemap's time had come, no feed changed, and neither did the directory.)
+            results.AddRange(await PublishDirectoryAsync([.. channels.Select(c => c.Channel), .. catalog.Editions.Select(e => TrendingChannel(e.Id))], cancellationToken));
+        }
+
         results.AddRange(await WithdrawFromTrendingAsync(update.Withdrawn, cancellationToken));
         await PingHubAsync(results, cancellationToken);
 
@@ -187,7 +205,7 @@ public sealed class FeedsStage(
         var cacheControl = options.Value.Feeds.CacheControl;
         var opmlUrl = PublicUrl(OpmlWriter.FileName);
         var opml = OpmlWriter.Write($"{site.Name}: all feeds", channels.Select(c => OpmlFeed.Of(c)), site.Name);
-        var html = FeedIndexWriter.Write(new FeedIndexPage($"{site.Name} feeds", site.Description, site.Language, channels) { OpmlUrl = opmlUrl });
+        var html = FeedIndexWriter.Write(new FeedIndexPage($"{site.Name} feeds", site.Description, site.Language, channels) { OpmlUrl = opmlUrl, SitemapUrl = PublicUrl(SitemapIndex.FileName) });
         return
         [
             new FeedResult(OpmlWriter.FileName, opmlUrl, channels.Count,
@@ -197,6 +215,75 @@ public sealed class FeedsStage(
         ];
     }
 
+    /// <summary>The queue note of an edition's news sitemap: when it must be written again, and its files' newest dates.</summary>
+    private static string SitemapNote(string edition) => "sitemap-" + edition;
+
+    /// <summary>
+    /// Each edition's Google News sitemap (its stories of the last 48 hours, 1,000 a file) where the
+    /// edition changed or a story left the window, and the sitemap index. Only public stories are
+    /// in the index, so embargoed and killed ones never appear. Each edition's note (in the change
+    /// queue, read by every build's one query) says when its oldest story leaves the window, so an
+    /// idle build writes a sitemap again when that time has come and costs nothing more before.
+    /// </summary>
+    private async Task<List<FeedResult>> PublishSitemapsAsync(IndexUpdate update, bool rebuildAll, CancellationToken cancellationToken)
+    {
+        var results = new List<FeedResult>();
+        var due = catalog.Editions
+            .Where(e => rebuildAll || update.TouchedScopes.Contains(ArticleIndex.EditionScope(e.Id)) || update.Due.Contains(SitemapNote(e.Id)))
+            .ToList();
+        if (due.Count == 0)
+        {
+            return results;
+        }
+
+        var site = catalog.Site;
+        var cacheControl = options.Value.Feeds.CacheControl;
+        var now = clock.GetUtcNow();
+        var notes = new Dictionary<string, QueueNote>(update.Notes, StringComparer.Ordinal);
+        foreach (var edition in due)
+        {
+            var parts = NewsSitemap.Parts(await index.NewsSinceAsync(ArticleIndex.EditionScope(edition.Id), now - NewsSitemap.Window, cancellationToken), now);
+            for (var part = 0; part < parts.Count; part++)
+            {
+                var path = NewsSitemap.PathOf(edition.Id, part + 1);
+                results.Add(new FeedResult(path, PublicUrl(path), parts[part].Count,
+                    await publisher.PublishAsync(path, NewsSitemap.Write(parts[part], site.Name, site.Language), NewsSitemap.ContentType, cacheControl, cancellationToken)));
+            }
+
+            // Files a busier window needed and this one does not: gone, so no stale list stays readable.
+            var key = SitemapNote(edition.Id);
+            var before = notes.TryGetValue(key, out var previous) ? SitemapParts(previous).Count : 0;
+            for (var part = parts.Count + 1; part <= before; part++)
+            {
+                await publisher.DeleteAsync(NewsSitemap.PathOf(edition.Id, part), cancellationToken);
+            }
+
+            var note = new QueueNote(
+                key,
+                NewsSitemap.NextExpiry(parts.SelectMany(p => p)),
+                string.Join(',', parts.Select(p => p.Count == 0 ? "" : FeedText.Rfc3339(p.Max(s => s.Published)))));
+            if (previous != note)
+            {
+                await index.SaveNoteAsync(note, cancellationToken);
+            }
+
+            notes[key] = note;
+        }
+
+        // The index lists every edition's files as last written, with each file's newest story.
+        var listed = catalog.Editions
+            .Where(e => notes.ContainsKey(SitemapNote(e.Id)))
+            .SelectMany(e => SitemapParts(notes[SitemapNote(e.Id)]).Select((newest, part) => (PublicUrl(NewsSitemap.PathOf(e.Id, part + 1)), newest)))
+            .ToList();
+        results.Add(new FeedResult(SitemapIndex.FileName, PublicUrl(SitemapIndex.FileName), listed.Count,
+            await publisher.PublishAsync(SitemapIndex.FileName, SitemapIndex.Write(listed), NewsSitemap.ContentType, cacheControl, cancellationToken)));
+        return results;
+    }
+
+    /// <summary>The newest story's date of each file of an edition's sitemap, from its note (none for an empty file).</summary>
+    private static List<DateTimeOffset?> SitemapParts(QueueNote note) =>
+        [.. note.Value.Split(',').Select(d => d.Length == 0 ? (DateTimeOffset?)null : DateTimeOffset.Parse(d, System.Globalization.CultureInfo.InvariantCulture))];
+
     private async Task PingHubAsync(List<FeedResult> results, CancellationToken cancellationToken)
     {
         if (options.Value.Feeds.HubUrl is not { Length: > 0 } hubUrl)
@@ -204,7 +291,7 @@ public sealed class FeedsStage(
             return;
         }
 
-        var changed = results.Where(r => r.Written && FeedFormats.All.Any(f => r.Path.EndsWith(FeedFormats.FileName(f), StringComparison.Ordinal))).Select(r => r.Url).ToList();
+        var changed = results.Where(r => r.Written && !r.Archive && FeedFormats.All.Any(f => r.Path.EndsWith(FeedFormats.FileName(f), StringComparison.Ordinal))).Select(r => r.Url).ToList();
         if (changed.Count == 0)
         {
             return;

@@ -93,7 +93,7 @@ public sealed class IngestStage(
                 throw new RejectedInputException("The file is empty.");
             }
 
-            return Counted(await StoreWithRetriesAsync(file.Name, Read(file), file, cancellationToken));
+            return Counted(await StoreWithRetriesAsync(file.Name, InputGuard.Run(() => Read(file)), file, legacyFeeds: [], cancellationToken));
         }
         catch (RejectedInputException ex)
         {
@@ -123,14 +123,22 @@ public sealed class IngestStage(
     /// Ingests one item of an agency feed. Its original is the fetched feed document, archived by the
     /// caller, so a rejected item is reported, not stored apart.
     /// </summary>
-    public async Task<IngestOutcome> IngestDraftAsync(ArticleDraft draft, string origin, CancellationToken cancellationToken)
+    public Task<IngestOutcome> IngestDraftAsync(ArticleDraft draft, string origin, CancellationToken cancellationToken) =>
+        IngestDraftAsync(draft, origin, legacyFeeds: [], cancellationToken);
+
+    /// <param name="legacyFeeds">
+    /// The feeds of the draft's source (<see cref="ArticleDraft.Source"/>): a story one of them stored
+    /// before sources had namespaces, under the id of its guid alone, keeps that id.
+    /// </param>
+    public async Task<IngestOutcome> IngestDraftAsync(ArticleDraft draft, string origin, IReadOnlyCollection<string> legacyFeeds, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(draft);
+        ArgumentNullException.ThrowIfNull(legacyFeeds);
         using var scope = logger.BeginScope(new Dictionary<string, object?> { ["File"] = origin });
         await account.EnsureLayoutAsync(cancellationToken);
         try
         {
-            return Counted(await StoreWithRetriesAsync(origin, draft, file: null, cancellationToken));
+            return Counted(await StoreWithRetriesAsync(origin, draft, file: null, legacyFeeds, cancellationToken));
         }
         catch (RejectedInputException ex)
         {
@@ -139,13 +147,13 @@ public sealed class IngestStage(
         }
     }
 
-    private async Task<IngestOutcome> StoreWithRetriesAsync(string origin, ArticleDraft draft, DroppedFile? file, CancellationToken cancellationToken)
+    private async Task<IngestOutcome> StoreWithRetriesAsync(string origin, ArticleDraft draft, DroppedFile? file, IReadOnlyCollection<string> legacyFeeds, CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                return await StoreAsync(origin, draft, file, cancellationToken);
+                return await StoreAsync(origin, draft, file, legacyFeeds, cancellationToken);
             }
             catch (ArticleConflictException) when (attempt < MaxConflictRetries)
             {
@@ -155,18 +163,28 @@ public sealed class IngestStage(
     }
 
     /// <param name="file">The dropped file to archive or release afterwards; null for an item of an agency feed.</param>
-    private async Task<IngestOutcome> StoreAsync(string origin, ArticleDraft draft, DroppedFile? file, CancellationToken cancellationToken)
+    private async Task<IngestOutcome> StoreAsync(string origin, ArticleDraft draft, DroppedFile? file, IReadOnlyCollection<string> legacyFeeds, CancellationToken cancellationToken)
     {
-        var id = ArticleIdentity.IdFor(draft.SourceKey);
-        using var scope = logger.BeginScope(new Dictionary<string, object?> { ["ArticleId"] = id });
+        var source = draft.Source is null ? null : ArticleIdentity.NormalizeSource(draft.Source);
+        var id = InputGuard.Run(() => ArticleIdentity.IdFor(source, draft.SourceKey));
         var existing = await store.GetAsync(id, cancellationToken);
-        if (existing is not null && existing.Article.SourceKey != draft.SourceKey.Trim())
+        if (existing is null && source is not null && legacyFeeds.Count > 0
+            && await store.GetAsync(ArticleIdentity.IdFor(draft.SourceKey), cancellationToken) is { } legacy
+            && IsLegacyStoryOf(legacy.Article, draft.SourceKey.Trim(), source, legacyFeeds))
         {
-            throw new RejectedInputException(
-                $"Its id {id} collides with another story ('{existing.Article.SourceKey}'); give it a different uri.");
+            existing = legacy;
+            id = legacy.Article.Id;
         }
 
-        if (existing is not null && existing.Article.Fingerprint == ArticleNormalizer.Fingerprint(draft))
+        using var scope = logger.BeginScope(new Dictionary<string, object?> { ["ArticleId"] = id });
+        if (existing is not null && (existing.Article.SourceKey != draft.SourceKey.Trim() || !IsSameSource(existing.Article, source, legacyFeeds)
+            || (source is null && IsFromAFeed(existing.Article))))
+        {
+            throw new RejectedInputException(
+                $"Its id {id} collides with another story ('{existing.Article.SourceKey}'{(existing.Article.Source is { } other ? $" of {other}" : "")}); give it a different uri.");
+        }
+
+        if (existing is not null && existing.Article.Fingerprint == InputGuard.Run(() => ArticleNormalizer.Fingerprint(draft)))
         {
             if (file is { IncomingETag: not null })
             {
@@ -185,7 +203,7 @@ public sealed class IngestStage(
             return new IngestOutcome(origin, IngestResult.Unchanged, id, existing.Article.Headline) { Publication = Publication(existing.Article) };
         }
 
-        var article = normalizer.Normalize(draft, existing?.Article, origin);
+        var article = InputGuard.Run(() => normalizer.Normalize(draft, existing?.Article, origin));
         await store.SaveAsync(article, existing?.ETag, cancellationToken);
         await store.RecordChangeAsync(article, existing?.Article, clock.GetUtcNow(), cancellationToken);
         if (file is not null)
@@ -210,6 +228,24 @@ public sealed class IngestStage(
             _ => null,
         };
     }
+
+    /// <summary>
+    /// A story stored under the id of its guid alone (before sources had namespaces) that belongs to
+    /// this source: it says so, or it has no source and came from one of the source's feeds (its
+    /// origin is <c>{feed}: {link}</c>). Another source's story under that id is not touched.
+    /// </summary>
+    private static bool IsLegacyStoryOf(Article article, string sourceKey, string source, IReadOnlyCollection<string> feeds) =>
+        article.SourceKey == sourceKey && IsSameSource(article, source, feeds);
+
+    private static bool IsSameSource(Article article, string? source, IReadOnlyCollection<string> feeds) =>
+        article.Source == source
+        || (article.Source is null && source is not null && article.Origin is { } origin
+            && feeds.Any(f => origin.StartsWith(f + ": ", StringComparison.OrdinalIgnoreCase)));
+
+    /// <summary>An article without a source that a configured feed stored before sources had namespaces: not the drop zone's to update.</summary>
+    private bool IsFromAFeed(Article article) =>
+        article.Source is null && article.Origin is { } origin
+        && options.Value.Upstream.Configured.Any(f => origin.StartsWith(f.Name + ": ", StringComparison.OrdinalIgnoreCase));
 
     /// <summary>Counts an outcome in the meter and the current run (the sweep's, the blob trigger's, the CLI's).</summary>
     private IngestOutcome Counted(IngestOutcome outcome)

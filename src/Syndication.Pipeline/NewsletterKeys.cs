@@ -7,9 +7,9 @@ namespace Syndication.Pipeline;
 /// <summary>
 /// The newsletter's secrets and mail settings (<c>Syndication:Newsletter</c>, beside
 /// <see cref="NewsletterOptions"/>): in Azure they are Key Vault references in app settings, never
-/// values in the repository. On development storage (Azurite) missing keys fall back to fixed,
-/// public development keys, so that a laptop and the tests work with no setup; anywhere else a
-/// missing key stops the app at start.
+/// values in the repository. On development storage (Azurite) without a SendGrid key, missing keys
+/// fall back to fixed, public development keys, so that a laptop and the tests work with no setup;
+/// anywhere else, and whenever a SendGrid key is set (real mail), a missing key stops the app at start.
 /// </summary>
 public sealed class NewsletterKeys
 {
@@ -44,7 +44,7 @@ public sealed class NewsletterKeys
     /// <summary>Set by the composition: development storage, where fixed development keys may stand in.</summary>
     internal bool DevelopmentStorage { get; set; }
 
-    public bool UsesDevelopmentKeys => DevelopmentStorage && (ConfiguredTokenKeys.Count == 0 || SubscriberIdKey.Length == 0);
+    public bool UsesDevelopmentKeys => DevelopmentStorage && SendGridApiKey.Length == 0 && (ConfiguredTokenKeys.Count == 0 || SubscriberIdKey.Length == 0);
 
     /// <summary>The token keys with a value (an empty one, as the sample settings have, counts as not configured), the ring's first.</summary>
     private Dictionary<string, string> ConfiguredTokenKeys
@@ -103,6 +103,17 @@ public sealed class NewsletterKeys
             errors.Add($"Syndication:Newsletter:SubscriberIdKey must be base64 of at least {TokenKeyRing.MinimumKeyBytes} bytes.");
         }
 
+        // The development keys are public: mail signed with them could be forged by anyone. Real mail never is.
+        if (SendGridApiKey.Length > 0 && ConfiguredTokenKeys.Count == 0)
+        {
+            errors.Add("Syndication:Newsletter:SendGridApiKey is set, so real mail would be sent, but no TokenSigningKey (or TokenKeys) is: the public development keys never sign real mail. Set the key (a Key Vault reference in Azure), or remove the SendGrid key to write mail to the outbox.");
+        }
+
+        if (SendGridApiKey.Length > 0 && SubscriberIdKey.Length == 0)
+        {
+            errors.Add("Syndication:Newsletter:SendGridApiKey is set, so real mail would be sent, but no SubscriberIdKey is: the public development key never derives real subscribers' ids. Set the key (a Key Vault reference in Azure), or remove the SendGrid key to write mail to the outbox.");
+        }
+
         if (!Uri.TryCreate(SendGridHost, UriKind.Absolute, out var host) || host.Scheme is not ("https" or "http"))
         {
             errors.Add($"Syndication:Newsletter:SendGridHost must be an absolute http(s) URL, not '{SendGridHost}'.");
@@ -128,14 +139,32 @@ public sealed class NewsletterKeys
         var keys = ConfiguredTokenKeys;
         if (keys.Count == 0)
         {
+            RefuseDevelopmentKeysForRealMail();
             return new TokenKeyRing("dev", new Dictionary<string, byte[]> { ["dev"] = DevelopmentKey("token") });
         }
 
         return TokenKeyRing.FromBase64(CurrentKeyId(keys), keys);
     }
 
-    public SubscriberIds SubscriberIds() =>
-        new(SubscriberIdKey.Length > 0 ? Convert.FromBase64String(SubscriberIdKey) : DevelopmentKey("subscriber-id"));
+    public SubscriberIds SubscriberIds()
+    {
+        if (SubscriberIdKey.Length > 0)
+        {
+            return new(Convert.FromBase64String(SubscriberIdKey));
+        }
+
+        RefuseDevelopmentKeysForRealMail();
+        return new(DevelopmentKey("subscriber-id"));
+    }
+
+    /// <summary>Validation names this at start; this is the second lock, for a composition that skipped it.</summary>
+    private void RefuseDevelopmentKeysForRealMail()
+    {
+        if (SendGridApiKey.Length > 0)
+        {
+            throw new InvalidOperationException("A SendGrid key is configured: the public development keys never sign or identify real mail.");
+        }
+    }
 
     /// <summary>A fixed key anyone can compute from this source: for development storage only.</summary>
     private static byte[] DevelopmentKey(string purpose) => SHA256.HashData(Encoding.UTF8.GetBytes("syndication development key, not a secret: " + purpose));

@@ -32,6 +32,7 @@ public static class NewsletterServices
         services.AddSingleton<SubscriberStore>();
         services.AddSingleton<SuppressionList>();
         services.AddSingleton<SendLedger>();
+        services.AddSingleton<SendQuota>();
         services.AddSingleton<WebhookEventLog>();
         services.AddSingleton<RateLimiter>();
         services.AddSingleton(sp => new DigestRenderer(sp.GetRequiredService<IOptions<NewsletterOptions>>().Value, sp.GetRequiredService<PublicationCatalog>()));
@@ -74,6 +75,7 @@ public static class NewsletterServices
         });
         services.AddSingleton<NewsletterStage>();
         services.AddSingleton<AlertStage>();
+        services.AddSingleton<NewsletterReports>();
         services.AddSingleton<SubscriptionService>();
         services.AddSingleton<SubscriberImporter>();
         return services;

@@ -59,6 +59,19 @@ public sealed record IssueReport
 
     /// <summary>Sector selections rendered (each once).</summary>
     public int Variants { get; init; }
+
+    /// <summary>Set when a sending cap (hourly, daily, warm-up) stopped the issue: when a later run sends the rest.</summary>
+    public DateTimeOffset? ThrottledUntil { get; init; }
+
+    public string? ThrottleReason { get; init; }
+
+    /// <summary>The pause this run kept between batches once SendGrid pushed back (429, or 5xx again and again); null when it never did.</summary>
+    public TimeSpan? Pause { get; init; }
+
+    public string? PaceReason { get; init; }
+
+    /// <summary>True when the send was refused before anything went (no postal address, or a From domain not authenticated).</summary>
+    public bool Refused { get; init; }
 }
 
 /// <summary>
@@ -74,6 +87,7 @@ public sealed class NewsletterStage(
     ArticleIndex index,
     SubscriberStore subscribers,
     SendLedger ledger,
+    SendQuota quota,
     IMailTransport transport,
     DigestRenderer renderer,
     SubscriberTokens tokens,
@@ -86,13 +100,43 @@ public sealed class NewsletterStage(
     /// <summary>Changes this long before a run started are re-checked too, against clocks slightly apart.</summary>
     private static readonly TimeSpan ChangeMargin = TimeSpan.FromMinutes(1);
 
+    /// <summary>How long after its date a throttled issue is still resumed.</summary>
+    private const int ThrottledIssueDays = 7;
+
+    /// <summary>The warm-up's first day once read (it never changes once recorded).</summary>
+    private DateOnly? warmupStart;
+
     public IMailTransport Transport => transport;
 
-    /// <summary>Sends every issue that is due now; an issue not due costs no storage request.</summary>
+    /// <summary>
+    /// Resumes the issues a sending cap stopped once the cap has lifted, then sends every issue that
+    /// is due now. With nothing due and nothing throttled it costs one storage request (the list of
+    /// throttled issues).
+    /// </summary>
     public async Task<IReadOnlyList<IssueReport>> SendDueAsync(CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var reports = new List<IssueReport>();
+        foreach (var throttled in await ledger.ThrottledAsync(cancellationToken))
+        {
+            // A throttled issue resumes on a later day too, unlike one a stopped timer missed: its readers are half served.
+            // Not for ever: one that still has not finished after a week (SendGrid failing all along) is left to the runbook.
+            if (throttled.LocalDate < DateOnly.FromDateTime(now.UtcDateTime).AddDays(-ThrottledIssueDays))
+            {
+                logger.LogWarning("Newsletter {IssueKey} was throttled and is still unfinished after {Days} days; it is not resumed any more", throttled.IssueKey, ThrottledIssueDays);
+                await ledger.SetThrottledAsync(throttled with { Until = null }, cancellationToken);
+                continue;
+            }
+
+            if (throttled.Until > now || catalog.FindEdition(throttled.Edition) is not { } held
+                || !Enum.TryParse<NewsletterCadence>(throttled.Cadence, ignoreCase: true, out var heldCadence) || cancellationToken.IsCancellationRequested)
+            {
+                continue;
+            }
+
+            reports.Add(await SendIssueAsync(held, heldCadence, throttled.LocalDate, dryRun: false, cancellationToken));
+        }
+
         foreach (var edition in catalog.Editions)
         {
             foreach (var cadence in Enum.GetValues<NewsletterCadence>())
@@ -105,7 +149,7 @@ public sealed class NewsletterStage(
 
                 await account.EnsureLayoutAsync(cancellationToken);
                 var decision = schedule.Evaluate(now, await ledger.LastIssueAsync(ScheduleKey(edition, cadence), cancellationToken));
-                if (decision.Due && !cancellationToken.IsCancellationRequested)
+                if (decision.Due && !cancellationToken.IsCancellationRequested && !reports.Any(r => r.IssueKey == decision.IssueKey))
                 {
                     reports.Add(await SendIssueAsync(edition, cadence, decision.LocalDate, dryRun: false, cancellationToken));
                 }
@@ -185,6 +229,13 @@ public sealed class NewsletterStage(
             return await SendAsync(issue, session, report, started, dryRun, cancellationToken);
         }
 
+        if (Refusal() is { } refusal)
+        {
+            report.Failures.Add($"{issue.IssueKey}: not sent: {refusal}");
+            logger.LogError("Newsletter {IssueKey} refused: {Refusal}", issue.IssueKey, refusal);
+            return Report(issue, report, dryRun, finished: false, session) with { Refused = true };
+        }
+
         // One run at a time per issue (the timer and an editor's `newsletter send` may start together):
         // two runs reading the same ledger would both send to whoever neither had listed yet.
         // A lease left by a run that died lapses within RunLease.Duration: wait that long for it.
@@ -203,18 +254,27 @@ public sealed class NewsletterStage(
 
     private async Task<IssueReport> SendAsync(DigestIssue issue, DigestIssueRenderer session, RunCounts report, DateTimeOffset started, bool dryRun, CancellationToken cancellationToken)
     {
+        LedgerIssue? existing = null;
         if (!dryRun)
         {
+            existing = await ledger.GetIssueAsync(issue.IssueKey, cancellationToken);
+            if (existing is { Finished: null, ThrottledUntil: { } until } && until > time.GetUtcNow())
+            {
+                // A cap holds the rest back: nothing to do before it lifts (the timer comes back every few minutes).
+                report.ThrottledUntil = until;
+                report.ThrottleReason = existing.ThrottleReason;
+                return Report(issue, report, dryRun, finished: false, session);
+            }
+
             await ArchiveAsync(issue, session, cancellationToken);
-            var existing = await ledger.GetIssueAsync(issue.IssueKey, cancellationToken);
             if (existing?.Finished is not null)
             {
                 return Report(issue, report, dryRun, finished: true, session);
             }
 
-            if (existing is null)
+            if (existing is null || existing.ThrottledUntil is not null)
             {
-                await ledger.SaveIssueAsync(new LedgerIssue(issue.IssueKey, started, null), cancellationToken);
+                await ledger.SaveIssueAsync(new LedgerIssue(issue.IssueKey, existing?.Started ?? started, null), cancellationToken);
             }
         }
 
@@ -246,13 +306,25 @@ public sealed class NewsletterStage(
             // Cancelled between batches: what went is in the ledger, and the next run sends the rest.
         }
 
-        var finished = !dryRun && !cancellationToken.IsCancellationRequested && report.Retry == 0;
+        var finished = !dryRun && !cancellationToken.IsCancellationRequested && report.Retry == 0 && report.ThrottledUntil is null;
+        if (!dryRun && report.ThrottledUntil is { } throttledUntil)
+        {
+            await ledger.SaveIssueAsync(new LedgerIssue(issue.IssueKey, existing?.Started ?? started, null) { ThrottledUntil = throttledUntil, ThrottleReason = report.ThrottleReason }, CancellationToken.None);
+            await ledger.SetThrottledAsync(new ThrottledIssue(issue.IssueKey, issue.Edition.Id, issue.Cadence.ToString(), issue.LocalDate, throttledUntil, report.ThrottleReason), CancellationToken.None);
+            logger.LogWarning("Newsletter {IssueKey} throttled until {Until}: {Reason}", issue.IssueKey, throttledUntil, report.ThrottleReason);
+        }
+
         if (finished)
         {
-            await ledger.SaveIssueAsync(new LedgerIssue(issue.IssueKey, started, time.GetUtcNow()), CancellationToken.None);
+            await ledger.SaveIssueAsync(new LedgerIssue(issue.IssueKey, existing?.Started ?? started, time.GetUtcNow()), CancellationToken.None);
             if (!issue.IsAlert)
             {
                 await ledger.SetLastIssueAsync(ScheduleKey(issue.Edition, issue.Cadence), issue.IssueKey, CancellationToken.None);
+            }
+
+            if (existing?.ThrottledUntil is not null)
+            {
+                await ledger.SetThrottledAsync(new ThrottledIssue(issue.IssueKey, issue.Edition.Id, issue.Cadence.ToString(), issue.LocalDate, null, null), CancellationToken.None);
             }
         }
 
@@ -276,6 +348,11 @@ public sealed class NewsletterStage(
         var readers = issue.IsAlert ? subscribers.ListAlertableAsync(issue.Edition.Id, cancellationToken) : subscribers.ListMailableAsync(issue.Edition.Id, issue.Cadence, cancellationToken);
         await foreach (var subscriber in readers)
         {
+            if (report.ThrottledUntil is not null)
+            {
+                break;
+            }
+
             // Both streams are sorted by subscriber id: a merge, with a page of each in memory.
             while (ledgerRow is not null && string.CompareOrdinal(ledgerRow.SubscriberId, subscriber.Id) < 0)
             {
@@ -302,7 +379,7 @@ public sealed class NewsletterStage(
             buffer.Add(subscriber);
             if (buffer.Count == settings.BatchSize)
             {
-                if (cancellationToken.IsCancellationRequested)
+                if (cancellationToken.IsCancellationRequested || report.ThrottledUntil is not null)
                 {
                     break;
                 }
@@ -314,7 +391,7 @@ public sealed class NewsletterStage(
 
         foreach (var buffer in buffers.Values.Where(b => b.Count > 0))
         {
-            if (cancellationToken.IsCancellationRequested)
+            if (cancellationToken.IsCancellationRequested || report.ThrottledUntil is not null)
             {
                 break;
             }
@@ -357,13 +434,105 @@ public sealed class NewsletterStage(
             return;
         }
 
-        report.Planned += recipients.Count;
         if (dryRun)
+        {
+            report.Planned += recipients.Count;
+            return;
+        }
+
+        if (report.Pause is { } pause)
+        {
+            await Task.Delay(pause, TimeProvider.System, cancellationToken); // real time, as the transport's waits
+        }
+
+        var grant = await ReserveAsync(recipients.Count, report, cancellationToken);
+        if (grant is not null && grant.Granted < recipients.Count)
+        {
+            recipients = recipients[..grant.Granted];
+            if (recipients.Count == 0)
+            {
+                return;
+            }
+        }
+
+        report.Planned += recipients.Count;
+        await DispatchAsync(issue, session, report.NextBatch++, recipients, grant, report, cancellationToken);
+    }
+
+    /// <summary>
+    /// Reserves the batch's emails against the hourly, daily and warm-up caps (SendGrid only: the
+    /// outbox has no reputation to keep). Granted fewer, the run is throttled: it sends what it got
+    /// and stops, noting when the caps lift.
+    /// </summary>
+    private async Task<QuotaGrant?> ReserveAsync(int wanted, RunCounts report, CancellationToken cancellationToken)
+    {
+        if (transport is not SendGridTransport)
+        {
+            return null;
+        }
+
+        var now = time.GetUtcNow();
+        var settings = options.Value;
+        var limits = SendingLimits.From(settings);
+        var start = warmupStart ??= await quota.WarmupStartAsync(settings.WarmupStart, now, cancellationToken);
+        var grant = await quota.ReserveAsync(now, wanted, (hour, day) => limits.Allowance(start, now, hour, day), cancellationToken);
+        if (grant.Granted < wanted)
+        {
+            // What holds the rest back now that this reservation is counted, and until when.
+            var (hour, day) = await quota.SentAsync(now, cancellationToken);
+            var after = limits.Allowance(start, now, hour, day);
+            report.ThrottledUntil = after.Until ?? grant.Allowance.Until ?? now.AddHours(1);
+            report.ThrottleReason = after.Reason ?? grant.Allowance.Reason;
+        }
+
+        return grant;
+    }
+
+    /// <summary>A 429, or 5xx again and again, slows the rest of the run: a pause between batches that doubles each time SendGrid pushes back.</summary>
+    private void Pace(SendResult result, RunCounts report)
+    {
+        var settings = options.Value;
+        var floor = TimeSpan.FromMilliseconds(settings.RetryBackoffMilliseconds);
+        string why;
+        if (result.TooManyRequests > 0)
+        {
+            floor = result.RetryAfter is { } retryAfter && retryAfter > floor ? retryAfter : floor;
+            why = $"SendGrid answered 429 (too many requests) {result.TooManyRequests} time(s)";
+        }
+        else if (result.ServerErrors >= 2)
+        {
+            why = $"SendGrid answered 5xx {result.ServerErrors} times for one batch";
+        }
+        else
         {
             return;
         }
 
-        await DispatchAsync(issue, session, report.NextBatch++, recipients, report, cancellationToken);
+        var doubled = report.Pause is { } current ? current * 2 : floor;
+        var pause = doubled > floor ? doubled : floor;
+        var ceiling = TimeSpan.FromSeconds(settings.MaxRetryAfterSeconds);
+        report.Pause = pause > ceiling ? ceiling : pause;
+        report.PaceReason = $"{why}: the rest of the run pauses {report.Pause.Value.TotalSeconds:0.###} s between batches";
+        logger.LogWarning("Newsletter send slowed down: {PaceReason}", report.PaceReason);
+    }
+
+    /// <summary>Why a real send through SendGrid may not start: what the law and the inbox providers require and the configuration lacks.</summary>
+    private string? Refusal()
+    {
+        if (transport is not SendGridTransport)
+        {
+            return null;
+        }
+
+        var settings = options.Value;
+        if (string.IsNullOrWhiteSpace(settings.PostalAddress))
+        {
+            return "Syndication:Newsletter:PostalAddress is empty; CAN-SPAM requires a valid physical postal address in every commercial email.";
+        }
+
+        return settings.AuthenticatedDomainList.Contains(settings.FromDomain, StringComparer.Ordinal)
+            ? null
+            : $"the From domain {settings.FromDomain} is not listed in Syndication:Newsletter:AuthenticatedDomains; authenticate it in SendGrid (DKIM, SPF) and publish DMARC first, as Gmail and Yahoo require of bulk senders (see the README).";
     }
 
     /// <summary>
@@ -397,7 +566,7 @@ public sealed class NewsletterStage(
     }
 
     /// <summary>Records the batch in the ledger, sends it, and records the outcome; a batch too large for SendGrid goes again in halves.</summary>
-    private async Task DispatchAsync(DigestIssue issue, DigestIssueRenderer session, int number, List<Subscriber> recipients, RunCounts report, CancellationToken cancellationToken)
+    private async Task DispatchAsync(DigestIssue issue, DigestIssueRenderer session, int number, List<Subscriber> recipients, QuotaGrant? grant, RunCounts report, CancellationToken cancellationToken)
     {
         await ledger.PlanAsync(issue.IssueKey, number, recipients.Select(r => r.Id).ToList(), cancellationToken);
         var batch = renderer.Batch(
@@ -416,13 +585,14 @@ public sealed class NewsletterStage(
         // From here on the outcome must be recorded whatever happens to the caller's token.
         await ledger.SetBatchAsync(issue.IssueKey, new LedgerBatch(number, BatchState.Sending, recipients.Count, null, null, 0), CancellationToken.None);
         var result = await transport.SendAsync(batch, cancellationToken);
+        Pace(result, report);
         if (result.TooLarge && recipients.Count > 1)
         {
             // Nothing of it went out: this batch is done with, and its recipients go again in two new ones.
             await ledger.SetBatchAsync(issue.IssueKey, new LedgerBatch(number, BatchState.Retry, recipients.Count, null, "413: sent again in two halves", result.Attempts), CancellationToken.None);
             var half = recipients.Count / 2;
-            await DispatchAsync(issue, session, report.NextBatch++, recipients[..half], report, cancellationToken);
-            await DispatchAsync(issue, session, report.NextBatch++, recipients[half..], report, cancellationToken);
+            await DispatchAsync(issue, session, report.NextBatch++, recipients[..half], grant, report, cancellationToken);
+            await DispatchAsync(issue, session, report.NextBatch++, recipients[half..], grant, report, cancellationToken);
             return;
         }
 
@@ -446,6 +616,12 @@ public sealed class NewsletterStage(
                 logger.LogError("Newsletter {IssueKey} batch {Batch} failed: {Reason}", issue.IssueKey, batch.BatchId, result.Reason);
                 break;
             default:
+                if (grant is not null)
+                {
+                    // Nothing of it went out: its emails do not count against the caps.
+                    await quota.ReleaseAsync(grant, recipients.Count, CancellationToken.None);
+                }
+
                 report.Retry += recipients.Count;
                 report.Failures.Add($"{batch.BatchId}: {result.Reason}");
                 logger.LogWarning("Newsletter {IssueKey} batch {Batch} will be retried: {Reason}", issue.IssueKey, batch.BatchId, result.Reason);
@@ -526,6 +702,10 @@ public sealed class NewsletterStage(
         Finished = finished,
         Failures = counts.Failures,
         Variants = session.PreparedVariants,
+        ThrottledUntil = counts.ThrottledUntil,
+        ThrottleReason = counts.ThrottleReason,
+        Pause = counts.Pause,
+        PaceReason = counts.PaceReason,
     };
 
     private sealed class RunCounts
@@ -550,6 +730,14 @@ public sealed class NewsletterStage(
 
         /// <summary>The issue as it stands after stories were withdrawn during the run; null while none were.</summary>
         public (DigestIssue Issue, DigestIssueRenderer Session)? Revised { get; set; }
+
+        public DateTimeOffset? ThrottledUntil { get; set; }
+
+        public string? ThrottleReason { get; set; }
+
+        public TimeSpan? Pause { get; set; }
+
+        public string? PaceReason { get; set; }
 
         public List<string> Failures { get; } = [];
     }

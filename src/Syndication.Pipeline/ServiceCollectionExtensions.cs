@@ -59,9 +59,13 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<ArticleIndex>();
         services.AddSingleton<DropZone>();
         services.AddSingleton<FeedPublisher>();
+        services.AddSingleton<ArchiveCatalog>();
+        services.AddSingleton<FeedArchives>();
         services.AddSingleton<IngestStage>();
         services.AddSingleton(_ => new WebSubPinger(new HttpClient { Timeout = TimeSpan.FromSeconds(10) }));
         services.AddSingleton<FeedsStage>();
+        services.AddSingleton<FeedPublishing>();
+        services.AddSingleton<LocalBlobEvents>();
         services.AddSingleton(sp => new UpstreamFetcher(sp.GetRequiredService<IOptions<SyndicationOptions>>().Value.Upstream));
         services.AddSingleton<UpstreamStateStore>();
         services.AddSingleton<UpstreamStage>();

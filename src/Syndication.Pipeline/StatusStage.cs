@@ -25,6 +25,7 @@ public sealed class StatusStage(
     DropZone dropZone,
     ArticleIndex index,
     PublicationCatalog catalog,
+    NewsletterReports newsletters,
     TimeProvider clock,
     ILogger<StatusStage> logger)
 {
@@ -122,6 +123,7 @@ public sealed class StatusStage(
         {
             Held = [.. (await index.HeldAsync(cancellationToken)).Select(h => new HeldStory(
                 h.Id, h.Headline, h.LiftsAt, EmbargoText.Describe(h.LiftsAt, catalog.Editions.Where(e => h.Editions.Contains(e.Id))), h.Origin))],
+            Newsletters = await newsletters.RecentAsync(StatusPageWriter.NewsletterDays, edition: null, cancellationToken),
         };
     }
 

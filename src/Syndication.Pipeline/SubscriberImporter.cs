@@ -1,4 +1,3 @@
-using Microsoft.VisualBasic.FileIO;
 using Syndication.Adapters.Newsletters;
 using Syndication.Core.Catalog;
 using Syndication.Core.Newsletters;
@@ -49,35 +48,32 @@ public sealed class SubscriberImporter(SubscriberStore subscribers, SuppressionL
             }
         }
 
-        var line = 0;
-        while (await reader.ReadLineAsync(cancellationToken) is { } text)
+        await foreach (var (line, fields, skippedBecause) in SubscriberCsv.ReadAsync(reader, cancellationToken))
         {
-            line++;
-            if (string.IsNullOrWhiteSpace(text))
+            if (fields is null)
+            {
+                Skip(line, skippedBecause ?? "not CSV");
+                continue;
+            }
+
+            if (fields.All(string.IsNullOrEmpty) || (line == 1 && fields.Length > 0 && fields[0].Equals("email", StringComparison.OrdinalIgnoreCase)))
             {
                 continue;
             }
 
-            // Line by line: no field of ours spans lines, so an unclosed quote costs its line, not the rest of the file.
-            string[]? fields;
+            Subscriber? subscriber;
             try
             {
-                using var parser = new TextFieldParser(new StringReader(text)) { HasFieldsEnclosedInQuotes = true, TrimWhiteSpace = true };
-                parser.SetDelimiters(",");
-                fields = parser.ReadFields();
+                subscriber = Parse(fields, now);
             }
-            catch (MalformedLineException)
+            catch (Exception ex) when (ex is not (OperationCanceledException or OutOfMemoryException))
             {
-                Skip(line, "not CSV (an unclosed quote?)");
+                // One row's trouble is that row's: skipped with the reason, the rest imported.
+                Skip(line, $"could not be read: {ex.GetType().Name}: {ex.Message}");
                 continue;
             }
 
-            if (fields is null || fields.All(string.IsNullOrEmpty) || (line == 1 && fields[0].Equals("email", StringComparison.OrdinalIgnoreCase)))
-            {
-                continue;
-            }
-
-            if (Parse(fields, now) is not { } subscriber)
+            if (subscriber is null)
             {
                 Skip(line, "not email,edition,sectors,cadence,status[,alerts] with a known edition, cadence and status, and alerts yes or no");
                 continue;

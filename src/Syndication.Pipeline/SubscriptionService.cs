@@ -45,6 +45,7 @@ public sealed class SubscriptionService(
     RateLimiter rateLimiter,
     WebhookEventLog events,
     SendLedger ledger,
+    NewsletterReports reports,
     IMailTransport transport,
     NewsletterPages pages,
     NewsletterLinks links,
@@ -349,7 +350,12 @@ public sealed class SubscriptionService(
 
             if (e.CustomArgs.TryGetValue("issue", out var issue) && e.CustomArgs.TryGetValue("subscriber", out var recipient) && IsIssueKey(issue))
             {
-                await ledger.MarkSeenAsync(issue, recipient, e.Event, cancellationToken);
+                // The recipient's row notes the event (an uncertain batch did go) and counts it for the delivery report.
+                var update = await ledger.ApplyEventAsync(issue, recipient, e, reports.ScannerWindow, cancellationToken);
+                if (update == DeliveryUpdate.Counted && RecipientDelivery.FlagOf(e) == DeliveryMarks.SpamReport)
+                {
+                    await reports.CheckSpamRateAsync(issue, cancellationToken);
+                }
             }
         }
 

@@ -39,6 +39,7 @@ public sealed record TrendingOutcome(string Edition, TrendingDocument Document, 
 public sealed class TrendingStage(
     StorageAccount account,
     PageViewStore views,
+    DropZone dropZone,
     ArticleIndex index,
     FeedPublisher publisher,
     FeedsStage feeds,
@@ -79,7 +80,18 @@ public sealed class TrendingStage(
         {
             await using (var hashing = new CryptoStream(download.Content, sha, CryptoStreamMode.Read, leaveOpen: true))
             {
-                aggregation = await PageViewAggregator.AggregateAsync(hashing, cancellationToken: cancellationToken);
+                try
+                {
+                    aggregation = await PageViewAggregator.AggregateAsync(hashing, cancellationToken: cancellationToken);
+                }
+                catch (Exception ex) when (ex is not (Azure.RequestFailedException or IOException or OperationCanceledException or OutOfMemoryException))
+                {
+                    // The aggregator counts what it cannot read as malformed lines and is fuzzed never to
+                    // throw; should a log still make it, that is the log's fault: it is recorded in
+                    // rejected/ with the reason, marked so no sweep retries it, and the run goes on.
+                    await RejectLogAsync(name, download.Details.ETag, download.Details.ContentLength, ex, cancellationToken);
+                    return new PageViewCountOutcome(name, false, false, null, 0, [], 0, null);
+                }
             }
 
             fileKey = Convert.ToHexStringLower(sha.Hash!, 0, 6);
@@ -185,6 +197,20 @@ public sealed class TrendingStage(
     {
         var content = await publisher.ReadAsync(TrendingDocument.PathOf(edition), cancellationToken);
         return content is null ? null : TrendingDocument.Parse(content.ToMemory().Span);
+    }
+
+    private async Task RejectLogAsync(string name, Azure.ETag etag, long bytes, Exception ex, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var reason = $"It could not be counted: {ex.GetType().Name}: {ex.Message}";
+        await dropZone.RecordAsync(StoredNames.PageViewsPrefix, name, new Rejection($"{StorageNames.PageViewsContainer}/{name}", "count", reason, null, null, now, bytes), cancellationToken);
+        var ascii = new string([.. reason.Take(1000).Select(c => c is >= ' ' and <= '~' ? c : '?')]);
+        await views.MarkCountedAsync(
+            name,
+            etag,
+            new Dictionary<string, string>(StringComparer.Ordinal) { [PageViewStore.CountedMetadata] = now.ToString("O", CultureInfo.InvariantCulture), ["rejected"] = ascii },
+            cancellationToken);
+        logger.LogWarning(ex, "Page-view log {File} could not be counted: {Reason}", name, reason);
     }
 
     private static Dictionary<string, string> Report(PageViewCountOutcome outcome, string fileKey, DateTimeOffset at)

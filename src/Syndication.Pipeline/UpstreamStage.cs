@@ -99,7 +99,8 @@ public sealed class UpstreamStage(
             var fetched = await fetcher.FetchAsync(url, state.ETag, state.LastModified, cancellationToken);
             (state, outcome) = fetched switch
             {
-                FetchResult.NotModified => Succeeded(state with { LastStatus = 304 }, PollResult.NotModified, []),
+                FetchResult.NotModified notModified => Succeeded(
+                    state with { LastStatus = 304, Hints = state.Hints with { FreshFor = notModified.FreshFor ?? state.Hints.FreshFor } }, PollResult.NotModified, []),
                 FetchResult.Failed failed => Failed(state, failed.Reason, failed.Status, failed.RetryAfter),
                 FetchResult.Fetched document => await ReadAndIngestAsync(feed, state, document, cancellationToken),
                 _ => throw new InvalidOperationException("Unknown fetch result."),
@@ -117,7 +118,8 @@ public sealed class UpstreamStage(
 
         (UpstreamFeedState, PollOutcome) Succeeded(UpstreamFeedState s, PollResult result, IReadOnlyList<IngestOutcome> items)
         {
-            var next = now.AddMinutes(upstream.MinIntervalMinutes);
+            // As soon as the server's freshness and the feed's ttl allow, out of its skipped hours, between the floor and the ceiling.
+            var next = PollSchedule.Next(now, s.Hints, TimeSpan.FromMinutes(upstream.MinIntervalMinutes), TimeSpan.FromMinutes(upstream.MaxIntervalMinutes));
             return (s with { LastPolled = now, ConsecutiveFailures = 0, LastError = null, NextPollAfter = next }, new PollOutcome(feed.Name, result, items, null, next));
         }
 
@@ -138,7 +140,7 @@ public sealed class UpstreamStage(
             ParsedFeed parsed;
             try
             {
-                parsed = FeedReader.Read(document.Body, ZoneAbbreviations.ForSource(document.FinalUrl.Host));
+                parsed = InputGuard.Run(() => FeedReader.Read(document.Body, ZoneAbbreviations.ForSource(document.FinalUrl.Host)));
             }
             catch (RejectedInputException ex)
             {
@@ -148,13 +150,15 @@ public sealed class UpstreamStage(
             }
 
             await dropZone.ArchiveAsync(original, ct);
+            var sourceFeeds = FeedsOfSource(source);
             var items = new List<IngestOutcome>(parsed.Entries.Count);
             foreach (var entry in parsed.Entries)
             {
                 var origin = $"{source.Name}: {entry.Link ?? entry.Id ?? entry.Title}";
                 try
                 {
-                    items.Add(await ingest.IngestDraftAsync(Draft(source, entry.ToDraft(parsed), entry), origin, ct));
+                    var draft = InputGuard.Run(() => Draft(source, entry.ToDraft(parsed), entry));
+                    items.Add(await ingest.IngestDraftAsync(draft, origin, sourceFeeds, ct));
                 }
                 catch (RejectedInputException ex)
                 {
@@ -166,7 +170,8 @@ public sealed class UpstreamStage(
             logger.LogInformation(
                 "Polled {Feed}: {Items} items, {Accepted} new, {Updated} updated, {Rejected} rejected",
                 source.Name, items.Count, items.Count(i => i.Result == IngestResult.Accepted), items.Count(i => i.Result == IngestResult.Updated), items.Count(i => i.Result == IngestResult.Rejected));
-            return Succeeded(s with { ETag = document.ETag, LastModified = document.LastModified, LastStatus = 200, LastChanged = now }, PollResult.Fetched, items);
+            var hints = new PollHints(document.FreshFor, parsed.TtlMinutes, parsed.SkipHours, parsed.SkipDays);
+            return Succeeded(s with { ETag = document.ETag, LastModified = document.LastModified, LastStatus = 200, LastChanged = now, Hints = hints }, PollResult.Fetched, items);
         }
     }
 
@@ -176,6 +181,7 @@ public sealed class UpstreamStage(
     /// </summary>
     private ArticleDraft Draft(UpstreamFeed feed, ArticleDraft draft, ParsedEntry entry) => draft with
     {
+        Source = feed.SourceName,
         SourceUrl = draft.SourceUrl ?? entry.Link,
         Editions = [.. draft.Editions, .. feed.Editions.Where(e => !string.IsNullOrWhiteSpace(e))],
         Sectors =
@@ -187,6 +193,10 @@ public sealed class UpstreamStage(
         Section = draft.Section ?? (Enum.TryParse<SectionType>(feed.Section, ignoreCase: true, out var section) ? section : null),
         Attribution = draft.Attribution ?? feed.Agency,
     };
+
+    /// <summary>The names of the configured feeds that share <paramref name="feed"/>'s source (itself included).</summary>
+    private List<string> FeedsOfSource(UpstreamFeed feed) =>
+        [.. options.Value.Upstream.Configured.Where(f => string.Equals(f.SourceName, feed.SourceName, StringComparison.OrdinalIgnoreCase)).Select(f => f.Name)];
 
     private static string Extension(FetchResult.Fetched document) =>
         document.ContentType?.Contains("json", StringComparison.OrdinalIgnoreCase) == true ? ".json" : ".xml";

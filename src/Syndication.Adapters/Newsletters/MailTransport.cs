@@ -11,7 +11,16 @@ namespace Syndication.Adapters.Newsletters;
 
 /// <summary>What became of one batch: the state its ledger row takes, with SendGrid's id or the reason.</summary>
 /// <param name="TooLarge">SendGrid refused the request as too large (413): nothing went out, and halves may pass.</param>
-public sealed record SendResult(BatchState State, string? MessageId, string? Reason, int Attempts, bool TooLarge = false);
+public sealed record SendResult(BatchState State, string? MessageId, string? Reason, int Attempts, bool TooLarge = false)
+{
+    /// <summary>429 answers met while sending the batch (retried or not), and the longest Retry-After among them.</summary>
+    public int TooManyRequests { get; init; }
+
+    public TimeSpan? RetryAfter { get; init; }
+
+    /// <summary>5xx answers met while sending the batch.</summary>
+    public int ServerErrors { get; init; }
+}
 
 /// <summary>Sends a <see cref="MailBatch"/>: SendGrid when a key is configured, the outbox otherwise.</summary>
 public interface IMailTransport
@@ -68,11 +77,14 @@ public sealed class SendGridTransport : IMailTransport
 
         var message = Message(batch);
         string? lastReason = null;
+        int throttled = 0, serverErrors = 0;
+        TimeSpan? longestRetryAfter = null;
+        SendResult Result(SendResult result) => result with { TooManyRequests = throttled, ServerErrors = serverErrors, RetryAfter = longestRetryAfter };
         for (var attempt = 1; attempt <= settings.MaxAttempts; attempt++)
         {
             if (cancellationToken.IsCancellationRequested)
             {
-                return new SendResult(BatchState.Retry, null, "Cancelled before the request was sent.", attempt - 1);
+                return Result(new SendResult(BatchState.Retry, null, "Cancelled before the request was sent.", attempt - 1));
             }
 
             Response response;
@@ -87,7 +99,7 @@ public sealed class SendGridTransport : IMailTransport
                 {
                     // The request may have reached SendGrid: resending could mail everyone twice.
                     var what = ex is OperationCanceledException ? $"No answer within {settings.RequestTimeout.TotalSeconds:0} s" : $"The connection failed ({ex.Message})";
-                    return new SendResult(BatchState.Uncertain, null, what + "; SendGrid may have accepted the batch, so it is not resent.", attempt);
+                    return Result(new SendResult(BatchState.Uncertain, null, what + "; SendGrid may have accepted the batch, so it is not resent.", attempt));
                 }
             }
 
@@ -95,7 +107,7 @@ public sealed class SendGridTransport : IMailTransport
             if (status is >= 200 and < 300)
             {
                 var id = response.Headers?.TryGetValues("X-Message-Id", out var ids) == true ? ids.FirstOrDefault() : null;
-                return new SendResult(BatchState.Sent, id, null, attempt);
+                return Result(new SendResult(BatchState.Sent, id, null, attempt));
             }
 
             var body = await Body(response);
@@ -103,19 +115,22 @@ public sealed class SendGridTransport : IMailTransport
             TimeSpan wait;
             if (status == (int)HttpStatusCode.TooManyRequests)
             {
+                throttled++;
                 wait = RetryAfter(response) ?? Backoff(attempt);
+                longestRetryAfter = longestRetryAfter is { } longest && longest > wait ? longest : wait;
                 if (wait > settings.MaxRetryAfter)
                 {
-                    return new SendResult(BatchState.Retry, null, $"{lastReason} (Retry-After {wait.TotalSeconds:0} s is longer than the run waits)", attempt);
+                    return Result(new SendResult(BatchState.Retry, null, $"{lastReason} (Retry-After {wait.TotalSeconds:0} s is longer than the run waits)", attempt));
                 }
             }
             else if (status >= 500)
             {
+                serverErrors++;
                 wait = Backoff(attempt);
             }
             else
             {
-                return new SendResult(BatchState.Failed, null, lastReason, attempt, TooLarge: status == (int)HttpStatusCode.RequestEntityTooLarge);
+                return Result(new SendResult(BatchState.Failed, null, lastReason, attempt, TooLarge: status == (int)HttpStatusCode.RequestEntityTooLarge));
             }
 
             if (attempt < settings.MaxAttempts)
@@ -126,12 +141,12 @@ public sealed class SendGridTransport : IMailTransport
                 }
                 catch (OperationCanceledException)
                 {
-                    return new SendResult(BatchState.Retry, null, lastReason + " (cancelled while waiting to retry)", attempt);
+                    return Result(new SendResult(BatchState.Retry, null, lastReason + " (cancelled while waiting to retry)", attempt));
                 }
             }
         }
 
-        return new SendResult(BatchState.Retry, null, $"{lastReason} (after {settings.MaxAttempts} attempts)", settings.MaxAttempts);
+        return Result(new SendResult(BatchState.Retry, null, $"{lastReason} (after {settings.MaxAttempts} attempts)", settings.MaxAttempts));
     }
 
     /// <summary>The v3 request body: shared content with substitution tags, one personalization per recipient.</summary>

@@ -4,6 +4,7 @@ using System.Runtime.CompilerServices;
 using Azure;
 using Azure.Data.Tables;
 using Syndication.Adapters.Storage;
+using Syndication.Core.Newsletters;
 
 namespace Syndication.Adapters.Newsletters;
 
@@ -36,7 +37,29 @@ public sealed record LedgerBatch(int Number, BatchState State, int Recipients, s
 public sealed record LedgerRecipient(string SubscriberId, int Batch, string? Seen);
 
 /// <summary>The issue row: when the run started, and when it finished.</summary>
-public sealed record LedgerIssue(string IssueKey, DateTimeOffset Started, DateTimeOffset? Finished);
+public sealed record LedgerIssue(string IssueKey, DateTimeOffset Started, DateTimeOffset? Finished)
+{
+    /// <summary>Set while a sending cap holds the rest of the issue back: when the next run may send again.</summary>
+    public DateTimeOffset? ThrottledUntil { get; init; }
+
+    public string? ThrottleReason { get; init; }
+}
+
+/// <summary>An issue a sending cap stopped: what to build again to resume it, and from when.</summary>
+public sealed record ThrottledIssue(string IssueKey, string Edition, string Cadence, DateOnly LocalDate, DateTimeOffset? Until, string? Reason);
+
+/// <summary>What merging one SendGrid event into the ledger did.</summary>
+public enum DeliveryUpdate
+{
+    /// <summary>No recipient row for the subscriber in that issue: not one of ours, nothing counted.</summary>
+    NotInLedger,
+
+    /// <summary>The recipient's state already said as much (a repeat, a second open): nothing changed.</summary>
+    Unchanged,
+
+    /// <summary>The recipient's state changed, and the issue's counts with it.</summary>
+    Counted,
+}
 
 /// <summary>
 /// The send ledger. Per issue one partition (the issue key, '/' as '_') with a row per batch of up
@@ -55,6 +78,15 @@ public sealed class SendLedger(StorageAccount account)
     private const string IssueRow = "issue";
     private const string SchedulePartition = "schedule";
     private const string AlertDayPartition = "alert-days";
+    private const string IssuesPartition = "issues";
+    private const string ThrottledPartition = "throttled";
+
+    /// <summary>
+    /// The delivery counts of a recipient bucket, beside that bucket's recipient rows: a recipient's
+    /// state and the counts it feeds change in one transaction, so they never disagree. '~' sorts
+    /// after every <c>r{id}</c>.
+    /// </summary>
+    private const string CountsRow = "~counts";
 
     /// <summary>Transactions submitted by this process, to check the cost (about one per 100 recipients).</summary>
     public long Transactions => Interlocked.Read(ref transactions);
@@ -73,16 +105,113 @@ public sealed class SendLedger(StorageAccount account)
     public async Task<LedgerIssue?> GetIssueAsync(string issueKey, CancellationToken cancellationToken)
     {
         var row = await Table.GetEntityIfExistsAsync<TableEntity>(Partition(issueKey), IssueRow, cancellationToken: cancellationToken);
-        return row.HasValue ? new LedgerIssue(issueKey, row.Value!.GetDateTimeOffset("Started") ?? default, row.Value.GetDateTimeOffset("Finished")) : null;
+        return row.HasValue
+            ? new LedgerIssue(issueKey, row.Value!.GetDateTimeOffset("Started") ?? default, row.Value.GetDateTimeOffset("Finished"))
+            {
+                ThrottledUntil = row.Value.GetDateTimeOffset("ThrottledUntil"),
+                ThrottleReason = row.Value.GetString("ThrottleReason"),
+            }
+            : null;
     }
 
-    public Task SaveIssueAsync(LedgerIssue issue, CancellationToken cancellationToken)
+    public async Task SaveIssueAsync(LedgerIssue issue, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(issue);
-        return Table.UpsertEntityAsync(
-            new TableEntity(Partition(issue.IssueKey), IssueRow) { ["Started"] = issue.Started, ["Finished"] = issue.Finished },
+        await Table.UpsertEntityAsync(
+            new TableEntity(Partition(issue.IssueKey), IssueRow)
+            {
+                ["Started"] = issue.Started,
+                ["Finished"] = issue.Finished,
+                ["ThrottledUntil"] = issue.ThrottledUntil,
+                ["ThrottleReason"] = issue.ThrottleReason,
+            },
             TableUpdateMode.Replace,
             cancellationToken);
+
+        // The list of issues, for reports over days without scanning the table: one small row per issue.
+        await Table.UpsertEntityAsync(
+            new TableEntity(IssuesPartition, Partition(issue.IssueKey)) { ["IssueKey"] = issue.IssueKey, ["Started"] = issue.Started },
+            TableUpdateMode.Replace,
+            cancellationToken);
+    }
+
+    /// <summary>Notes (or, with <paramref name="until"/> null, forgets) an issue a sending cap stopped, so a later timer resumes it even on another day.</summary>
+    public async Task SetThrottledAsync(ThrottledIssue issue, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(issue);
+        if (issue.Until is { } until)
+        {
+            await Table.UpsertEntityAsync(
+                new TableEntity(ThrottledPartition, Partition(issue.IssueKey))
+                {
+                    ["IssueKey"] = issue.IssueKey,
+                    ["Edition"] = issue.Edition,
+                    ["Cadence"] = issue.Cadence,
+                    ["Date"] = issue.LocalDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+                    ["Until"] = until,
+                    ["Reason"] = issue.Reason,
+                },
+                TableUpdateMode.Replace,
+                cancellationToken);
+        }
+        else
+        {
+            await Table.DeleteEntityAsync(ThrottledPartition, Partition(issue.IssueKey), ETag.All, cancellationToken);
+        }
+    }
+
+    /// <summary>The issues a sending cap stopped and that are not finished yet (one query; none when the table does not exist yet).</summary>
+    public async Task<IReadOnlyList<ThrottledIssue>> ThrottledAsync(CancellationToken cancellationToken)
+    {
+        var list = new List<ThrottledIssue>();
+        try
+        {
+            await foreach (var e in Table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {ThrottledPartition}"), cancellationToken: cancellationToken))
+            {
+                list.Add(new ThrottledIssue(
+                    e.GetString("IssueKey") ?? e.RowKey,
+                    e.GetString("Edition") ?? "",
+                    e.GetString("Cadence") ?? "",
+                    DateOnly.ParseExact(e.GetString("Date") ?? "0001-01-01", "yyyy-MM-dd", CultureInfo.InvariantCulture),
+                    e.GetDateTimeOffset("Until"),
+                    e.GetString("Reason")));
+            }
+        }
+        catch (RequestFailedException ex) when (ex.Status == (int)HttpStatusCode.NotFound)
+        {
+            // Nothing was ever sent: no table, nothing throttled.
+        }
+
+        return list;
+    }
+
+    /// <summary>The issues started since <paramref name="since"/>, newest first.</summary>
+    public async Task<IReadOnlyList<LedgerIssue>> IssuesSinceAsync(DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        var keys = new List<(string Key, DateTimeOffset Started)>();
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {IssuesPartition} and Started ge {since}");
+        try
+        {
+            await foreach (var e in Table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
+            {
+                keys.Add((e.GetString("IssueKey") ?? e.RowKey, e.GetDateTimeOffset("Started") ?? default));
+            }
+        }
+        catch (RequestFailedException ex) when (ex.Status == (int)HttpStatusCode.NotFound)
+        {
+            return []; // nothing was ever sent: no table yet
+        }
+
+        var issues = new List<LedgerIssue>(keys.Count);
+        foreach (var (key, _) in keys.OrderByDescending(k => k.Started).ThenBy(k => k.Key, StringComparer.Ordinal))
+        {
+            if (await GetIssueAsync(key, cancellationToken) is { } issue)
+            {
+                issues.Add(issue);
+            }
+        }
+
+        return issues;
     }
 
     /// <summary>The key of the last finished issue of an edition and cadence (what <c>SendSchedule.Evaluate</c> needs).</summary>
@@ -166,7 +295,7 @@ public sealed class SendLedger(StorageAccount account)
     {
         foreach (var bucket in SubscriberStore.Buckets)
         {
-            var filter = TableClient.CreateQueryFilter($"PartitionKey eq {RecipientPartition(issueKey, bucket.ToString())}");
+            var filter = TableClient.CreateQueryFilter($"PartitionKey eq {RecipientPartition(issueKey, bucket.ToString())} and RowKey ge {"r"} and RowKey lt {"s"}");
             await foreach (var e in Table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, select: ["RowKey", "Batch", "Seen"], cancellationToken: cancellationToken))
             {
                 yield return new LedgerRecipient(e.RowKey[1..], e.GetInt32("Batch") ?? 0, e.GetString("Seen"));
@@ -208,20 +337,102 @@ public sealed class SendLedger(StorageAccount account)
     }
 
     /// <summary>
-    /// Notes an event SendGrid reported for a recipient of an issue (processed, delivered, bounce):
-    /// proof that a batch marked uncertain did go out. Does nothing for a recipient not in the ledger.
+    /// Merges a SendGrid event into the recipient's delivery state and, in the same transaction, the
+    /// change it makes to the counts of the recipient's bucket (both rows ETag-guarded; a conflict
+    /// with a concurrent post re-reads and tries again). A repeated or reordered event changes the
+    /// state as the first did or not at all, so it is counted once: bounded storage (the recipient
+    /// row exists already, plus 16 count rows per issue) and exact counts.
     /// </summary>
-    public async Task MarkSeenAsync(string issueKey, string subscriberId, string eventName, CancellationToken cancellationToken)
+    public async Task<DeliveryUpdate> ApplyEventAsync(string issueKey, string subscriberId, SendGridEvent e, TimeSpan scannerWindow, CancellationToken cancellationToken)
     {
-        try
+        ArgumentNullException.ThrowIfNull(e);
+        var partition = RecipientPartition(issueKey, subscriberId);
+        var recipientRow = "r" + subscriberId;
+        for (var attempt = 1; ; attempt++)
         {
-            await Table.UpdateEntityAsync(new TableEntity(RecipientPartition(issueKey, subscriberId), "r" + subscriberId) { ["Seen"] = eventName }, ETag.All, TableUpdateMode.Merge, cancellationToken);
-        }
-        catch (RequestFailedException ex) when (ex.Status == (int)HttpStatusCode.NotFound)
-        {
-            // Not one of ours (or an issue key that is not): nothing to reconcile.
+            TableEntity? recipient = null, counts = null;
+            var filter = TableClient.CreateQueryFilter($"PartitionKey eq {partition} and (RowKey eq {recipientRow} or RowKey eq {CountsRow})");
+            await foreach (var row in Table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
+            {
+                if (row.RowKey == CountsRow)
+                {
+                    counts = row;
+                }
+                else
+                {
+                    recipient = row;
+                }
+            }
+
+            if (recipient is null)
+            {
+                return DeliveryUpdate.NotInLedger;
+            }
+
+            var before = StateOf(recipient);
+            var after = before.With(e);
+            var firstSeen = recipient.GetString("Seen") is null;
+            if (after == before && !firstSeen)
+            {
+                return DeliveryUpdate.Unchanged;
+            }
+
+            var delta = DeliveryCounts.Of(after, scannerWindow) - DeliveryCounts.Of(before, scannerWindow);
+            var update = new TableEntity(partition, recipientRow)
+            {
+                ["Delivery"] = (int)after.Flags,
+                ["DeliveredAt"] = after.DeliveredAt,
+                ["LastClickAt"] = after.LastClickAt,
+                ["Seen"] = recipient.GetString("Seen") ?? e.Event,
+            };
+            var actions = new List<TableTransactionAction> { new(TableTransactionActionType.UpdateMerge, update, recipient.ETag) };
+            if (!delta.IsZero)
+            {
+                var total = (counts is null ? DeliveryCounts.Zero : CountsOf(counts)) + delta;
+                var entity = new TableEntity(partition, CountsRow);
+                foreach (var (name, value) in total.Fields())
+                {
+                    entity[name] = value;
+                }
+
+                actions.Add(counts is null
+                    ? new TableTransactionAction(TableTransactionActionType.Add, entity)
+                    : new TableTransactionAction(TableTransactionActionType.UpdateReplace, entity, counts.ETag));
+            }
+
+            try
+            {
+                await Table.SubmitTransactionAsync(actions, cancellationToken);
+                return after == before ? DeliveryUpdate.Unchanged : DeliveryUpdate.Counted;
+            }
+            catch (RequestFailedException ex) when (ex.Status is (int)HttpStatusCode.Conflict or (int)HttpStatusCode.PreconditionFailed && attempt < 20)
+            {
+                // Another post changed the recipient or the bucket's counts since we read them: read again.
+            }
         }
     }
+
+    /// <summary>An issue's delivery counts: the sum of its 16 buckets' count rows (16 point reads).</summary>
+    public async Task<DeliveryCounts> CountsAsync(string issueKey, CancellationToken cancellationToken)
+    {
+        var reads = SubscriberStore.Buckets.Select(async bucket =>
+        {
+            var row = await Table.GetEntityIfExistsAsync<TableEntity>(RecipientPartition(issueKey, bucket.ToString()), CountsRow, cancellationToken: cancellationToken);
+            return row.HasValue ? CountsOf(row.Value!) : DeliveryCounts.Zero;
+        });
+        var total = DeliveryCounts.Zero;
+        foreach (var counts in await Task.WhenAll(reads))
+        {
+            total += counts;
+        }
+
+        return total;
+    }
+
+    private static RecipientDelivery StateOf(TableEntity e) =>
+        new((DeliveryMarks)(e.GetInt32("Delivery") ?? 0), e.GetDateTimeOffset("DeliveredAt"), e.GetDateTimeOffset("LastClickAt"));
+
+    private static DeliveryCounts CountsOf(TableEntity e) => DeliveryCounts.FromFields(name => e.GetInt64(name) ?? 0);
 
     private static LedgerBatch FromBatchEntity(TableEntity e) => new(
         int.Parse(e.RowKey.AsSpan(1), CultureInfo.InvariantCulture),

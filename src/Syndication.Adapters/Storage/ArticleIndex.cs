@@ -1,11 +1,14 @@
 using System.Globalization;
 using System.Net;
+using System.Runtime.CompilerServices;
+using System.Text;
 using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
 using Syndication.Core.Articles;
 using Syndication.Core.Feeds;
 using Syndication.Core.Ingestion.Normalization;
+using Syndication.Core.Sitemaps;
 
 namespace Syndication.Adapters.Storage;
 
@@ -29,7 +32,27 @@ public sealed record IndexUpdate(IReadOnlySet<string> TouchedScopes, ETag? Marke
 
     /// <summary>Breaking stories this build published for the first time: their alerts are due.</summary>
     public int AlertsDue { get; init; }
+    /// <summary>
+    /// Per scope, the spans of public dates (whole UTC minutes) of the index rows this update wrote
+    /// or removed: the archive documents that cover them are the only ones that may have to change.
+    /// </summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<TouchedSpan>> TouchedTimes { get; init; } = new Dictionary<string, IReadOnlyList<TouchedSpan>>();
+
+    /// <summary>Every note kept in the queue (<see cref="ArticleIndex.SaveNoteAsync"/>), by key: read with the changes, at no extra request.</summary>
+    public IReadOnlyDictionary<string, QueueNote> Notes { get; init; } = new Dictionary<string, QueueNote>();
+
+    /// <summary>The keys of the notes whose time has come: work due even when no article changed.</summary>
+    public IReadOnlySet<string> Due { get; init; } = new HashSet<string>();
 }
+
+/// <summary>Public dates from <paramref name="From"/> (included) until <paramref name="Until"/> (excluded).</summary>
+public readonly record struct TouchedSpan(DateTimeOffset From, DateTimeOffset Until);
+
+/// <summary>
+/// A small note a stage keeps in the change queue's range, so the one query of an idle build reads
+/// it too: what it last wrote, and when it must write again without a change (<paramref name="DueAt"/>).
+/// </summary>
+public sealed record QueueNote(string Key, DateTimeOffset? DueAt, string Value);
 
 /// <summary>A story held by its embargo, as the private status page lists it.</summary>
 public sealed record HeldArticle(string Id, string Headline, DateTimeOffset LiftsAt, IReadOnlyList<string> Editions, string? Origin);
@@ -80,6 +103,9 @@ public sealed class ArticleIndex(StorageAccount account, TimeProvider clock)
     /// after it applies the row like any change, without a new drop.
     /// </summary>
     private const string HeldPartition = PendingPrefix + "~held";
+
+    /// <summary>Notes of the stages (<see cref="QueueNote"/>), in the queue's range so an idle build reads them for free.</summary>
+    private const string NotesPartition = PendingPrefix + "~notes";
 
     /// <summary>
     /// Articles that are not public as last ingested (killed, or held by an embargo), one row each
@@ -136,6 +162,24 @@ public sealed class ArticleIndex(StorageAccount account, TimeProvider clock)
         }
 
         yield return SectionScope(article.Section);
+    }
+
+    /// <summary>
+    /// Whether a feed build has work: a change not yet applied, or scopes a build left unwritten.
+    /// One request (a row at most, keys only), whatever the backlog.
+    /// </summary>
+    public async Task<bool> HasPendingAsync(CancellationToken cancellationToken)
+    {
+        var changes = account.Table(StorageNames.ArticleChangesTable);
+        await foreach (var page in changes.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey ge {PendingPrefix} and PartitionKey lt {"pending."}"), maxPerPage: 1, select: ["PartitionKey"], cancellationToken: cancellationToken).AsPages())
+        {
+            if (page.Values.Count > 0)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>The change record of one article version: the index row it needs, and the scopes it leaves.</summary>
@@ -231,6 +275,7 @@ public sealed class ArticleIndex(StorageAccount account, TimeProvider clock)
         var touched = new HashSet<string>(StringComparer.Ordinal);
         var now = clock.GetUtcNow();
         var outcome = new ApplyOutcome();
+        var notes = new Dictionary<string, QueueNote>(StringComparer.Ordinal);
         ETag? marker = null;
         var markerRead = false;
         await foreach (var page in changes.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey ge {PendingPrefix} and PartitionKey lt {"pending."}"), maxPerPage: PendingPage, cancellationToken: cancellationToken).AsPages())
@@ -242,7 +287,12 @@ public sealed class ArticleIndex(StorageAccount account, TimeProvider clock)
                 {
                     // Left by a build that stopped before its feeds were written (or written by this one).
                     touched.UnionWith(Split(row.GetString("Scopes")));
+                    TouchedTimeCodec.Decode(row.GetString("Times"), outcome.Minutes);
                     marker ??= row.ETag;
+                }
+                else if (row.PartitionKey == NotesPartition)
+                {
+                    notes[row.RowKey] = new QueueNote(row.RowKey, row.GetDateTimeOffset("DueAt"), row.GetString("Value") ?? "");
                 }
                 else if (row.PartitionKey == HeldPartition)
                 {
@@ -276,18 +326,34 @@ public sealed class ArticleIndex(StorageAccount account, TimeProvider clock)
                 if (left.HasValue)
                 {
                     touched.UnionWith(Split(left.Value!.GetString("Scopes")));
+                    TouchedTimeCodec.Decode(left.Value!.GetString("Times"), outcome.Minutes);
                 }
             }
 
             touched.UnionWith(await ApplyAsync(pending, now, outcome, cancellationToken));
-            var recorded = await changes.UpsertEntityAsync(new TableEntity(TouchedPartition, TouchedRow) { ["Scopes"] = string.Join(',', touched.Order(StringComparer.Ordinal)) }, TableUpdateMode.Replace, cancellationToken);
+            var record = new TableEntity(TouchedPartition, TouchedRow)
+            {
+                ["Scopes"] = string.Join(',', touched.Order(StringComparer.Ordinal)),
+                ["Times"] = TouchedTimeCodec.Encode(outcome.Minutes),
+            };
+            var recorded = await changes.UpsertEntityAsync(record, TableUpdateMode.Replace, cancellationToken);
             marker = recorded.Headers.ETag;
             await RemoveAsync(changes, pending, cancellationToken);
         }
 
+        var due = notes.Values.Where(n => n.DueAt is { } at && at <= now).Select(n => n.Key).ToHashSet(StringComparer.Ordinal);
         return marker is null
-            ? IndexUpdate.Empty with { Held = outcome.Held }
-            : new IndexUpdate(touched, marker) { Withdrawn = outcome.Withdrawn, Lifted = outcome.Lifted, Held = outcome.Held, AlertsDue = outcome.AlertsDue };
+            ? IndexUpdate.Empty with { Held = outcome.Held, Notes = notes, Due = due }
+            : new IndexUpdate(touched, marker)
+            {
+                Withdrawn = outcome.Withdrawn,
+                Lifted = outcome.Lifted,
+                Held = outcome.Held,
+                TouchedTimes = TouchedTimeCodec.Ranges(outcome.Minutes),
+                Notes = notes,
+                Due = due,
+                AlertsDue = outcome.AlertsDue,
+            };
     }
 
     /// <summary>What applying the queue did besides touching scopes.</summary>
@@ -300,6 +366,8 @@ public sealed class ArticleIndex(StorageAccount account, TimeProvider clock)
         public int Held { get; set; }
 
         public int AlertsDue { get; set; }
+        /// <summary>The UTC minutes (ticks / ticks per minute) of the public dates of the rows written or removed, per scope.</summary>
+        public Dictionary<string, List<(long First, long Last)>> Minutes { get; } = new(StringComparer.Ordinal);
     }
 
     /// <summary>
@@ -464,6 +532,17 @@ public sealed class ArticleIndex(StorageAccount account, TimeProvider clock)
         // Deletes one by one: in a transaction, one row already gone would fail the whole batch.
         work.AddRange(deletes.Select(d => (Func<CancellationToken, Task>)(ct => DeleteIfUnchangedAsync(index, d.Partition, d.RowKey, ETag.All, ct))));
         work.AddRange(heldWrites);
+        foreach (var (partition, rowKey) in upserts.Values.SelectMany(a => a).Select(a => (a.Entity.PartitionKey, a.Entity.RowKey)).Concat(deletes))
+        {
+            var scope = partition[..partition.LastIndexOf('|')];
+            if (!outcome.Minutes.TryGetValue(scope, out var minutes))
+            {
+                outcome.Minutes[scope] = minutes = [];
+            }
+
+            var minute = (DateTimeOffset.MaxValue.UtcTicks - long.Parse(rowKey.AsSpan(0, 19), CultureInfo.InvariantCulture)) / TimeSpan.TicksPerMinute;
+            minutes.Add((minute, minute));
+        }
 
         // A few at a time: a page of 1,000 changes is dozens of transactions, and sent all at once
         // they queue behind each other in the service (Azurite timed them out at 50,000 articles).
@@ -673,6 +752,75 @@ public sealed class ArticleIndex(StorageAccount account, TimeProvider clock)
         return [.. rowKeys.Where(found.ContainsKey).Select(rowKey => found[rowKey])];
     }
 
+    /// <summary>
+    /// The row keys of a scope from <paramref name="from"/> (included) to <paramref name="before"/>
+    /// (excluded), newest first; null bounds are open. Keys only: what archive paging counts.
+    /// </summary>
+    public async IAsyncEnumerable<string> RowKeysAsync(string scope, string? from, string? before, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var table = account.Table(StorageNames.ArticleIndexTable);
+        await foreach (var entity in table.QueryAsync<TableEntity>(RangeFilter(scope, from, before), maxPerPage: 1000, select: ["RowKey"], cancellationToken: cancellationToken))
+        {
+            yield return entity.RowKey;
+        }
+    }
+
+    /// <summary>The feed entries of a scope from <paramref name="from"/> (included) to <paramref name="before"/> (excluded), newest first, with their row keys.</summary>
+    public async IAsyncEnumerable<(string RowKey, FeedEntry Entry)> EntriesBetweenAsync(string scope, string? from, string? before, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var table = account.Table(StorageNames.ArticleIndexTable);
+        await foreach (var entity in table.QueryAsync<TableEntity>(RangeFilter(scope, from, before), maxPerPage: 1000, cancellationToken: cancellationToken))
+        {
+            yield return (entity.RowKey, FromEntity(entity));
+        }
+    }
+
+    /// <summary>
+    /// A scope's stories public at or after <paramref name="since"/>, newest first, as a news sitemap
+    /// lists them (no bodies read). The index holds only public stories (<see cref="NewsroomRules"/>):
+    /// held and killed ones are never here.
+    /// </summary>
+    public async Task<IReadOnlyList<NewsSitemapEntry>> NewsSinceAsync(string scope, DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        var table = account.Table(StorageNames.ArticleIndexTable);
+        var news = new List<NewsSitemapEntry>();
+        await foreach (var entity in table.QueryAsync<TableEntity>(RangeFilter(scope, null, Before(since)), maxPerPage: 1000, select: ["Url", "Headline", "Created", "Language"], cancellationToken: cancellationToken))
+        {
+            news.Add(new NewsSitemapEntry(new Uri(entity.GetString("Url")), entity.GetString("Headline") ?? "", entity.GetDateTimeOffset("Created") ?? DateTimeOffset.MinValue, entity.GetString("Language")));
+        }
+
+        return news;
+    }
+
+    /// <summary>The row-key range of articles public within <paramref name="span"/>: from (included), before (excluded).</summary>
+    public static (string From, string Before) RowKeyRange(TouchedSpan span) =>
+        (Before(span.Until.AddTicks(-1)), Before(span.From));
+
+    /// <summary>A bound just older than <paramref name="instant"/>: every row key public at or after it sorts before this.</summary>
+    private static string Before(DateTimeOffset instant) =>
+        (DateTimeOffset.MaxValue.UtcTicks - instant.UtcTicks + 1).ToString("D19", CultureInfo.InvariantCulture);
+
+    private static string RangeFilter(string scope, string? from, string? before)
+    {
+        var filter = from is null
+            ? TableClient.CreateQueryFilter($"PartitionKey gt {scope + "|"} and RowKey ge {""}")
+            : TableClient.CreateQueryFilter($"PartitionKey ge {PartitionOfRow(scope, from)} and RowKey ge {from}");
+        // A bound that is no row key (the archive's "~" after every key) leaves the older end open.
+        return filter + " and " + (before is null || !char.IsAsciiDigit(before[0])
+            ? TableClient.CreateQueryFilter($"PartitionKey lt {scope + "}"}")
+            : TableClient.CreateQueryFilter($"PartitionKey le {PartitionOfRow(scope, before)} and RowKey lt {before}"));
+    }
+
+    /// <summary>Writes (or replaces) a note in the queue's range; <see cref="ApplyPendingAsync"/> hands it back, due or not.</summary>
+    public async Task SaveNoteAsync(QueueNote note, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(note);
+        await account.Table(StorageNames.ArticleChangesTable).UpsertEntityAsync(
+            new TableEntity(NotesPartition, note.Key) { ["DueAt"] = note.DueAt, ["Value"] = note.Value },
+            TableUpdateMode.Replace,
+            cancellationToken);
+    }
+
     private static readonly string[] RecentFieldNames = ["RowKey", "Id", "Url", "Headline", "Created", "ClusterId", "SourceKey", "Slug", "Section", "Images"];
 
     private const int RecentForClustering = 1000;
@@ -760,4 +908,102 @@ public sealed class ArticleIndex(StorageAccount account, TimeProvider clock)
         entity.GetString("Images") is { Length: > 0 } images ? JsonSerializer.Deserialize<List<ArticleImage>>(images, ImageJson) ?? [] : [];
 
     private static readonly JsonSerializerOptions ImageJson = new(JsonSerializerDefaults.Web);
+}
+
+/// <summary>
+/// The touched times of the queue's record, kept small: per scope, runs of UTC minute numbers
+/// (<c>all=29412000-29412003,29412100;edition-india=29412001</c>). Over 30,000 characters (a
+/// backlog scattered over months), runs closer than an hour are merged, then closer than a day,
+/// then each scope becomes one run: more archive pages are looked at, none is missed.
+/// </summary>
+internal static class TouchedTimeCodec
+{
+    private const int MaxChars = 30_000;
+
+    public static string Encode(Dictionary<string, List<(long First, long Last)>> minutes)
+    {
+        var text = "";
+        foreach (var gap in new[] { 1L, 60, 24 * 60, long.MaxValue })
+        {
+            text = Write(minutes, gap);
+            if (text.Length <= MaxChars)
+            {
+                break;
+            }
+        }
+
+        return text;
+    }
+
+    public static void Decode(string? text, Dictionary<string, List<(long First, long Last)>> into)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            return;
+        }
+
+        foreach (var scopeRuns in text.Split(';', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var equals = scopeRuns.IndexOf('=', StringComparison.Ordinal);
+            if (!into.TryGetValue(scopeRuns[..equals], out var runs))
+            {
+                into[scopeRuns[..equals]] = runs = [];
+            }
+
+            foreach (var run in scopeRuns[(equals + 1)..].Split(',', StringSplitOptions.RemoveEmptyEntries))
+            {
+                var dash = run.IndexOf('-', StringComparison.Ordinal);
+                var first = long.Parse(dash < 0 ? run : run[..dash], CultureInfo.InvariantCulture);
+                runs.Add((first, dash < 0 ? first : long.Parse(run[(dash + 1)..], CultureInfo.InvariantCulture)));
+            }
+        }
+    }
+
+    /// <summary>The minutes as spans of public dates per scope.</summary>
+    public static Dictionary<string, IReadOnlyList<TouchedSpan>> Ranges(Dictionary<string, List<(long First, long Last)>> minutes) =>
+        minutes.ToDictionary(
+            m => m.Key,
+            m => (IReadOnlyList<TouchedSpan>)[.. Merge(m.Value, 1).Select(r => new TouchedSpan(
+                new DateTimeOffset(r.First * TimeSpan.TicksPerMinute, TimeSpan.Zero),
+                new DateTimeOffset((r.Last + 1) * TimeSpan.TicksPerMinute, TimeSpan.Zero)))],
+            StringComparer.Ordinal);
+
+    private static string Write(Dictionary<string, List<(long First, long Last)>> minutes, long gap)
+    {
+        var text = new StringBuilder();
+        foreach (var (scope, list) in minutes.OrderBy(d => d.Key, StringComparer.Ordinal))
+        {
+            var runs = Merge(list, gap);
+            if (runs.Count == 0)
+            {
+                continue;
+            }
+
+            text.Append(text.Length > 0 ? ";" : "").Append(scope).Append('=');
+            text.AppendJoin(',', runs.Select(r => r.First == r.Last
+                ? r.First.ToString(CultureInfo.InvariantCulture)
+                : string.Create(CultureInfo.InvariantCulture, $"{r.First}-{r.Last}")));
+        }
+
+        return text.ToString();
+    }
+
+    /// <summary>The runs sorted and joined where they overlap or the gap to the next is at most <paramref name="gap"/> minutes.</summary>
+    private static List<(long First, long Last)> Merge(List<(long First, long Last)> runs, long gap)
+    {
+        var merged = new List<(long First, long Last)>();
+        foreach (var run in runs.OrderBy(r => r.First))
+        {
+            if (merged.Count > 0 && run.First - merged[^1].Last <= gap)
+            {
+                merged[^1] = (merged[^1].First, Math.Max(merged[^1].Last, run.Last));
+            }
+            else
+            {
+                merged.Add(run);
+            }
+        }
+
+        return merged;
+    }
 }

@@ -88,23 +88,25 @@ public sealed class DropZone(StorageAccount account, TimeProvider clock)
         var now = clock.GetUtcNow();
         var day = now.ToString("yyyy/MM/dd", CultureInfo.InvariantCulture);
         var archive = account.Container(StorageNames.ArchiveContainer);
+        var stored = StoredNames.Original(file.Name);
+        var metadata = StoredNames.Metadata(file.Name);
         try
         {
-            await archive.GetBlobClient($"{day}/{file.Name}").UploadAsync(
-                file.Content, new BlobUploadOptions { Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All } }, cancellationToken);
+            await archive.GetBlobClient($"{day}/{stored}").UploadAsync(
+                file.Content, new BlobUploadOptions { Metadata = metadata, Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All } }, cancellationToken);
         }
         catch (RequestFailedException ex) when (ex.Status is (int)HttpStatusCode.Conflict or (int)HttpStatusCode.PreconditionFailed)
         {
             // The same name dropped again the same day: a kill or a correction must not erase the
             // version it replaces (the record of what was published). Other bytes go beside it,
             // named by the time they came; the same bytes again are already kept.
-            var kept = await archive.GetBlobClient($"{day}/{file.Name}").DownloadContentAsync(cancellationToken);
+            var kept = await archive.GetBlobClient($"{day}/{stored}").DownloadContentAsync(cancellationToken);
             if (!kept.Value.Content.ToMemory().Span.SequenceEqual(file.Content.ToMemory().Span))
             {
-                var extension = Path.GetExtension(file.Name);
-                var stem = file.Name[..^extension.Length];
+                var extension = Path.GetExtension(stored);
+                var stem = stored[..^extension.Length];
                 await archive.GetBlobClient($"{day}/{stem}.{now.ToString("HHmmssfff", CultureInfo.InvariantCulture)}{extension}")
-                    .UploadAsync(file.Content, overwrite: true, cancellationToken);
+                    .UploadAsync(file.Content, new BlobUploadOptions { Metadata = metadata }, cancellationToken);
             }
         }
 
@@ -117,30 +119,48 @@ public sealed class DropZone(StorageAccount account, TimeProvider clock)
 
     /// <summary>
     /// Keeps the original bytes in <c>rejected/{name}</c> with <c>rejected/{name}.error.json</c>
-    /// beside it, then clears it from the drop zone.
+    /// beside it, then clears it from the drop zone. A name that cannot be stored as it came is
+    /// stored hashed (<see cref="StoredNames"/>), the original name in the blobs' metadata and the record.
     /// </summary>
     public async Task RejectAsync(DroppedFile file, Rejection rejection, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(file);
         await account.EnsureLayoutAsync(cancellationToken);
         var rejected = account.Container(StorageNames.RejectedContainer);
+        var stored = StoredNames.Original(file.Name);
+        var metadata = StoredNames.Metadata(file.Name);
         if (file.WasRead)
         {
-            await rejected.GetBlobClient(file.Name).UploadAsync(file.Content, overwrite: true, cancellationToken);
+            await rejected.GetBlobClient(stored).UploadAsync(file.Content, new BlobUploadOptions { Metadata = metadata }, cancellationToken);
         }
         else if (file.IncomingETag is not null)
         {
             // Too large to read: copied inside the account instead of through memory.
             var source = account.Container(StorageNames.IncomingContainer).GetBlobClient(file.Name);
-            var copy = await rejected.GetBlobClient(file.Name).StartCopyFromUriAsync(source.Uri, cancellationToken: cancellationToken);
+            var copy = await rejected.GetBlobClient(stored).StartCopyFromUriAsync(
+                source.Uri, new BlobCopyFromUriOptions { Metadata = metadata }, cancellationToken);
             await copy.WaitForCompletionAsync(cancellationToken);
         }
 
-        await rejected.GetBlobClient(file.Name + ".error.json").UploadAsync(
+        await rejected.GetBlobClient(StoredNames.Record(stored)).UploadAsync(
             BinaryData.FromObjectAsJson(rejection, Json),
-            new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = "application/json; charset=utf-8" } },
+            new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = "application/json; charset=utf-8" }, Metadata = metadata },
             cancellationToken);
         await RemoveAsync(file, cancellationToken);
+    }
+
+    /// <summary>
+    /// Records the rejection of an input whose original stays where it is (a page-view log in
+    /// <c>pageviews/</c>): only <c>rejected/{prefix}{name}.error.json</c> is written.
+    /// </summary>
+    public async Task RecordAsync(string prefix, string name, Rejection rejection, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(rejection);
+        await account.EnsureLayoutAsync(cancellationToken);
+        await account.Container(StorageNames.RejectedContainer).GetBlobClient(StoredNames.Record(prefix + StoredNames.Original(name))).UploadAsync(
+            BinaryData.FromObjectAsJson(rejection, Json),
+            new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = "application/json; charset=utf-8" }, Metadata = StoredNames.Metadata(rejection.File) },
+            cancellationToken);
     }
 
     /// <summary>
@@ -153,7 +173,7 @@ public sealed class DropZone(StorageAccount account, TimeProvider clock)
         var records = new List<(string Name, DateTimeOffset At)>();
         await foreach (var item in container.GetBlobsAsync(cancellationToken: cancellationToken))
         {
-            if (item.Name.EndsWith(".error.json", StringComparison.Ordinal))
+            if (StoredNames.IsRecord(item.Name))
             {
                 records.Add((item.Name, item.Properties.LastModified ?? DateTimeOffset.MinValue));
             }
@@ -169,7 +189,7 @@ public sealed class DropZone(StorageAccount account, TimeProvider clock)
             }
             catch (Exception ex) when (ex is JsonException or NotSupportedException)
             {
-                newest.Add(new Rejection(name[..^".error.json".Length], "unknown", $"Its {name} could not be read: {ex.Message}", null, null, at, 0));
+                newest.Add(new Rejection(name[..^StoredNames.RecordSuffix.Length], "unknown", $"Its {name} could not be read: {ex.Message}", null, null, at, 0));
             }
             catch (RequestFailedException ex) when (ex.Status == (int)HttpStatusCode.NotFound)
             {

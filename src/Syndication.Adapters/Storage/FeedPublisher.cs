@@ -59,6 +59,10 @@ public sealed class FeedPublisher(StorageAccount account)
         }
     }
 
+    /// <summary>Removes a published file, if it is there.</summary>
+    public async Task DeleteAsync(string path, CancellationToken cancellationToken) =>
+        await account.Feeds.GetBlobClient(path).DeleteIfExistsAsync(cancellationToken: cancellationToken);
+
     /// <summary>The URL of a feed in the storage account itself (used when no public base URL is configured).</summary>
     public Uri StorageUrl(string path) => account.Feeds.GetBlobClient(path).Uri;
 }

@@ -8,7 +8,7 @@ namespace Syndication.Adapters.Storage;
 
 /// <summary>
 /// A blob lease held by one run of work that must not run twice at once (the send of a newsletter
-/// issue: the timer and an editor's CLI at the same moment). The lease lasts <see cref="Duration"/>
+/// issue: the timer and an editor's CLI at the same moment; a feed build). The lease lasts <see cref="Duration"/>
 /// and is renewed every third of it while held, so a process that dies lets it go within 15 s;
 /// if a renewal fails, <see cref="Lost"/> is cancelled and the holder stops at its next safe point.
 /// </summary>
@@ -34,21 +34,13 @@ public sealed class RunLease : IAsyncDisposable
     /// <summary>
     /// Takes the lease on <paramref name="name"/> (an empty blob, created when missing), trying every
     /// second for up to <paramref name="wait"/> (a lease left by a run that died lapses within
-    /// <see cref="Duration"/>), or returns null when another run holds it all that time.
+    /// <see cref="Duration"/>), or returns null when another run holds it all that time. A try that
+    /// finds the lease taken costs one request (the blob is created only on the first use).
     /// </summary>
     public static async Task<RunLease?> TryAcquireAsync(BlobContainerClient container, string name, TimeSpan wait, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(container);
         var blob = container.GetBlobClient(name);
-        try
-        {
-            await blob.UploadAsync(BinaryData.Empty, new BlobUploadOptions { Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All } }, cancellationToken);
-        }
-        catch (RequestFailedException ex) when (ex.Status is 409 or 412)
-        {
-            // It exists already (and may be leased): the lease below decides.
-        }
-
         var lease = blob.GetBlobLeaseClient();
         var waited = Stopwatch.StartNew();
         while (true)
@@ -57,6 +49,10 @@ public sealed class RunLease : IAsyncDisposable
             {
                 await lease.AcquireAsync(Duration, cancellationToken: cancellationToken);
                 return new RunLease(lease, Duration / 3);
+            }
+            catch (RequestFailedException ex) when (ex.Status == 404)
+            {
+                await CreateAsync(blob, cancellationToken);
             }
             catch (RequestFailedException ex) when (ex.Status == 409)
             {
@@ -67,6 +63,18 @@ public sealed class RunLease : IAsyncDisposable
 
                 await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
             }
+        }
+    }
+
+    private static async Task CreateAsync(BlobClient blob, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await blob.UploadAsync(BinaryData.Empty, new BlobUploadOptions { Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All } }, cancellationToken);
+        }
+        catch (RequestFailedException ex) when (ex.Status is 409 or 412)
+        {
+            // Created by another run meanwhile (and perhaps leased): the lease decides.
         }
     }
 

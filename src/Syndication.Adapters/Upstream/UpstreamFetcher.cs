@@ -1,4 +1,6 @@
-using System.Globalization;
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Diagnostics.CodeAnalysis;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Sockets;
@@ -13,11 +15,14 @@ public abstract record FetchResult
     {
     }
 
-    /// <summary>304: nothing new since the validators we sent.</summary>
-    public sealed record NotModified : FetchResult;
+    /// <summary>304: nothing new since the validators we sent. <paramref name="FreshFor"/>: how long the server says it stays fresh (<c>Cache-Control: max-age</c>, <c>Expires</c>).</summary>
+    public sealed record NotModified(TimeSpan? FreshFor = null) : FetchResult;
 
-    /// <summary>200 with a body within the size cap, and the validators for the next poll.</summary>
-    public sealed record Fetched(byte[] Body, string? ContentType, string? ETag, string? LastModified, Uri FinalUrl) : FetchResult;
+    /// <summary>
+    /// 200 with a body within the size cap, and the validators for the next poll exactly as the
+    /// server sent them. <paramref name="FreshFor"/>: how long the server says it stays fresh.
+    /// </summary>
+    public sealed record Fetched(byte[] Body, string? ContentType, string? ETag, string? LastModified, Uri FinalUrl, TimeSpan? FreshFor = null) : FetchResult;
 
     /// <summary>No usable answer. <paramref name="RetryAfter"/> is the server's own wish (429/503), when it said one.</summary>
     public sealed record Failed(string Reason, int? Status, TimeSpan? RetryAfter) : FetchResult;
@@ -25,22 +30,33 @@ public abstract record FetchResult
 
 /// <summary>
 /// Fetches agency feeds the way a polite, careful client does: conditional GET with the stored
-/// ETag and Last-Modified, a whole-request timeout, a size cap enforced while reading, a bounded
-/// number of redirects followed by hand (each hop checked), Retry-After honoured, and no
-/// connections to loopback, private or link-local addresses unless allowed (checked on the
-/// resolved address, so DNS cannot smuggle one in).
+/// ETag and Last-Modified sent back exactly as received, one request at a time per host with a
+/// gap between them, a whole-request timeout, a size cap enforced while reading, a bounded number
+/// of redirects followed by hand (each hop checked), Retry-After and the server's freshness
+/// reported, no proxy, and connections only to public unicast addresses unless private networks
+/// are allowed (<see cref="OutboundAddresses"/>: checked on the resolved address of every
+/// connection, redirects included, so DNS cannot smuggle one in).
 /// </summary>
 public sealed class UpstreamFetcher : IDisposable
 {
+    /// <summary>Validators longer than this are not kept: no real ETag or date is anywhere near.</summary>
+    public const int MaxValidatorLength = 1024;
+
     private readonly HttpClient _http;
     private readonly UpstreamOptions _options;
+    private readonly Func<string, CancellationToken, Task<IPAddress[]>> _resolve;
+    private readonly ConcurrentDictionary<string, HostTurns> _hosts = new(StringComparer.OrdinalIgnoreCase);
 
-    public UpstreamFetcher(UpstreamOptions options)
+    /// <param name="resolve">Resolves a host name (tests inject one; default: the system's DNS).</param>
+    public UpstreamFetcher(UpstreamOptions options, Func<string, CancellationToken, Task<IPAddress[]>>? resolve = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options;
+        _resolve = resolve ?? Dns.GetHostAddressesAsync;
         var handler = new SocketsHttpHandler
         {
+            // A proxy would make the connection (and choose the address) for us: polls go direct, to checked addresses.
+            UseProxy = false,
             AllowAutoRedirect = false,
             AutomaticDecompression = DecompressionMethods.All,
             ConnectTimeout = TimeSpan.FromSeconds(Math.Min(10, options.TimeoutSeconds)),
@@ -61,7 +77,7 @@ public sealed class UpstreamFetcher : IDisposable
     {
         ArgumentNullException.ThrowIfNull(url);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(TimeSpan.FromSeconds(_options.TimeoutSeconds));
+        var started = false;
         try
         {
             var current = url;
@@ -72,15 +88,25 @@ public sealed class UpstreamFetcher : IDisposable
                     return new FetchResult.Failed($"Redirected to a {current.Scheme}: URL, which is not fetched.", null, null);
                 }
 
-                using var request = new HttpRequestMessage(HttpMethod.Get, current);
-                if (etag is not null && EntityTagHeaderValue.TryParse(etag, out var tag))
+                // Waiting for the host's turn is not the request's time; from the first turn on, the timeout runs.
+                using var turn = await EnterAsync(current, started ? timeout.Token : cancellationToken);
+                if (!started)
                 {
-                    request.Headers.IfNoneMatch.Add(tag);
+                    started = true;
+                    timeout.CancelAfter(TimeSpan.FromSeconds(_options.TimeoutSeconds));
                 }
 
-                if (lastModified is not null && DateTimeOffset.TryParse(lastModified, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var since))
+                using var request = new HttpRequestMessage(HttpMethod.Get, current);
+
+                // Validators go back byte for byte as the server sent them: a server compares them as strings.
+                if (IsSendable(etag))
                 {
-                    request.Headers.IfModifiedSince = since;
+                    request.Headers.TryAddWithoutValidation("If-None-Match", etag);
+                }
+
+                if (IsSendable(lastModified))
+                {
+                    request.Headers.TryAddWithoutValidation("If-Modified-Since", lastModified);
                 }
 
                 using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
@@ -103,7 +129,7 @@ public sealed class UpstreamFetcher : IDisposable
 
                 if (response.StatusCode == HttpStatusCode.NotModified)
                 {
-                    return new FetchResult.NotModified();
+                    return new FetchResult.NotModified(FreshFor(response));
                 }
 
                 if (!response.IsSuccessStatusCode)
@@ -125,9 +151,10 @@ public sealed class UpstreamFetcher : IDisposable
                 return new FetchResult.Fetched(
                     body,
                     response.Content.Headers.ContentType?.ToString(),
-                    response.Headers.ETag?.ToString(),
-                    response.Content.Headers.LastModified?.ToString("R", CultureInfo.InvariantCulture),
-                    current);
+                    Raw(response.Headers.NonValidated, "ETag"),
+                    Raw(response.Content.Headers.NonValidated, "Last-Modified"),
+                    current,
+                    FreshFor(response));
             }
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
@@ -141,6 +168,78 @@ public sealed class UpstreamFetcher : IDisposable
     }
 
     public void Dispose() => _http.Dispose();
+
+    /// <summary>A header's value exactly as received (one value; none when repeated, empty, too long or not sendable back).</summary>
+    private static string? Raw(HttpHeadersNonValidated headers, string name) =>
+        headers.TryGetValues(name, out var values) && values.Count == 1 && values.First() is var value && IsSendable(value) ? value : null;
+
+    /// <summary>A validator we can send back as it came: not empty, not huge, no control characters (no header injection).</summary>
+    private static bool IsSendable([NotNullWhen(true)] string? value) =>
+        value is { Length: > 0 and <= MaxValidatorLength } && !value.Any(char.IsControl) && value.Trim().Length > 0;
+
+    /// <summary>
+    /// How long the server says the answer stays fresh: <c>Cache-Control: max-age</c> (none with
+    /// <c>no-cache</c> or <c>no-store</c>), else <c>Expires</c> against the server's <c>Date</c> (or ours).
+    /// </summary>
+    private static TimeSpan? FreshFor(HttpResponseMessage response)
+    {
+        if (response.Headers.CacheControl is { } cache)
+        {
+            if (cache.NoCache || cache.NoStore)
+            {
+                return null;
+            }
+
+            if (cache.MaxAge is { } maxAge)
+            {
+                return maxAge;
+            }
+        }
+
+        if (response.Content.Headers.Expires is { } expires)
+        {
+            var wait = expires - (response.Headers.Date ?? DateTimeOffset.UtcNow);
+            return wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
+        }
+
+        return null;
+    }
+
+    /// <summary>Waits for the host's turn: one request at a time per host, and the configured gap after the previous one ended.</summary>
+    private async Task<IDisposable> EnterAsync(Uri url, CancellationToken cancellationToken)
+    {
+        var host = _hosts.GetOrAdd(url.IdnHost, _ => new HostTurns());
+        await host.Lock.WaitAsync(cancellationToken);
+        try
+        {
+            var gap = TimeSpan.FromMilliseconds(_options.HostGapMilliseconds);
+            if (host.LastEnded is { } ended && Stopwatch.GetElapsedTime(ended) is var since && since < gap)
+            {
+                await Task.Delay(gap - since, cancellationToken);
+            }
+
+            return host;
+        }
+        catch
+        {
+            host.Lock.Release();
+            throw;
+        }
+    }
+
+    private sealed class HostTurns : IDisposable
+    {
+        public SemaphoreSlim Lock { get; } = new(1, 1);
+
+        public long? LastEnded { get; private set; }
+
+        /// <summary>Ends the turn: the response is read and disposed.</summary>
+        public void Dispose()
+        {
+            LastEnded = Stopwatch.GetTimestamp();
+            Lock.Release();
+        }
+    }
 
     private static async Task<byte[]?> ReadCappedAsync(HttpContent content, long maxBytes, CancellationToken cancellationToken)
     {
@@ -171,11 +270,16 @@ public sealed class UpstreamFetcher : IDisposable
 
     private async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
     {
-        var addresses = await Dns.GetHostAddressesAsync(context.DnsEndPoint.Host, cancellationToken);
-        var allowed = _options.AllowPrivateNetworks ? addresses : addresses.Where(a => !IsPrivate(a)).ToArray();
+        var host = context.DnsEndPoint.Host;
+        var addresses = IPAddress.TryParse(host, out var literal) ? [literal] : await _resolve(host, cancellationToken);
+        var refusals = addresses.Select(a => OutboundAddresses.Refusal(a, _options.AllowPrivateNetworks)).ToArray();
+        var allowed = addresses.Where((_, i) => refusals[i] is null).ToArray();
         if (allowed.Length == 0)
         {
-            throw new HttpRequestException($"{context.DnsEndPoint.Host} resolves only to loopback, private or link-local addresses, which polls may not reach.");
+            var reasons = refusals.OfType<string>().ToList();
+            throw new HttpRequestException(reasons.Count == 0
+                ? $"{host} resolves to no address."
+                : $"{host} resolves only to addresses polls may not reach: {string.Join("; ", reasons)}.");
         }
 
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
@@ -189,34 +293,5 @@ public sealed class UpstreamFetcher : IDisposable
             socket.Dispose();
             throw;
         }
-    }
-
-    /// <summary>Loopback, private (RFC 1918, unique local), link-local, CGNAT and unspecified addresses.</summary>
-    public static bool IsPrivate(IPAddress address)
-    {
-        ArgumentNullException.ThrowIfNull(address);
-        if (address.IsIPv4MappedToIPv6)
-        {
-            address = address.MapToIPv4();
-        }
-
-        if (IPAddress.IsLoopback(address) || address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any))
-        {
-            return true;
-        }
-
-        if (address.AddressFamily == AddressFamily.InterNetworkV6)
-        {
-            return address.IsIPv6LinkLocal || address.IsIPv6SiteLocal || address.IsIPv6UniqueLocal || address.IsIPv6Multicast;
-        }
-
-        var b = address.GetAddressBytes();
-        return b[0] == 10
-            || (b[0] == 172 && b[1] is >= 16 and <= 31)
-            || (b[0] == 192 && b[1] == 168)
-            || (b[0] == 169 && b[1] == 254)
-            || (b[0] == 100 && b[1] is >= 64 and <= 127)
-            || b[0] == 0
-            || b[0] >= 224;
     }
 }

@@ -1,6 +1,8 @@
+using System.Globalization;
 using Azure;
 using Azure.Data.Tables;
 using Syndication.Adapters.Storage;
+using Syndication.Core.Ingestion.Feeds;
 
 namespace Syndication.Adapters.Upstream;
 
@@ -26,12 +28,16 @@ public sealed record UpstreamFeedState(string Name)
 
     /// <summary>The URL the state belongs to: validators of another URL are never sent.</summary>
     public string? Url { get; init; }
+
+    /// <summary>When to come back, as the server and the feed last said (a 304 carries no feed, so the feed's part is kept).</summary>
+    public PollHints Hints { get; init; } = PollHints.None;
 }
 
 /// <summary>Per-feed poll state in the <c>UpstreamFeeds</c> table: read all at once, written per feed.</summary>
 public sealed class UpstreamStateStore(StorageAccount account)
 {
     private const string Partition = "feed";
+    private const string FreshForSeconds = "FreshForSeconds";
 
     public async Task<Dictionary<string, UpstreamFeedState>> ReadAllAsync(CancellationToken cancellationToken)
     {
@@ -49,6 +55,11 @@ public sealed class UpstreamStateStore(StorageAccount account)
                 LastStatus = entity.GetInt32(nameof(UpstreamFeedState.LastStatus)),
                 LastError = entity.GetString(nameof(UpstreamFeedState.LastError)),
                 Url = entity.GetString(nameof(UpstreamFeedState.Url)),
+                Hints = new PollHints(
+                    entity.GetInt64(FreshForSeconds) is { } fresh ? TimeSpan.FromSeconds(fresh) : null,
+                    entity.GetInt32(nameof(PollHints.TtlMinutes)),
+                    [.. List(entity.GetString(nameof(PollHints.SkipHours))).Select(h => int.Parse(h, CultureInfo.InvariantCulture))],
+                    [.. List(entity.GetString(nameof(PollHints.SkipDays))).Select(Enum.Parse<DayOfWeek>)]),
             };
         }
 
@@ -69,9 +80,15 @@ public sealed class UpstreamStateStore(StorageAccount account)
             [nameof(UpstreamFeedState.LastStatus)] = state.LastStatus,
             [nameof(UpstreamFeedState.LastError)] = state.LastError,
             [nameof(UpstreamFeedState.Url)] = state.Url,
+            [FreshForSeconds] = state.Hints.FreshFor is { } fresh ? (long)fresh.TotalSeconds : null,
+            [nameof(PollHints.TtlMinutes)] = state.Hints.TtlMinutes,
+            [nameof(PollHints.SkipHours)] = state.Hints.SkipHours.Count == 0 ? null : string.Join(',', state.Hints.SkipHours.Select(h => h.ToString(CultureInfo.InvariantCulture))),
+            [nameof(PollHints.SkipDays)] = state.Hints.SkipDays.Count == 0 ? null : string.Join(',', state.Hints.SkipDays),
         };
         return Table.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken);
     }
+
+    private static string[] List(string? value) => value?.Split(',', StringSplitOptions.RemoveEmptyEntries) ?? [];
 
     private TableClient Table => account.Table(StorageNames.UpstreamFeedsTable);
 }

@@ -14,6 +14,10 @@ public sealed record Article
     /// <summary>What identifies the story at its source: a ninjs uri, a feed guid, or a canonical URL.</summary>
     public required string SourceKey { get; init; }
 
+    /// <summary>The upstream source whose namespace <see cref="SourceKey"/> is in (lower case); absent for the drop zone and for articles stored before sources had namespaces.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Source { get; init; }
+
     /// <summary>URL path segment chosen at first publication; never changed afterwards.</summary>
     public required string Slug { get; init; }
 

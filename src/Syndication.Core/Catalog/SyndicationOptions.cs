@@ -51,9 +51,19 @@ public sealed class SyndicationOptions
             errors.Add($"Syndication:Feeds:MaxBytes must be between 10,000 and 10,000,000, not {Feeds.MaxBytes}.");
         }
 
+        if (Feeds.CoalesceSeconds is < 0 or > 60)
+        {
+            errors.Add($"Syndication:Feeds:CoalesceSeconds must be between 0 and 60, not {Feeds.CoalesceSeconds}.");
+        }
+
         if (Feeds.MaxItems is < 1 or > 1000)
         {
             errors.Add($"Syndication:Feeds:MaxItems must be between 1 and 1000, not {Feeds.MaxItems}.");
+        }
+
+        if (Feeds.ArchivePageItems is < 10 or > 1000)
+        {
+            errors.Add($"Syndication:Feeds:ArchivePageItems must be between 10 and 1000, not {Feeds.ArchivePageItems}.");
         }
 
         if (Ingest.MaxFileBytes is < 1024 or > 100 * 1024 * 1024)
@@ -134,4 +144,17 @@ public sealed class FeedOptions
 
     /// <summary>A WebSub hub advertised in every feed and pinged once per changed feed; none when empty.</summary>
     public string? HubUrl { get; set; }
+
+    /// <summary>
+    /// Articles per archive page (RFC 5005 archived feeds): a page is complete, and never written
+    /// again but for a kill or a correction, once this many newer articles follow it.
+    /// </summary>
+    public int ArchivePageItems { get; set; } = 100;
+
+    /// <summary>
+    /// Seconds between the starts of two event-driven feed builds: the first change after a quiet
+    /// spell is built at once, later ones wait for the next build, at most this long. A burst of
+    /// drops then costs a build per window, not one per article. 0: build again as soon as the last ends.
+    /// </summary>
+    public int CoalesceSeconds { get; set; } = 10;
 }

@@ -20,8 +20,17 @@ public sealed class UpstreamOptions
     /// <summary>Shortest time between two polls of one feed, whatever the timer's schedule.</summary>
     public int MinIntervalMinutes { get; set; } = 5;
 
+    /// <summary>
+    /// Longest time between two polls of one feed that answers: a feed's <c>ttl</c>, its
+    /// <c>Cache-Control</c>/<c>Expires</c> and its <c>skipHours</c>/<c>skipDays</c> are honoured up to this.
+    /// </summary>
+    public int MaxIntervalMinutes { get; set; } = 120;
+
     /// <summary>Longest back-off after repeated failures.</summary>
     public int MaxBackoffMinutes { get; set; } = 360;
+
+    /// <summary>Pause between the end of one request to a host and the start of the next (requests to one host never overlap).</summary>
+    public int HostGapMilliseconds { get; set; } = 1000;
 
     /// <summary>
     /// Lets polls reach loopback and private addresses. Off in production, so a configured URL or a
@@ -38,6 +47,11 @@ public sealed class UpstreamOptions
             if (string.IsNullOrWhiteSpace(feed.Name) || feed.Name.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '-' or '_')))
             {
                 yield return $"Upstream feed name '{feed.Name}' must be letters, digits, '-' or '_'.";
+            }
+
+            if (!string.IsNullOrWhiteSpace(feed.Source) && feed.Source.Trim().Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '-' or '_')))
+            {
+                yield return $"Upstream feed '{feed.Name}' has source '{feed.Source}', which must be letters, digits, '-' or '_'.";
             }
 
             if (!Uri.TryCreate(feed.Url, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https"))
@@ -61,6 +75,16 @@ public sealed class UpstreamOptions
             yield return $"Syndication:Upstream:TimeoutSeconds must be between 1 and 300, not {TimeoutSeconds}.";
         }
 
+        if (MinIntervalMinutes < 1 || MaxIntervalMinutes < MinIntervalMinutes || MaxIntervalMinutes > 7 * 24 * 60)
+        {
+            yield return $"Syndication:Upstream:MinIntervalMinutes ({MinIntervalMinutes}) must be at least 1 and MaxIntervalMinutes ({MaxIntervalMinutes}) between it and a week.";
+        }
+
+        if (HostGapMilliseconds is < 0 or > 60_000)
+        {
+            yield return $"Syndication:Upstream:HostGapMilliseconds must be between 0 and 60000, not {HostGapMilliseconds}.";
+        }
+
         if (MaxRedirects is < 0 or > 20)
         {
             yield return $"Syndication:Upstream:MaxRedirects must be between 0 and 20, not {MaxRedirects}.";
@@ -75,6 +99,16 @@ public sealed class UpstreamFeed
     public string Name { get; set; } = "";
 
     public string Url { get; set; } = "";
+
+    /// <summary>
+    /// The namespace of this feed's item ids (guids, Atom ids): the same id from two sources is two
+    /// stories. Empty: the feed is its own source (its name). Feeds that are one stream (an agency's
+    /// RSS and Atom of the same wire) declare the same source, so an item seen in both is one story.
+    /// </summary>
+    public string? Source { get; set; }
+
+    /// <summary>The source this feed's items belong to: <see cref="Source"/>, else <see cref="Name"/>.</summary>
+    public string SourceName => string.IsNullOrWhiteSpace(Source) ? Name : Source.Trim();
 
     /// <summary>Attribution kept on every article from this feed (<c>Reuters</c>).</summary>
     public string? Agency { get; set; }

@@ -16,14 +16,21 @@ public static class AtomWriter
         var xml = new Utf8Xml(buffer);
         xml.Raw("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed"u8)
             .Attribute(" xmlns=\""u8, RssWriter.AtomNamespace)
-            .Attribute(" xmlns:media=\""u8, RssWriter.MediaNamespace)
-            .Attribute(" xml:lang=\""u8, XmlText.Clean(channel.Language))
+            .Attribute(" xmlns:media=\""u8, RssWriter.MediaNamespace);
+        if (channel.History is { IsArchive: true })
+        {
+            xml.Attribute(" xmlns:fh=\""u8, FeedHistory.Namespace);
+        }
+
+        xml.Attribute(" xml:lang=\""u8, XmlText.Clean(channel.Language))
             .Raw(">\n"u8);
         var self = channel.UrlOf(FeedFormat.Atom).AbsoluteUri;
 
         // The feed's id is its own URL: Atom wants an IRI that never changes for the feed, and a
-        // reader subscribed to this URL already identifies the feed by it.
-        xml.Element("  <id>"u8, self, "</id>\n"u8)
+        // reader subscribed to this URL already identifies the feed by it. An archive document is
+        // a part of the same feed (RFC 5005), so it carries the current feed's id.
+        var id = channel.History is { IsArchive: true, Current: { } current } ? FeedHistory.In(current, FeedFormat.Atom).AbsoluteUri : self;
+        xml.Element("  <id>"u8, id, "</id>\n"u8)
             .Element("  <title type=\"text\">"u8, FeedText.Plain(channel.Title), "</title>\n"u8);
         if (FeedText.Plain(channel.Description) is { Length: > 0 } subtitle)
         {
@@ -47,6 +54,15 @@ public static class AtomWriter
         if (channel.HubUrl is { } hub)
         {
             xml.Attribute("  <link rel=\"hub\" href=\""u8, hub.AbsoluteUri).Raw(" />\n"u8);
+        }
+
+        if (channel.History is { } history)
+        {
+            RssWriter.HistoryLinks(xml, "  <link"u8, history, FeedFormat.Atom);
+            if (history.IsArchive)
+            {
+                xml.Raw("  <fh:archive />\n"u8);
+            }
         }
 
         // Atom requires an author for every entry; entries without a byline inherit this one.

@@ -202,6 +202,12 @@ public sealed record FeedChannel
     /// <summary>Who publishes the feed (the site's name): the feed-level author Atom needs for entries without a byline. Defaults to <see cref="Title"/>.</summary>
     public string? Publisher { get; init; }
 
+    /// <summary>
+    /// Where the feed's history is (RFC 5005 archived feeds): the current feed links its newest
+    /// archive, an archive document links the current feed and its neighbours. None when null.
+    /// </summary>
+    public FeedHistory? History { get; init; }
+
     /// <summary>The schemes categories are written in; by default derived from <see cref="HomePage"/>.</summary>
     public FeedTaxonomy Taxonomy
     {
@@ -221,6 +227,36 @@ public sealed record FeedChannel
 
     /// <summary>The public URL of the feed of <paramref name="format"/>: its self link.</summary>
     public Uri UrlOf(FeedFormat format) => new(FolderUrl, FeedFormats.FileName(format));
+}
+
+/// <summary>
+/// A feed's place in its archive (RFC 5005, section 4), as folder URLs: each format links the same
+/// format's file in the folder (<c>archive/3/atom.xml</c> from <c>atom.xml</c>). JSON Feed has no
+/// archive vocabulary: its <c>next_url</c> goes to <see cref="PreviousArchive"/>, older items, page by page.
+/// </summary>
+public sealed record FeedHistory
+{
+    /// <summary>RFC 5005 namespace of <c>fh:archive</c>.</summary>
+    public const string Namespace = "http://purl.org/syndication/history/1.0";
+
+    /// <summary>An archive document (<c>fh:archive</c>), not the current feed.</summary>
+    public bool IsArchive { get; init; }
+
+    /// <summary>The current feed's folder (<c>current</c>); archives only.</summary>
+    public Uri? Current { get; init; }
+
+    /// <summary>The next older archive's folder (<c>prev-archive</c>); none for the oldest.</summary>
+    public Uri? PreviousArchive { get; init; }
+
+    /// <summary>The next newer archive's folder (<c>next-archive</c>); none for the newest.</summary>
+    public Uri? NextArchive { get; init; }
+
+    /// <summary>The feed of <paramref name="format"/> in <paramref name="folder"/>.</summary>
+    public static Uri In(Uri folder, FeedFormat format)
+    {
+        ArgumentNullException.ThrowIfNull(folder);
+        return new Uri(folder.AbsoluteUri.EndsWith('/') ? folder : new Uri(folder.AbsoluteUri + "/"), FeedFormats.FileName(format));
+    }
 }
 
 /// <summary>

@@ -12,6 +12,9 @@ public sealed record FeedIndexPage(string Title, string Description, string Lang
 
     /// <summary>The OPML list of the same feeds, linked when set.</summary>
     public Uri? OpmlUrl { get; init; }
+
+    /// <summary>The sitemap index (news sitemaps for search engines), linked when set.</summary>
+    public Uri? SitemapUrl { get; init; }
 }
 
 /// <summary>
@@ -52,6 +55,11 @@ public static class FeedIndexWriter
                 .Append("\" href=\"").Append(Encode(opml.AbsoluteUri)).Append("\">\n");
         }
 
+        if (page.SitemapUrl is { } sitemap)
+        {
+            html.Append("<link rel=\"sitemap\" type=\"application/xml\" title=\"Sitemap\" href=\"").Append(Encode(sitemap.AbsoluteUri)).Append("\">\n");
+        }
+
         // Readable at any zoom and in dark mode; the visually hidden text completes each link's
         // name for screen readers ("RSS feed: India"), which "RSS" alone would not.
         html.Append("<style>\n")
@@ -73,6 +81,12 @@ public static class FeedIndexWriter
             html.Append("<p><a href=\"").Append(Encode(list.AbsoluteUri)).Append("\" type=\"text/x-opml\">All feeds as OPML</a>, to subscribe to every one at once.</p>\n");
         }
 
+        if (page.SitemapUrl is { } sitemapLink)
+        {
+            html.Append("<p><a href=\"").Append(Encode(sitemapLink.AbsoluteUri)).Append("\" type=\"application/xml\">Sitemap index</a>: each edition's Google News sitemap, for search engines.</p>\n");
+        }
+
+        html.Append("<p>Every feed keeps its history: its RSS and Atom files link their archive (<code>prev-archive</code>, RFC 5005), and its JSON Feed pages back through <code>next_url</code>.</p>\n");
         html.Append("<ul class=\"feeds\">\n");
         foreach (var channel in page.Channels)
         {

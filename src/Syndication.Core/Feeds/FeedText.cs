@@ -167,10 +167,12 @@ public static partial class FeedText
     }
 
     // A tag, an end tag, a comment or a declaration; a lone "<" as in "5 < 6" is text and stays.
-    [GeneratedRegex(@"<(script|style)\b[^>]*>.*?(?:</\1\s*>|$)", RegexOptions.Singleline | RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 1000)]
+    // Both patterns run on the automaton engine: time linear in the text whatever it holds (with
+    // backtracking, thousands of unclosed "<!--" or "<script" cost time quadratic in their number).
+    [GeneratedRegex(@"<script\b[^>]*>.*?(?:</script\s*>|$)|<style\b[^>]*>.*?(?:</style\s*>|$)", RegexOptions.Singleline | RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.NonBacktracking)]
     private static partial Regex ScriptOrStyle();
 
-    [GeneratedRegex(@"<(?:/?[A-Za-z][^<>]*|!--.*?--|![A-Za-z][^<>]*)>", RegexOptions.Singleline | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"<(?:/?[A-Za-z][^<>]*|!--.*?--|![A-Za-z][^<>]*)>", RegexOptions.Singleline | RegexOptions.CultureInvariant | RegexOptions.NonBacktracking)]
     private static partial Regex Tag();
 }
 

@@ -34,6 +34,13 @@ public static class JsonFeedWriter
         json.WriteString("title", title);
         json.WriteString("home_page_url", channel.HomePage.AbsoluteUri);
         json.WriteString("feed_url", channel.UrlOf(FeedFormat.Json).AbsoluteUri);
+
+        // JSON Feed's paging: next_url gives the next (older) items, so a reader walks the same
+        // archive as RSS and Atom, from the current feed back to the oldest page.
+        if (channel.History?.PreviousArchive is { } older)
+        {
+            json.WriteString("next_url", FeedHistory.In(older, FeedFormat.Json).AbsoluteUri);
+        }
         if (FeedText.Plain(channel.Description) is { Length: > 0 } description)
         {
             json.WriteString("description", description);

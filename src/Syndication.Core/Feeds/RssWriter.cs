@@ -43,8 +43,13 @@ public static class RssWriter
             .Attribute(" xmlns:atom=\""u8, AtomNamespace)
             .Attribute(" xmlns:dc=\""u8, DublinCoreNamespace)
             .Attribute(" xmlns:content=\""u8, ContentNamespace)
-            .Attribute(" xmlns:media=\""u8, MediaNamespace)
-            .Raw(">\n  <channel>\n"u8);
+            .Attribute(" xmlns:media=\""u8, MediaNamespace);
+        if (channel.History is { IsArchive: true })
+        {
+            xml.Attribute(" xmlns:fh=\""u8, FeedHistory.Namespace);
+        }
+
+        xml.Raw(">\n  <channel>\n"u8);
         var title = FeedText.Plain(channel.Title);
         xml.Element("    <title>"u8, title, "</title>\n"u8)
             .Element("    <link>"u8, channel.HomePage.AbsoluteUri, "</link>\n"u8)
@@ -57,6 +62,15 @@ public static class RssWriter
         if (channel.HubUrl is { } hub)
         {
             xml.Attribute("    <atom:link href=\""u8, hub.AbsoluteUri).Raw(" rel=\"hub\" />\n"u8);
+        }
+
+        if (channel.History is { } history)
+        {
+            HistoryLinks(xml, "    <atom:link"u8, history, FeedFormat.Rss);
+            if (history.IsArchive)
+            {
+                xml.Raw("    <fh:archive />\n"u8);
+            }
         }
 
         // The newest change among the items written: the same items give the same date.
@@ -146,6 +160,22 @@ public static class RssWriter
         if (sizes is not null)
         {
             sizes[entry.Rank] = new ItemSize(xml.Position - start, content);
+        }
+    }
+
+    /// <summary>RFC 5005 links (<c>current</c>, <c>prev-archive</c>, <c>next-archive</c>) to the same format's files.</summary>
+    internal static void HistoryLinks(Utf8Xml xml, ReadOnlySpan<byte> open, FeedHistory history, FeedFormat format)
+    {
+        var type = FeedFormats.MediaType(format);
+        foreach (var (rel, folder) in new[] { ("current", history.Current), ("prev-archive", history.PreviousArchive), ("next-archive", history.NextArchive) })
+        {
+            if (folder is not null)
+            {
+                xml.Raw(open).Attribute(" href=\""u8, FeedHistory.In(folder, format).AbsoluteUri)
+                    .Attribute(" rel=\""u8, rel)
+                    .Attribute(" type=\""u8, type)
+                    .Raw(" />\n"u8);
+            }
         }
     }
 

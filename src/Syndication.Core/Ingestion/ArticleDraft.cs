@@ -11,6 +11,15 @@ public sealed record ArticleDraft
 {
     public required string SourceKey { get; init; }
 
+    /// <summary>
+    /// The namespace <see cref="SourceKey"/> belongs to: the upstream source (a feed's name, or the
+    /// source several feeds declare together); null for the drop zone. Part of the article's identity
+    /// (<see cref="ArticleIdentity.IdFor(string?, string)"/>), not of what the source said, so it is
+    /// left out of the fingerprint.
+    /// </summary>
+    [JsonIgnore]
+    public string? Source { get; init; }
+
     public required string Headline { get; init; }
 
     public string? Summary { get; init; }

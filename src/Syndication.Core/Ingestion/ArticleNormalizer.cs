@@ -65,7 +65,8 @@ public sealed class ArticleNormalizer(PublicationCatalog catalog, TimeProvider c
         }
 
         var section = draft.Section ?? SectionFromGenres(draft.Genres);
-        var id = ArticleIdentity.IdFor(draft.SourceKey);
+        // A story stored before keeps its id (one stored before sources had namespaces included).
+        var id = existing?.Id ?? ArticleIdentity.IdFor(draft.Source, draft.SourceKey);
         // A headline is text: markup a source left in it (or smuggled into it) is dropped here,
         // so every page, feed, email and JSON file shows the same words and nothing runs.
         var headline = FeedText.Plain(draft.Headline);
@@ -89,6 +90,7 @@ public sealed class ArticleNormalizer(PublicationCatalog catalog, TimeProvider c
         {
             Id = id,
             SourceKey = draft.SourceKey.Trim(),
+            Source = draft.Source is null ? null : ArticleIdentity.NormalizeSource(draft.Source),
             Slug = slug,
             Url = existing?.Url ?? catalog.ArticleUrl(section, slug),
             Headline = headline,

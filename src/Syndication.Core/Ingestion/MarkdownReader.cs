@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Markdig;
 using Markdig.Extensions.Yaml;
+using Markdig.Renderers;
 using Markdig.Syntax;
 using Syndication.Core.Articles;
 using YamlDotNet.Core;
@@ -16,9 +17,28 @@ namespace Syndication.Core.Ingestion;
 /// </summary>
 public static class MarkdownReader
 {
+    // Markdig's advanced extensions but heading identifiers: making each heading's id unique
+    // costs time quadratic in the number of headings, and the sanitizer drops ids anyway.
     private static readonly MarkdownPipeline Pipeline = new MarkdownPipelineBuilder()
         .UseYamlFrontMatter()
-        .UseAdvancedExtensions()
+        .UseAlertBlocks()
+        .UseAbbreviations()
+        .UseCitations()
+        .UseCustomContainers()
+        .UseDefinitionLists()
+        .UseEmphasisExtras()
+        .UseFigures()
+        .UseFooters()
+        .UseFootnotes()
+        .UseGridTables()
+        .UseMathematics()
+        .UseMediaLinks()
+        .UsePipeTables()
+        .UseListExtras()
+        .UseTaskLists()
+        .UseDiagrams()
+        .UseAutoLinks()
+        .UseGenericAttributes()
         .Build();
 
     private static readonly IDeserializer Yaml = new DeserializerBuilder()
@@ -29,7 +49,8 @@ public static class MarkdownReader
     public static ArticleDraft Read(ReadOnlySpan<byte> utf8, string fileName)
     {
         var text = Encoding.UTF8.GetString(utf8);
-        var document = Markdown.Parse(text, Pipeline);
+        MarkdownLimits.Check(text);
+        var document = WithinDepth(() => Markdown.Parse(text, Pipeline));
         var block = document.Descendants<YamlFrontMatterBlock>().FirstOrDefault()
             ?? throw new RejectedInputException("The Markdown file has no YAML front matter (a block between '---' lines at the top).", 1, 1);
 
@@ -37,6 +58,7 @@ public static class MarkdownReader
         FrontMatter matter;
         try
         {
+            CheckYaml(yaml, block.Line);
             matter = Yaml.Deserialize<FrontMatter?>(yaml) ?? new FrontMatter();
         }
         catch (YamlException ex)
@@ -48,6 +70,12 @@ public static class MarkdownReader
                 ex.Start.Column,
                 ex);
         }
+        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or FormatException or OverflowException)
+        {
+            // YamlDotNet's other words for YAML it cannot read (a global tag that is not a URI, found
+            // by structured fuzzing; a stream in a state it did not expect): the file's fault too.
+            throw new RejectedInputException($"The front matter is not valid YAML: {ex.Message}", block.Line + 1, 1, ex);
+        }
 
         var headline = Required(matter.Headline, "headline");
         var sourceKey = matter.Uri ?? matter.Url
@@ -55,7 +83,7 @@ public static class MarkdownReader
 
         // The body is everything after the front matter.
         var body = text[(block.Span.End + 1)..];
-        var html = Markdown.ToHtml(body, Pipeline).Trim();
+        var html = WithinDepth(() => ToHtml(body)).Trim();
         if (html.Length == 0)
         {
             throw new RejectedInputException("The Markdown file has front matter but no body.");
@@ -90,6 +118,88 @@ public static class MarkdownReader
             },
             Correction = string.IsNullOrWhiteSpace(matter.Correction) ? null : HtmlText.ToPlainText(matter.Correction),
         };
+    }
+
+    /// <summary>
+    /// The body as HTML, through a renderer of its own. <c>Markdown.ToHtml</c> rents a renderer from
+    /// the pipeline's pool, and one given back after an exception in the middle of a tight list (a
+    /// hostile file's depth) keeps its <c>ImplicitParagraph</c> switched on: every later file then
+    /// lost its paragraphs' <c>&lt;p&gt;</c> tags. A fresh renderer cannot inherit another file's state.
+    /// </summary>
+    private static string ToHtml(string markdown)
+    {
+        var document = Markdown.Parse(markdown, Pipeline);
+        using var writer = new StringWriter(CultureInfo.InvariantCulture);
+        var renderer = new HtmlRenderer(writer);
+        Pipeline.Setup(renderer);
+        renderer.Render(document);
+        writer.Flush();
+        return writer.ToString();
+    }
+
+    /// <summary>
+    /// Markdig's own depth limit is an <see cref="ArgumentException"/> (and a stack too shallow for
+    /// the nesting another): both are this file's fault, so they are its rejection.
+    /// </summary>
+    private static T WithinDepth<T>(Func<T> work)
+    {
+        try
+        {
+            return work();
+        }
+        catch (Exception ex) when (ex is ArgumentException or InsufficientExecutionStackException)
+        {
+            throw new RejectedInputException($"The Markdown is nested deeper than the parser's limit: {ex.Message}", inner: ex);
+        }
+    }
+
+    /// <summary>
+    /// Walks the front matter's events once, before anything is built from them, and refuses it past
+    /// <see cref="MarkdownLimits.MaxFrontMatterLength"/>, <see cref="MarkdownLimits.MaxYamlDepth"/> or
+    /// <see cref="MarkdownLimits.MaxYamlAliases"/>.
+    /// </summary>
+    private static void CheckYaml(string yaml, int firstLine)
+    {
+        if (yaml.Length > MarkdownLimits.MaxFrontMatterLength)
+        {
+            throw new RejectedInputException(
+                $"The front matter is {yaml.Length:N0} characters, over the limit of {MarkdownLimits.MaxFrontMatterLength:N0}.", firstLine + 1, 1);
+        }
+
+        var parser = new Parser(new StringReader(yaml));
+        var depth = 0;
+        var aliases = 0;
+        while (MoveNext(parser))
+        {
+            switch (parser.Current)
+            {
+                case YamlDotNet.Core.Events.MappingStart or YamlDotNet.Core.Events.SequenceStart when ++depth > MarkdownLimits.MaxYamlDepth:
+                    throw new RejectedInputException(
+                        $"The front matter nests collections deeper than the limit of {MarkdownLimits.MaxYamlDepth}.", parser.Current.Start.Line + firstLine, parser.Current.Start.Column);
+                case YamlDotNet.Core.Events.MappingEnd or YamlDotNet.Core.Events.SequenceEnd:
+                    depth--;
+                    break;
+                case YamlDotNet.Core.Events.AnchorAlias when ++aliases > MarkdownLimits.MaxYamlAliases:
+                    throw new RejectedInputException(
+                        $"The front matter has more than {MarkdownLimits.MaxYamlAliases} aliases, the limit.", parser.Current.Start.Line + firstLine, parser.Current.Start.Column);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The next event; at YAML the parser cannot go on with, false, so the deserializer that reads
+    /// the same text next reports it as YamlDotNet words it (a <see cref="YamlException"/> with its position).
+    /// </summary>
+    private static bool MoveNext(Parser parser)
+    {
+        try
+        {
+            return parser.MoveNext();
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
     }
 
     /// <summary>YamlDotNet's message without its "(Line: 6, Col: 12, Idx: 80) - (...): " prefix; the position is reported apart.</summary>

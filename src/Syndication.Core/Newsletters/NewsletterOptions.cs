@@ -61,6 +61,46 @@ public sealed class NewsletterOptions
     /// <summary>Sign-ups per client (IP address) per hour.</summary>
     public int SubscribeLimitPerClient { get; set; } = 20;
 
+    /// <summary>Emails handed to SendGrid per UTC hour at most, over every issue; 0: no hourly cap.</summary>
+    public int MaxPerHour { get; set; }
+
+    /// <summary>Emails handed to SendGrid per UTC day at most, over every issue (a plan's daily limit); 0: no daily cap beyond the warm-up.</summary>
+    public int MaxPerDay { get; set; }
+
+    /// <summary>
+    /// The first day of the sending account's or domain's warm-up (<c>yyyy-MM-dd</c>, UTC); empty:
+    /// the day this deployment first hands mail to SendGrid (recorded then). A date longer ago than
+    /// the schedule declares an account that is already warm.
+    /// </summary>
+    public string WarmupStartDate { get; set; } = "";
+
+    /// <summary>
+    /// The warm-up's daily caps, day 1 first, comma-separated; past the last day there is none.
+    /// Empty: no warm-up. The default follows the daily schedule SendGrid's IP warm-up guide
+    /// recommends for a new dedicated IP (50 on day 1 to 100,000 on day 16): see the README.
+    /// </summary>
+    public string WarmupDailyCaps { get; set; } = DefaultWarmupDailyCaps;
+
+    public const string DefaultWarmupDailyCaps = "50,100,250,500,1000,2500,5000,7500,10000,15000,20000,30000,40000,55000,70000,100000";
+
+    /// <summary>
+    /// The From domains authenticated in SendGrid (domain authentication: its DKIM CNAMEs and SPF
+    /// in DNS, plus a DMARC record), comma-separated. A real send from any other domain is refused.
+    /// </summary>
+    public string AuthenticatedDomains { get; set; } = "";
+
+    /// <summary>A click no later than this after its delivery is a mail scanner's (Safe Links, Proofpoint), counted apart from readers' clicks.</summary>
+    public int ScannerClickSeconds { get; set; } = 10;
+
+    public IReadOnlyList<int> WarmupCaps => [.. WarmupDailyCaps.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(c => int.Parse(c, NumberStyles.None, CultureInfo.InvariantCulture))];
+
+    public DateOnly? WarmupStart => WarmupStartDate.Length == 0 ? null : DateOnly.ParseExact(WarmupStartDate, "yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    public IReadOnlyList<string> AuthenticatedDomainList => [.. AuthenticatedDomains.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(d => d.ToLowerInvariant())];
+
+    /// <summary>The domain of <see cref="FromAddress"/>, lower case.</summary>
+    public string FromDomain => FromAddress[(FromAddress.LastIndexOf('@') + 1)..].Trim().ToLowerInvariant();
+
     /// <summary>
     /// How many addresses at the end of <c>X-Forwarded-For</c> the platform's own front ends
     /// appended: the client is the first of them. 1 behind App Service or Flex Consumption alone
@@ -151,6 +191,27 @@ public sealed class NewsletterOptions
         if (RetryBackoffMilliseconds is < 1 or > 60_000)
         {
             errors.Add($"Syndication:Newsletter:RetryBackoffMilliseconds must be between 1 and 60000, not {RetryBackoffMilliseconds}.");
+        }
+
+        if (MaxPerHour < 0 || MaxPerDay < 0)
+        {
+            errors.Add($"Syndication:Newsletter:MaxPerHour and MaxPerDay must be 0 (no cap) or positive, not {MaxPerHour} and {MaxPerDay}.");
+        }
+
+        if (WarmupStartDate.Length > 0 && !DateOnly.TryParseExact(WarmupStartDate, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _))
+        {
+            errors.Add($"Syndication:Newsletter:WarmupStartDate must be a date as yyyy-MM-dd or empty, not '{WarmupStartDate}'.");
+        }
+
+        var caps = WarmupDailyCaps.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (caps.Any(c => !int.TryParse(c, NumberStyles.None, CultureInfo.InvariantCulture, out var n) || n < 1))
+        {
+            errors.Add($"Syndication:Newsletter:WarmupDailyCaps must be positive whole numbers separated by commas (day 1 first), not '{WarmupDailyCaps}'.");
+        }
+
+        if (ScannerClickSeconds is < 0 or > 600)
+        {
+            errors.Add($"Syndication:Newsletter:ScannerClickSeconds must be between 0 and 600, not {ScannerClickSeconds}.");
         }
 
         errors.AddRange(Alerts?.Validate() ?? ["Syndication:Newsletter:Alerts must not be empty."]);

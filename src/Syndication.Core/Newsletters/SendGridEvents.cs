@@ -48,6 +48,9 @@ public sealed record SendGridEvent
 
     public int? AsmGroupId { get; init; }
 
+    /// <summary>For <c>open</c>: SendGrid's <c>sg_machine_open</c>, true when a proxy (Apple Mail Privacy Protection) loaded the pixel, not a reader.</summary>
+    public bool MachineOpen { get; init; }
+
     public IReadOnlyList<string> Categories { get; init; } = [];
 
     /// <summary>The custom args sent with the message (SendGrid spreads them over the event's top level).</summary>
@@ -184,7 +187,7 @@ public static class SendGridEventParser
             var skipped = 0;
             foreach (var item in root.EnumerateArray())
             {
-                if (Read(item) is { } e)
+                if (ReadIsolated(item) is { } e)
                 {
                     events.Add(e);
                 }
@@ -195,6 +198,19 @@ public static class SendGridEventParser
             }
 
             return new SendGridEventBatch(events, skipped);
+        }
+    }
+
+    /// <summary>One event, or null (skipped) when reading it throws: one odd event never costs the batch.</summary>
+    private static SendGridEvent? ReadIsolated(JsonElement item)
+    {
+        try
+        {
+            return Read(item);
+        }
+        catch (Exception ex) when (ex is not (OperationCanceledException or OutOfMemoryException))
+        {
+            return null;
         }
     }
 
@@ -241,6 +257,7 @@ public static class SendGridEventParser
             Reason = String(item, "reason"),
             Status = String(item, "status"),
             AsmGroupId = group,
+            MachineOpen = item.TryGetProperty("sg_machine_open", out var machine) && (machine.ValueKind == JsonValueKind.True || (machine.ValueKind == JsonValueKind.String && machine.GetString() == "true")),
             Categories = Categories(item),
             CustomArgs = custom,
         };

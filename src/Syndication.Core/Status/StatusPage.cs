@@ -17,6 +17,9 @@ public sealed record StatusReport(
     IReadOnlyList<TrendingList> Trending,
     IReadOnlyList<ScorePoint> TopScores)
 {
+    /// <summary>The newsletter issues started in <see cref="StatusPageWriter.NewsletterDays"/> days, newest first, with what SendGrid reported.</summary>
+    public IReadOnlyList<Newsletters.DeliveryReport> Newsletters { get; init; } = [];
+
     /// <summary>The sum of <paramref name="count"/> over every run of every stage in the window.</summary>
     public long Total(string count) => Stages.Sum(s => s.Totals.GetValueOrDefault(count));
 
@@ -60,7 +63,7 @@ public sealed record ScorePoint(DateTimeOffset At, double Score);
 /// here, no script), readable on a phone and by a screen reader: every chart has a text
 /// alternative and its numbers in a table, and outcomes are words, not only colours.
 /// </summary>
-public static class StatusPageWriter
+public static partial class StatusPageWriter
 {
     public const string ContentType = "text/html; charset=utf-8";
 
@@ -96,6 +99,7 @@ public static class StatusPageWriter
         WriteRejected(html, report);
         WriteHeld(html, report);
         WriteTrending(html, report, hours);
+        WriteNewsletters(html, report);
         html.Append("</main>\n</body>\n</html>\n");
         return html.ToString();
     }

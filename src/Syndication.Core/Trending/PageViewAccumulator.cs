@@ -22,6 +22,8 @@ internal sealed unsafe class PageViewAccumulator(PageViewAggregatorOptions optio
 
     private readonly List<byte[]> _editions = [];
     private readonly List<(uint Prefix, int Length)> _editionPrefixes = []; // each of _editions' first four bytes (zero-padded) and length
+    private readonly Dictionary<string, int> _editionIndex = new(StringComparer.Ordinal); // case-folded name -> index, every edition
+    private const int ScannedEditions = 8; // editions compared byte for byte before the dictionary is asked
     private readonly ArticleTable _articles = new();
     // Buckets are structs in one growing array. Logs are in time order, so each (article,
     // edition) pair remembers the bucket of the newest hour it has seen, and each bucket the
@@ -103,6 +105,13 @@ internal sealed unsafe class PageViewAccumulator(PageViewAggregatorOptions optio
             return;
         }
 
+        var edition = InternEdition(fields.Edition);
+        if (edition < 0)
+        {
+            Malformed(); // one edition too many
+            return;
+        }
+
         // The article's key waits with the view (copied: the line's bytes may be gone by then), so
         // its lookup is batched like the session probes below.
         var article = fields.Article;
@@ -114,7 +123,7 @@ internal sealed unsafe class PageViewAccumulator(PageViewAggregatorOptions optio
         article.CopyTo(_keyBytes.AsSpan(_keyBytesUsed));
         var articleHash = ArticleTable.Hash(article);
         _articles.Prefetch(articleHash); // looked up when the batch is full: in cache by then
-        _parsed[_parsedCount++] = new ParsedView(articleHash, _keyBytesUsed, article.Length, InternEdition(fields.Edition), hour, SessionHash(fields.Session));
+        _parsed[_parsedCount++] = new ParsedView(articleHash, _keyBytesUsed, article.Length, edition, hour, SessionHash(fields.Session));
         _keyBytesUsed += article.Length;
         if (_parsedCount == _parsed.Length)
         {
@@ -504,11 +513,12 @@ internal sealed unsafe class PageViewAccumulator(PageViewAggregatorOptions optio
 
     private int InternEdition(ReadOnlySpan<byte> edition)
     {
-        // An edition as the producer writes it (lower case) is one of those seen, byte for byte:
-        // its length and first four bytes pick it out before the bytes are compared.
+        // An edition as the producer writes it (lower case) is one of the first few seen, byte for
+        // byte: its length and first four bytes pick it out before the bytes are compared.
         var prefix = Prefix(edition);
         var prefixes = _editionPrefixes;
-        for (var i = 0; i < prefixes.Count; i++)
+        var scanned = Math.Min(prefixes.Count, ScannedEditions);
+        for (var i = 0; i < scanned; i++)
         {
             if (prefixes[i] == (prefix, edition.Length) && _editions[i].AsSpan().SequenceEqual(edition))
             {
@@ -516,19 +526,27 @@ internal sealed unsafe class PageViewAccumulator(PageViewAggregatorOptions optio
             }
         }
 
-        // A handful of editions: a linear scan beats hashing, and case is folded (ids are lower-case).
-        for (var i = 0; i < _editions.Count; i++)
+        // Otherwise (another case, or a log naming many editions: a linear scan of them all would
+        // cost lines x editions) the case-folded name is looked up by hash. Editions are ASCII and
+        // at most 64 bytes (checked before).
+        Span<char> folded = stackalloc char[edition.Length];
+        System.Text.Ascii.ToLower(edition, folded, out _);
+        var lookup = _editionIndex.GetAlternateLookup<ReadOnlySpan<char>>();
+        if (lookup.TryGetValue(folded, out var known))
         {
-            if (System.Text.Ascii.EqualsIgnoreCase(_editions[i], edition))
-            {
-                return i;
-            }
+            return known;
+        }
+
+        if (_editions.Count >= options.MaxEditions)
+        {
+            return -1;
         }
 
         var lower = new byte[edition.Length];
         System.Text.Ascii.ToLower(edition, lower, out _);
         _editions.Add(lower);
         _editionPrefixes.Add((Prefix(lower), lower.Length));
+        _editionIndex.Add(new string(folded), _editions.Count - 1);
         return _editions.Count - 1;
 
         static uint Prefix(ReadOnlySpan<byte> name) => name.Length >= 4

@@ -64,9 +64,15 @@ public sealed record PageViewAggregatorOptions
     /// <summary>How many malformed line numbers to report.</summary>
     public int MalformedLineSamples { get; init; } = 5;
 
+    /// <summary>
+    /// Distinct editions one log may name (a deployment has a handful): a line naming one more is
+    /// counted as malformed, so the (edition, article) key space stays bounded whatever the log says.
+    /// </summary>
+    public int MaxEditions { get; init; } = 256;
+
     internal void Validate()
     {
-        if (BufferSize < 1 || MaxLineBytes < 1 || ExactSessionsPerBucket < 1 || MalformedLineSamples < 0)
+        if (BufferSize < 1 || MaxLineBytes < 1 || ExactSessionsPerBucket < 1 || MalformedLineSamples < 0 || MaxEditions < 1)
         {
             throw new ArgumentOutOfRangeException(nameof(PageViewAggregatorOptions), "Buffer size, line limit and exact sessions must be positive; samples not negative.");
         }

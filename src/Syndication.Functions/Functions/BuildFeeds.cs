@@ -1,13 +1,15 @@
 using Microsoft.Azure.Functions.Worker;
 using Syndication.Pipeline;
-using Syndication.Pipeline.Operations;
 
 namespace Syndication.Functions.Functions;
 
-/// <summary>Rebuilds the public feeds; only feeds whose bytes changed are uploaded.</summary>
-public sealed class BuildFeeds(FeedsStage stage, StageRunRecorder runs)
+/// <summary>
+/// The safety net of event-driven publishing: builds the feeds of changed articles whose events
+/// were missed (or left by a build that stopped), under the same lease as every other build.
+/// </summary>
+public sealed class BuildFeeds(FeedPublishing publishing)
 {
     [Function(nameof(BuildFeeds))]
     public Task Run([TimerTrigger("%FeedsSchedule%")] TimerInfo timer, CancellationToken cancellationToken) =>
-        runs.RunAsync(StageNames.Feeds, subject: null, () => stage.BuildAsync(rebuildAll: false, cancellationToken), cancellationToken);
+        publishing.PublishChangesAsync(trigger: "timer", cancellationToken);
 }

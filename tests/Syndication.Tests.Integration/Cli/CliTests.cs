@@ -101,6 +101,10 @@ public sealed partial class CliTests
         var rss = await http.GetStringAsync(feedUrl);
         Assert.Contains("Delhi begins dengue vaccination", rss, StringComparison.Ordinal);
         Assert.Matches(CostLine(), output);
+
+        // The page is written after the newsletters went, and counts them.
+        var page = await http.GetStringAsync(Regex.Match(output, @"status page:\s+(\S+)").Groups[1].Value);
+        Assert.Contains("<dt>Emails sent</dt><dd>17</dd>", page, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -171,6 +175,26 @@ public sealed partial class CliTests
         Assert.Equal(3, emails.Length);
         Assert.All(emails, file => Assert.Contains("List-Unsubscribe-Post: List-Unsubscribe=One-Click", File.ReadAllText(file), StringComparison.Ordinal));
         Assert.Contains("Newsletter india/2026-11-25: 0 sent,", again, StringComparison.Ordinal); // the issue went already
+
+        var (reportExit, report) = await RunAsync("--storage", account.ConnectionString, "newsletter", "report", "--edition", "india", "--json");
+        Assert.Equal(0, reportExit);
+        using (var json = System.Text.Json.JsonDocument.Parse(report[report.IndexOf('{')..(report.LastIndexOf('}') + 1)]))
+        {
+            var issue = Assert.Single(json.RootElement.GetProperty("issues").EnumerateArray());
+            Assert.Equal("india/2026-11-25", issue.GetProperty("key").GetString());
+            Assert.Equal(3, issue.GetProperty("sent").GetInt64());
+            foreach (var field in new[] { "processed", "delivered", "deferred", "bounced", "dropped", "spamReports", "unsubscribes", "uniqueOpens", "machineOpens", "uniqueClicks", "scannerClicks" })
+            {
+                Assert.Equal(0, issue.GetProperty(field).GetInt64()); // the outbox posts no events
+            }
+
+            Assert.Equal(System.Text.Json.JsonValueKind.Null, issue.GetProperty("rates").GetProperty("spam").ValueKind);
+            Assert.Equal("none", issue.GetProperty("spamLevel").GetString());
+        }
+
+        var (_, text) = await RunAsync("--storage", account.ConnectionString, "newsletter", "report");
+        Assert.Contains("india/2026-11-25: 3 sent, 0 failed", text, StringComparison.Ordinal);
+        Assert.Contains("spam reports 0 (n/a: none; Gmail's lines 0.1% and 0.3%)", text, StringComparison.Ordinal);
 
         var previewFolder = Path.Combine(Path.GetTempPath(), "syndication-preview-" + account.Name);
         var (previewExit, preview) = await RunAsync("--storage", account.ConnectionString, "newsletter", "preview", "--edition", "india", "--date", "2026-11-25", "--out", previewFolder);

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Runtime.InteropServices;
 using System.Text;
 using Syndication.Adapters.Newsletters;
 using Syndication.Core.Newsletters;
@@ -190,8 +189,8 @@ public sealed class NewsletterKillTests(ITestOutputHelper output)
         /// <summary><c>newsletter send --edition global --date 2026-11-25</c> against the test's account and fake SendGrid.</summary>
         public static Cli Start(TestAccount account, FakeSendGrid sendGrid, params string[] command)
         {
-            var dll = CliDll();
-            var start = new ProcessStartInfo(DotnetHost())
+            var dll = CliProcess.Dll();
+            var start = new ProcessStartInfo(CliProcess.DotnetHost())
             {
                 RedirectStandardOutput = true,
                 RedirectStandardError = true,
@@ -206,11 +205,20 @@ public sealed class NewsletterKillTests(ITestOutputHelper output)
 
             // Only the test's own servers: storage from --storage, SendGrid from these settings.
             start.Environment.Remove("SYNDICATION_STORAGE");
+            foreach (var (key, value) in FakeSendGrid.Keys)
+            {
+                start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+            }
+
             start.Environment["Syndication__Newsletter__SendGridApiKey"] = FakeSendGrid.ApiKey;
             start.Environment["Syndication__Newsletter__SendGridHost"] = sendGrid.Server.BaseUrl.AbsoluteUri.TrimEnd('/');
             start.Environment["Syndication__Newsletter__RequestTimeoutSeconds"] = "120";
             start.Environment["Syndication__Newsletter__RetryBackoffMilliseconds"] = "20";
             start.Environment["Syndication__Newsletter__MaxRetryAfterSeconds"] = "5";
+            foreach (var (name, value) in FakeSendGrid.ComplianceSettings)
+            {
+                start.Environment["Syndication__Newsletter__" + name] = value;
+            }
             var cli = new Cli(new Process { StartInfo = start });
             cli.process.OutputDataReceived += (_, e) => cli.Append(e.Data);
             cli.process.ErrorDataReceived += (_, e) => cli.Append(e.Data);
@@ -266,29 +274,6 @@ public sealed class NewsletterKillTests(ITestOutputHelper output)
         {
             Kill();
             process.Dispose();
-        }
-
-        /// <summary>
-        /// The CLI as its own project built it, in the tests' configuration (the test project
-        /// references it, so it is built with them): its own deps.json resolves its own packages,
-        /// which the copy beside the tests, under the tests' deps.json, does not.
-        /// </summary>
-        private static string CliDll()
-        {
-            var configuration = typeof(Cli).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyConfigurationAttribute), false)
-                .OfType<System.Reflection.AssemblyConfigurationAttribute>().Single().Configuration;
-            var framework = Path.GetFileName(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
-            var dll = Path.Combine(Repository.Root, "src", "Syndication.Cli", "bin", configuration, framework, "syndication.dll");
-            Assert.True(File.Exists(dll), $"The CLI is not built: {dll}");
-            return dll;
-        }
-
-        /// <summary>The dotnet host this test runs on, so the CLI runs on the same runtime.</summary>
-        private static string DotnetHost()
-        {
-            var name = OperatingSystem.IsWindows() ? "dotnet.exe" : "dotnet";
-            var beside = Path.GetFullPath(Path.Combine(RuntimeEnvironment.GetRuntimeDirectory(), "..", "..", "..", name));
-            return File.Exists(beside) ? beside : Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? name;
         }
 
         private void Append(string? line)

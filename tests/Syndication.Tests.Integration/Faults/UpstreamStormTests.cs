@@ -58,16 +58,18 @@ public sealed class UpstreamStormTests(ITestOutputHelper output)
             ["Syndication:Upstream:TimeoutSeconds"] = TimeoutSeconds.ToString(CultureInfo.InvariantCulture),
             ["Syndication:Upstream:MaxBytes"] = MaxBytes.ToString(CultureInfo.InvariantCulture),
             ["Syndication:Upstream:MaxRedirects"] = MaxRedirects.ToString(CultureInfo.InvariantCulture),
+            ["Syndication:Upstream:HostGapMilliseconds"] = "100",
         };
         for (var i = 0; i < feeds.Count; i++)
         {
             settings[$"Syndication:Upstream:Feeds:{i}:Name"] = feeds[i];
-            settings[$"Syndication:Upstream:Feeds:{i}:Url"] = loopback.Url(feeds[i] == "loop" ? "loop/a" : feeds[i]).AbsoluteUri;
+            // Each agency its own host (all of them 127.0.0.1 through the test's resolver): requests to one host never overlap.
+            settings[$"Syndication:Upstream:Feeds:{i}:Url"] = TestResolver.At(loopback, $"{feeds[i]}.storm.test", feeds[i] == "loop" ? "loop/a" : feeds[i]).AbsoluteUri;
             settings[$"Syndication:Upstream:Feeds:{i}:Agency"] = "Storm Wire";
             settings[$"Syndication:Upstream:Feeds:{i}:Editions:0"] = "india";
         }
 
-        await using var pipeline = await TestPipeline.StartAsync(settings);
+        await using var pipeline = await TestPipeline.StartAsync(settings, configure: new TestResolver().Register);
         var stage = pipeline.Get<UpstreamStage>();
         var now = pipeline.Clock.GetUtcNow();
 

@@ -40,7 +40,7 @@ public sealed class FunctionsAppTests
 
         Assert.Equal(
             ["BuildFeeds", "CountPageViews", "IngestDroppedFile", "NewsletterArchive", "NewsletterConfirm", "NewsletterPreferences", "NewsletterSubscribe", "NewsletterUnsubscribe",
-             "PollUpstreamFeeds", "RankTrending", "SendAlerts", "SendGridEvents", "SendNewsletters", "SweepIncoming", "SweepPageViews", "WriteStatusPage"],
+             "PollUpstreamFeeds", "PublishArticleChanges", "RankTrending", "SendAlerts", "SendGridEvents", "SendNewsletters", "SweepIncoming", "SweepPageViews", "WriteStatusPage"],
             bindings.Keys.Order(StringComparer.Ordinal));
 
         var ingest = bindings["IngestDroppedFile"];
@@ -48,6 +48,12 @@ public sealed class FunctionsAppTests
         Assert.Equal("incoming/{name}", ingest.GetProperty("path").GetString());
         Assert.Equal("EventGrid", ingest.GetProperty("source").GetString());
         Assert.Equal("AzureWebJobsStorage", ingest.GetProperty("connection").GetString());
+
+        var articles = bindings["PublishArticleChanges"];
+        Assert.Equal("blobTrigger", articles.GetProperty("type").GetString());
+        Assert.Equal("articles/{name}", articles.GetProperty("path").GetString());
+        Assert.Equal("EventGrid", articles.GetProperty("source").GetString());
+        Assert.Equal("AzureWebJobsStorage", articles.GetProperty("connection").GetString());
 
         var pageViews = bindings["CountPageViews"];
         Assert.Equal("blobTrigger", pageViews.GetProperty("type").GetString());
@@ -182,7 +188,7 @@ public sealed class FunctionsAppTests
         await pipeline.DropZone.DropAsync(file, BinaryData.FromBytes(File.ReadAllBytes(Repository.Sample("articles", file))), CancellationToken.None);
 
         await new SweepIncoming(pipeline.Get<IngestStage>(), pipeline.Get<StageRunRecorder>()).Run(new TimerInfo(), CancellationToken.None);
-        await new BuildFeeds(pipeline.Get<FeedsStage>(), pipeline.Get<StageRunRecorder>()).Run(new TimerInfo(), CancellationToken.None);
+        await new BuildFeeds(pipeline.Get<FeedPublishing>()).Run(new TimerInfo(), CancellationToken.None);
 
         var feed = await pipeline.Storage.Container("feeds").GetBlobClient("rss.xml").DownloadContentAsync();
         Assert.Contains("Texas grid leans on batteries", feed.Value.Content.ToString(), StringComparison.Ordinal);

@@ -104,6 +104,51 @@ public sealed partial class InfraTests(ITestOutputHelper output)
         Assert.Subset(tables, StorageNames.Tables.ToHashSet(StringComparer.Ordinal));
     }
 
+    [LinuxFact]
+    public void The_vault_cannot_be_purged_and_the_app_takes_no_password_for_publishing()
+    {
+        var vault = Assert.Single(ResourcesOfType(Template.Value, "Microsoft.KeyVault/vaults"));
+        var policies = ResourcesOfType(Template.Value, "Microsoft.Web/sites/basicPublishingCredentialsPolicies");
+        var site = Assert.Single(ResourcesOfType(Template.Value, "Microsoft.Web/sites"));
+
+        // Unconditionally true: no parameter turns it off (Azure would refuse to anyway, once on).
+        Assert.Equal(JsonValueKind.True, vault.GetProperty("properties").GetProperty("enablePurgeProtection").ValueKind);
+        Assert.Equal(2, policies.Count);
+        Assert.All(policies, p => Assert.Equal(JsonValueKind.False, p.GetProperty("properties").GetProperty("allow").ValueKind));
+        Assert.Equal("Disabled", site.GetProperty("properties").GetProperty("siteConfig").GetProperty("ftpsState").GetString());
+    }
+
+    /// <summary>Every resource of a type anywhere in the compiled template, modules' nested templates included.</summary>
+    private static List<JsonElement> ResourcesOfType(JsonElement element, string type)
+    {
+        var found = new List<JsonElement>();
+        Walk(element);
+        return found;
+
+        void Walk(JsonElement e)
+        {
+            if (e.ValueKind == JsonValueKind.Object)
+            {
+                if (e.TryGetProperty("type", out var t) && t.ValueKind == JsonValueKind.String && t.GetString() == type && e.TryGetProperty("properties", out _))
+                {
+                    found.Add(e);
+                }
+
+                foreach (var property in e.EnumerateObject())
+                {
+                    Walk(property.Value);
+                }
+            }
+            else if (e.ValueKind == JsonValueKind.Array)
+            {
+                foreach (var item in e.EnumerateArray())
+                {
+                    Walk(item);
+                }
+            }
+        }
+    }
+
     /// <summary>
     /// The subscriptions the template creates: the default of eventGridFunctions, unless
     /// main.parameters.json (what azd deploys with) sets the parameter.

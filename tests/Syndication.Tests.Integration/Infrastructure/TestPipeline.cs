@@ -36,11 +36,14 @@ internal sealed class TestPipeline : IAsyncDisposable
 
     public StorageRequestCounter Counter => _services.GetRequiredService<StorageRequestCounter>();
 
+    public IServiceProvider Services => _services;
+
     public T Get<T>()
         where T : notnull => _services.GetRequiredService<T>();
 
-    /// <param name="account">Storage shared with something else under test (a <c>serve</c>); a fresh account when null.</param>
-    public static async Task<TestPipeline> StartAsync(IDictionary<string, string?>? settings = null, TestAccount? account = null)
+    /// <param name="account">Storage shared with something else under test (a <c>serve</c>, a second instance of the app as when the host scales out); a fresh account when null.</param>
+    /// <param name="configure">Replaces registrations after the app's own (a test's stand-in for a remote service, such as an upstream fetcher with a test resolver).</param>
+    public static async Task<TestPipeline> StartAsync(IDictionary<string, string?>? settings = null, TestAccount? account = null, Action<IServiceCollection>? configure = null)
     {
         account ??= await LocalStorage.NewAccountAsync();
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 25, 9, 0, 0, TimeSpan.Zero));
@@ -55,6 +58,10 @@ internal sealed class TestPipeline : IAsyncDisposable
                 ["TrendingSchedule"] = "45 */5 * * * *",
                 ["NewsletterSchedule"] = "45 */5 * * * *",
                 ["AlertSchedule"] = "*/20 * * * * *",
+
+                // The clock only moves when a test moves it: an event-driven build would otherwise
+                // wait for its coalescing window for ever (FeedPublishingTests set it and move the clock).
+                ["Syndication:Feeds:CoalesceSeconds"] = "0",
             })
             .AddInMemoryCollection(settings ?? new Dictionary<string, string?>())
             .Build();
@@ -62,6 +69,7 @@ internal sealed class TestPipeline : IAsyncDisposable
         services.AddSingleton<TimeProvider>(clock);
         services.AddLogging();
         Syndication.Functions.SyndicationApp.ConfigureServices(services, configuration);
+        configure?.Invoke(services);
         var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
         return new TestPipeline(provider, account, clock);
     }

@@ -108,8 +108,31 @@ internal sealed class FakeSendGrid : IAsyncDisposable
     /// <summary>Drops the faults not yet used: the requests to come are answered 202.</summary>
     public void ClearFaults() => faults.Clear();
 
+    /// <summary>
+    /// What a real send needs beside the key (a postal address, an authenticated From domain), and a
+    /// warm-up that began long ago: an account already warm, so only the tests of caps meet one.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, string> ComplianceSettings = new Dictionary<string, string>
+    {
+        ["PostalAddress"] = "1 Example Street, Springfield, 00000, United States",
+        ["AuthenticatedDomains"] = "news.example.com",
+        ["WarmupStartDate"] = "2020-01-01",
+    };
+
+    /// <summary>
+    /// Token and subscriber-id keys for the tests that send through SendGrid: with a SendGrid key set,
+    /// the public development keys are refused at start. Test values, not secrets.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> Keys { get; } = new Dictionary<string, string>
+    {
+        ["Syndication:Newsletter:TokenSigningKey"] = "t1:" + Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes("loopback test token key, 32 bytes+")),
+        ["Syndication:Newsletter:SubscriberIdKey"] = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes("loopback test subscriber id key, 32 bytes+")),
+    };
+
     /// <summary>Settings that point the app's SendGrid transport here, with short timeouts and back-off.</summary>
-    public Dictionary<string, string?> Settings(int batchSize = 1000, int timeoutSeconds = 1) => new()
+    public Dictionary<string, string?> Settings(int batchSize = 1000, int timeoutSeconds = 1) => new(
+        Keys.Select(k => KeyValuePair.Create(k.Key, (string?)k.Value))
+            .Concat(ComplianceSettings.Select(s => KeyValuePair.Create("Syndication:Newsletter:" + s.Key, (string?)s.Value))))
     {
         ["Syndication:Newsletter:SendGridApiKey"] = ApiKey,
         ["Syndication:Newsletter:SendGridHost"] = Server.BaseUrl.AbsoluteUri.TrimEnd('/'),

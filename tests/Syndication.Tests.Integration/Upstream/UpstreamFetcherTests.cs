@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using Microsoft.AspNetCore.Http;
@@ -11,11 +12,11 @@ public sealed class UpstreamFetcherTests
 {
     private const string Rss = "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>t</title></channel></rss>";
 
-    private static UpstreamFetcher Fetcher(Action<UpstreamOptions>? configure = null)
+    private static UpstreamFetcher Fetcher(Action<UpstreamOptions>? configure = null, TestResolver? resolver = null)
     {
-        var options = new UpstreamOptions { AllowPrivateNetworks = true, TimeoutSeconds = 3, MaxRedirects = 3, MaxBytes = 64 * 1024 };
+        var options = new UpstreamOptions { AllowPrivateNetworks = true, TimeoutSeconds = 3, MaxRedirects = 3, MaxBytes = 64 * 1024, HostGapMilliseconds = 0 };
         configure?.Invoke(options);
-        return new UpstreamFetcher(options);
+        return new UpstreamFetcher(options, resolver is null ? null : resolver.ResolveAsync);
     }
 
     [Fact]
@@ -183,21 +184,178 @@ public sealed class UpstreamFetcherTests
 
         var failed = Assert.IsType<FetchResult.Failed>(await fetcher.FetchAsync(server.Url("feed.xml"), null, null, CancellationToken.None));
 
-        Assert.Contains("loopback, private or link-local", failed.Reason, StringComparison.Ordinal);
+        Assert.Contains("resolves only to addresses polls may not reach: 127.0.0.1 is loopback", failed.Reason, StringComparison.Ordinal);
         Assert.Empty(server.Requests);
     }
 
     [Theory]
-    [InlineData("127.0.0.1", true)]
-    [InlineData("10.1.2.3", true)]
-    [InlineData("172.20.0.1", true)]
-    [InlineData("192.168.1.1", true)]
-    [InlineData("169.254.169.254", true)]
-    [InlineData("::1", true)]
-    [InlineData("fd00::1", true)]
-    [InlineData("::ffff:10.0.0.1", true)]
-    [InlineData("93.184.216.34", false)]
-    [InlineData("2606:2800:220:1:248:1893:25c8:1946", false)]
-    public void Private_addresses_are_recognised(string address, bool isPrivate) =>
-        Assert.Equal(isPrivate, UpstreamFetcher.IsPrivate(IPAddress.Parse(address)));
+    [InlineData("agency.test", "127.0.0.1", "loopback")]
+    [InlineData("agency.test", "10.1.2.3", "private (10.0.0.0/8)")]
+    [InlineData("agency.test", "198.18.0.1", "benchmarking (198.18.0.0/15)")]
+    [InlineData("agency.test", "64:ff9b::7f00:1", "NAT64 (64:ff9b::/96)")]
+    [InlineData("agency.test", "2002:7f00:1::1", "6to4 (2002::/16)")]
+    [InlineData("agency.test", "::7f00:1", "IPv4-compatible")]
+    [InlineData("agency.test", "::ffff:192.168.1.1", "IPv4-mapped: 192.168.1.1 is private")]
+    [InlineData("agency.test", "168.63.129.16", "cloud platform")]
+    public async Task A_name_that_resolves_to_an_address_that_is_not_public_unicast_is_refused_before_any_connection(string host, string address, string reason)
+    {
+        // The name resolves (through the test's DNS) to the address; the URL's port is a loopback
+        // server's, so a connection, were one made, would reach it and be recorded.
+        await using var server = await LoopbackServer.StartAsync(context => context.Response.WriteAsync(Rss));
+        var resolver = new TestResolver((host, address));
+        using var fetcher = Fetcher(o => o.AllowPrivateNetworks = false, resolver);
+
+        var failed = Assert.IsType<FetchResult.Failed>(await fetcher.FetchAsync(TestResolver.At(server, host, "feed.xml"), null, null, CancellationToken.None));
+
+        Assert.Contains(reason, failed.Reason, StringComparison.Ordinal);
+        Assert.Equal([host], resolver.Asked);
+        Assert.Empty(server.Requests);
+    }
+
+    [Theory]
+    [InlineData("http://metadata.test/latest/meta-data/", "169.254.169.254")]
+    [InlineData("http://wireserver.test/machine?comp=goalstate", "168.63.129.16")]
+    [InlineData("http://nat64.test/metadata/instance", "64:ff9b::a9fe:a9fe")]
+    [InlineData("http://169.254.169.254/metadata/instance?api-version=2021-02-01", null)]
+    public async Task A_redirect_to_the_platforms_own_addresses_is_refused_even_where_private_networks_are_allowed(string target, string? address)
+    {
+        await using var server = await LoopbackServer.StartAsync(context =>
+        {
+            context.Response.StatusCode = StatusCodes.Status302Found;
+            context.Response.Headers.Location = target;
+            return Task.CompletedTask;
+        });
+        var host = new Uri(target).Host;
+        var resolver = address is null ? new TestResolver() : new TestResolver((host, address));
+        using var fetcher = Fetcher(o => o.AllowPrivateNetworks = true, resolver);
+
+        var failed = Assert.IsType<FetchResult.Failed>(await fetcher.FetchAsync(TestResolver.At(server, "agency.test", "feed.xml"), null, null, CancellationToken.None));
+
+        // The agency's host answered (it is allowed, here); the hop to the platform was refused.
+        Assert.Single(server.Requests);
+        Assert.Contains("cloud platform's own address", failed.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Validators_go_back_exactly_as_the_server_sent_them()
+    {
+        // A weak ETag, an unquoted one (which a strict parser drops) and a date in the obsolete RFC 850 form.
+        var served = new ConcurrentQueue<(string ETag, string LastModified)>(
+        [
+            ("W/\"5f3-abc\"", "Tuesday, 24-Nov-26 10:00:00 GMT"),
+            ("abc-123", "Tue, 24 Nov 2026 10:00:00 GMT"),
+            ("\"final\"", "Tue, 24 Nov 2026 10:00:00 GMT"),
+        ]);
+        await using var server = await LoopbackServer.StartAsync(async context =>
+        {
+            served.TryDequeue(out var next);
+            context.Response.Headers.ETag = next.ETag;
+            context.Response.Headers.LastModified = next.LastModified;
+            await context.Response.WriteAsync(Rss);
+        });
+        using var fetcher = Fetcher();
+
+        var first = Assert.IsType<FetchResult.Fetched>(await fetcher.FetchAsync(server.Url("feed.xml"), null, null, CancellationToken.None));
+        var second = Assert.IsType<FetchResult.Fetched>(await fetcher.FetchAsync(server.Url("feed.xml"), first.ETag, first.LastModified, CancellationToken.None));
+        await fetcher.FetchAsync(server.Url("feed.xml"), second.ETag, second.LastModified, CancellationToken.None);
+
+        var requests = server.Requests.ToArray();
+        Assert.Equal(("W/\"5f3-abc\"", "Tuesday, 24-Nov-26 10:00:00 GMT"), (requests[1].Headers["If-None-Match"], requests[1].Headers["If-Modified-Since"]));
+        Assert.Equal(("abc-123", "Tue, 24 Nov 2026 10:00:00 GMT"), (requests[2].Headers["If-None-Match"], requests[2].Headers["If-Modified-Since"]));
+    }
+
+    [Fact]
+    public async Task Requests_to_one_host_never_overlap_and_leave_the_configured_gap_between_them()
+    {
+        const int GapMilliseconds = 300;
+        var inFlight = 0;
+        var mostInFlight = 0;
+        var spans = new ConcurrentQueue<(long Start, long End)>();
+        await using var server = await LoopbackServer.StartAsync(
+            async context =>
+            {
+                var start = Stopwatch.GetTimestamp();
+                var now = Interlocked.Increment(ref inFlight);
+                InterlockedMax(ref mostInFlight, now);
+                await Task.Delay(50);
+                await context.Response.WriteAsync(Rss);
+                await context.Response.CompleteAsync();
+                Interlocked.Decrement(ref inFlight);
+                spans.Enqueue((start, Stopwatch.GetTimestamp()));
+            },
+            recordRequests: false);
+        var resolver = new TestResolver();
+        using var fetcher = Fetcher(o => o.HostGapMilliseconds = GapMilliseconds, resolver);
+
+        // Six feeds of one agency host asked for at once (the stage polls several feeds at a time), and one of another host.
+        var sameHost = Enumerable.Range(0, 6).Select(i => fetcher.FetchAsync(TestResolver.At(server, "wire.test", $"feed-{i}.xml"), null, null, CancellationToken.None));
+        var otherHost = fetcher.FetchAsync(TestResolver.At(server, "other.test", "feed.xml"), null, null, CancellationToken.None);
+        var results = await Task.WhenAll([.. sameHost, otherHost]);
+
+        Assert.All(results, r => Assert.IsType<FetchResult.Fetched>(r));
+        var ordered = spans.OrderBy(s => s.Start).ToArray();
+        Assert.Equal(7, ordered.Length);
+        Assert.InRange(mostInFlight, 1, 2); // the other host's one request may overlap; the agency's never do
+        var gaps = ordered.Zip(ordered.Skip(1)).Select(p => Stopwatch.GetElapsedTime(p.First.End, p.Second.Start)).ToList();
+        // Of six requests to one host, five follow another; each waited the gap after the previous one ended.
+        // (The other host's request falls somewhere in between, without waiting.)
+        Assert.True(gaps.Count(g => g >= TimeSpan.FromMilliseconds(GapMilliseconds - 20)) >= 4, string.Join(", ", gaps.Select(g => g.TotalMilliseconds)));
+    }
+
+    private static void InterlockedMax(ref int target, int value)
+    {
+        for (var current = Volatile.Read(ref target); value > current; current = Volatile.Read(ref target))
+        {
+            if (Interlocked.CompareExchange(ref target, value, current) == current)
+            {
+                return;
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData("127.0.0.1", false)]
+    [InlineData("10.1.2.3", false)]
+    [InlineData("172.20.0.1", false)]
+    [InlineData("192.168.1.1", false)]
+    [InlineData("100.64.0.1", false)]
+    [InlineData("169.254.169.254", false)]
+    [InlineData("168.63.129.16", false)]
+    [InlineData("198.18.0.1", false)]
+    [InlineData("198.19.255.255", false)]
+    [InlineData("192.0.2.1", false)]
+    [InlineData("224.0.0.1", false)]
+    [InlineData("255.255.255.255", false)]
+    [InlineData("0.0.0.0", false)]
+    [InlineData("::", false)]
+    [InlineData("::1", false)]
+    [InlineData("::a9fe:a9fe", false)]
+    [InlineData("::ffff:10.0.0.1", false)]
+    [InlineData("64:ff9b::808:808", false)]
+    [InlineData("64:ff9b:1::1", false)]
+    [InlineData("2002:808:808::1", false)]
+    [InlineData("2001::1", false)]
+    [InlineData("2001:db8::1", false)]
+    [InlineData("fd00::1", false)]
+    [InlineData("fd00:ec2::254", false)]
+    [InlineData("fe80::1", false)]
+    [InlineData("ff02::1", false)]
+    [InlineData("100::1", false)]
+    [InlineData("93.184.216.34", true)]
+    [InlineData("198.20.0.1", true)]
+    [InlineData("168.63.129.17", true)]
+    [InlineData("::ffff:93.184.216.34", true)]
+    [InlineData("2606:2800:220:1:248:1893:25c8:1946", true)]
+    [InlineData("2001:4860:4860::8888", true)]
+    public void Only_public_unicast_addresses_are_polled(string address, bool isPublic) =>
+        Assert.Equal(isPublic, OutboundAddresses.IsPublicUnicast(IPAddress.Parse(address)));
+
+    [Theory]
+    [InlineData("169.254.169.254")]
+    [InlineData("168.63.129.16")]
+    [InlineData("::ffff:169.254.169.254")]
+    [InlineData("64:ff9b::a83f:8110")]
+    [InlineData("2002:a9fe:a9fe::1")]
+    public void The_platforms_own_addresses_are_refused_even_where_private_networks_are_allowed(string address) =>
+        Assert.Contains("cloud platform", OutboundAddresses.Refusal(IPAddress.Parse(address), allowPrivateNetworks: true), StringComparison.Ordinal);
 }

@@ -39,7 +39,7 @@ public sealed class UpstreamStageTests
 
     private static Dictionary<string, string?> Feeds(params (string Name, Uri Url)[] feeds)
     {
-        var settings = new Dictionary<string, string?> { ["Syndication:Upstream:AllowPrivateNetworks"] = "true", ["Syndication:Upstream:TimeoutSeconds"] = "5" };
+        var settings = new Dictionary<string, string?> { ["Syndication:Upstream:AllowPrivateNetworks"] = "true", ["Syndication:Upstream:TimeoutSeconds"] = "5", ["Syndication:Upstream:HostGapMilliseconds"] = "0" };
         for (var i = 0; i < feeds.Length; i++)
         {
             settings[$"Syndication:Upstream:Feeds:{i}:Name"] = feeds[i].Name;
@@ -75,14 +75,14 @@ public sealed class UpstreamStageTests
 
         Assert.Equal(PollResult.Fetched, poll.Result);
         Assert.Equal(2, poll.Count(IngestResult.Accepted));
-        var article = (await pipeline.Articles.GetAsync(ArticleIdentity.IdFor("wire-1001"), CancellationToken.None))!.Article;
+        var article = (await pipeline.Articles.GetAsync(ArticleIdentity.IdFor("wire", "wire-1001"), CancellationToken.None))!.Article;
         Assert.Equal("Port authority opens second container terminal", article.Headline);
         Assert.Equal(new DateTimeOffset(2026, 11, 24, 11, 52, 0, TimeSpan.Zero), article.Created);
         Assert.Equal("Example Wire", article.Attribution);
         Assert.Contains("india", article.Editions);
         Assert.Contains("transport", article.Sectors);
         Assert.Contains("economy", article.Sectors); // from its category, named like the sector
-        Assert.DoesNotContain("economy", (await pipeline.Articles.GetAsync(ArticleIdentity.IdFor("wire-1002"), CancellationToken.None))!.Article.Sectors);
+        Assert.DoesNotContain("economy", (await pipeline.Articles.GetAsync(ArticleIdentity.IdFor("wire", "wire-1002"), CancellationToken.None))!.Article.Sectors);
         Assert.DoesNotContain("px.gif", article.BodyHtml, StringComparison.Ordinal);
         Assert.Equal("https://wire.example.org/port-terminal", article.SourceUrl?.ToString().TrimEnd('/'));
         var archived = Assert.Single(pipeline.Storage.Container(StorageNames.ArchiveContainer).GetBlobs());

@@ -51,6 +51,18 @@ public sealed class SyndicationOptionsTests
         Assert.Contains(options.Validate(), e => e.Contains(named, StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData(-1)]
+    [InlineData(61)]
+    public void A_coalescing_window_outside_0_to_60_seconds_is_named(int seconds)
+    {
+        var options = new SyndicationOptions { Feeds = new FeedOptions { CoalesceSeconds = seconds } };
+
+        Assert.Contains(options.Validate(), e => e.Contains("Syndication:Feeds:CoalesceSeconds must be between 0 and 60", StringComparison.Ordinal));
+        Assert.Empty(new SyndicationOptions { Feeds = new FeedOptions { CoalesceSeconds = 0 } }.Validate());
+        Assert.Equal(10, new FeedOptions().CoalesceSeconds);
+    }
+
     [Fact]
     public void Ingest_defaults_are_valid()
     {

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
+using Syndication.Core.Ingestion;
 using Syndication.Core.Ingestion.Normalization;
 
 namespace Syndication.Tests.Ingestion;
@@ -118,12 +119,44 @@ public sealed class HtmlCleanerTests
     [Fact]
     public void Deep_or_long_markup_is_read_in_linear_time_without_recursion()
     {
-        // A recursive walk would overflow on the first, a sibling-by-sibling one take minutes on the second.
-        var deep = string.Concat(Enumerable.Repeat("<span>", 20_000)) + "deep" + string.Concat(Enumerable.Repeat("</span>", 20_000));
-        var wide = string.Concat(Enumerable.Repeat("<p>x</p>", 50_000));
+        // Both as large as the limits allow: as deep, and as many elements.
+        var deep = string.Concat(Enumerable.Repeat("<span>", HtmlLimits.MaxDepth)) + "deep" + string.Concat(Enumerable.Repeat("</span>", HtmlLimits.MaxDepth));
+        var wide = string.Concat(Enumerable.Repeat("<p>x</p>", HtmlLimits.MaxElements));
 
         Assert.Equal("deep", HtmlCleaner.ToPlainText(deep));
-        Assert.Equal(string.Join(' ', Enumerable.Repeat("x", 50_000)), HtmlCleaner.ToPlainText(wide));
+        Assert.Equal(string.Join(' ', Enumerable.Repeat("x", HtmlLimits.MaxElements)), HtmlCleaner.ToPlainText(wide));
+    }
+
+    [Theory]
+    [InlineData("<div>", "nests elements more than 256 deep")]
+    [InlineData("<b><i>", "nests elements more than 256 deep")]
+    [InlineData("<table><tr><td>", "nests elements more than 256 deep")]
+    [InlineData("<div/>", "nests elements more than 256 deep")] // not self-closing in HTML
+    public void Markup_nested_past_the_limit_is_refused_with_the_limit_named(string open, string reason)
+    {
+        var hostile = string.Concat(Enumerable.Repeat(open, 20_000)) + "x";
+
+        var cleaning = Assert.Throws<RejectedInputException>(() => HtmlCleaner.Default.Clean(hostile));
+        var text = Assert.Throws<RejectedInputException>(() => HtmlCleaner.ToPlainText(hostile));
+
+        Assert.Contains(reason, cleaning.Message, StringComparison.Ordinal);
+        Assert.Contains(reason, text.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Real_shapes_below_the_limits_pass_unclosed_paragraphs_list_items_svg_and_many_attributes_included()
+    {
+        var paragraphs = string.Concat(Enumerable.Repeat("<p>unclosed paragraph", 2_000));
+        var items = "<ul>" + string.Concat(Enumerable.Repeat("<li>item", 2_000)) + "</ul>";
+        var svg = "<svg>" + string.Concat(Enumerable.Repeat("<path d=\"M0 0\"/>", 2_000)) + "</svg><p>after</p>";
+        var attributes = "<p " + string.Join(' ', Enumerable.Range(0, HtmlLimits.MaxAttributesPerElement).Select(i => $"data-a{i}=\"{i}\"")) + ">x</p>";
+
+        Assert.Contains("unclosed paragraph", HtmlCleaner.Default.Clean(paragraphs), StringComparison.Ordinal);
+        Assert.Contains("item", HtmlCleaner.Default.Clean(items), StringComparison.Ordinal);
+        Assert.Contains("after", HtmlCleaner.Default.Clean(svg), StringComparison.Ordinal);
+        Assert.Equal("x", HtmlCleaner.ToPlainText(attributes));
+        var tooMany = "<p " + string.Join(' ', Enumerable.Range(0, HtmlLimits.MaxAttributesPerElement + 1).Select(i => $"a{i}")) + ">x</p>";
+        Assert.Contains("attributes, over the limit of 64", Assert.Throws<RejectedInputException>(() => HtmlCleaner.Default.Clean(tooMany)).Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -36,6 +36,15 @@ public sealed record ParsedFeed
     /// <summary>When the feed says it was last built or published (<c>lastBuildDate</c>, <c>pubDate</c>, Atom <c>updated</c>), in UTC.</summary>
     public DateTimeOffset? Updated { get; init; }
 
+    /// <summary>RSS <c>ttl</c>: minutes the channel may be cached before it is read again.</summary>
+    public int? TtlMinutes { get; init; }
+
+    /// <summary>RSS <c>skipHours</c>: hours (0-23, GMT) in which the channel asks not to be read.</summary>
+    public IReadOnlyList<int> SkipHours { get; init; } = [];
+
+    /// <summary>RSS <c>skipDays</c>: days (GMT) on which the channel asks not to be read.</summary>
+    public IReadOnlyList<DayOfWeek> SkipDays { get; init; } = [];
+
     public IReadOnlyList<ParsedEntry> Entries { get; init; } = [];
 }
 

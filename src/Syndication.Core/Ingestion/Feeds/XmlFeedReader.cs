@@ -118,6 +118,9 @@ internal static class XmlFeedReader
             Link = channel.Link,
             Language = channel.Language,
             Updated = channel.Updated ?? channel.Published,
+            TtlMinutes = channel.TtlMinutes,
+            SkipHours = channel.SkipHours,
+            SkipDays = channel.SkipDays,
             Entries = entries,
         };
     }
@@ -144,9 +147,35 @@ internal static class XmlFeedReader
             case (DcNs, "date"):
                 channel.Updated = First(channel.Updated, c.Date(c.Text()));
                 break;
+            case (var ns, "ttl") when IsRss(ns):
+                channel.TtlMinutes ??= Int(c.Text().Trim());
+                break;
+            case (var ns, "skipHours") when IsRss(ns):
+                ReadSkipList(r, "hour", text => int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var hour) && hour <= 23 ? hour : null, channel.SkipHours);
+                break;
+            case (var ns, "skipDays") when IsRss(ns):
+                ReadSkipList(r, "day", text => Enum.GetNames<DayOfWeek>().Contains(text, StringComparer.OrdinalIgnoreCase) ? Enum.Parse<DayOfWeek>(text, ignoreCase: true) : null, channel.SkipDays);
+                break;
             default:
                 r.Skip();
                 break;
+        }
+    }
+
+    /// <summary>RSS <c>skipHours</c>/<c>skipDays</c>: each child element named <paramref name="name"/> once (RSS allows 24 hours and 7 days).</summary>
+    private static void ReadSkipList<T>(XmlReader r, string name, Func<string, T?> parse, List<T> into)
+        where T : struct
+    {
+        for (var depth = Enter(r); NextChild(r, depth);)
+        {
+            if (!IsRss(r.NamespaceURI) || r.LocalName != name)
+            {
+                r.Skip();
+            }
+            else if (parse(ReadText(r).Trim()) is { } value && !into.Contains(value))
+            {
+                into.Add(value);
+            }
         }
     }
 
@@ -699,6 +728,12 @@ internal static class XmlFeedReader
         public DateTimeOffset? Published { get; set; }
 
         public DateTimeOffset? Updated { get; set; }
+
+        public int? TtlMinutes { get; set; }
+
+        public List<int> SkipHours { get; } = [];
+
+        public List<DayOfWeek> SkipDays { get; } = [];
     }
 }
 

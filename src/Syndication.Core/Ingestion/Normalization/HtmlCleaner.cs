@@ -111,9 +111,11 @@ public sealed class HtmlCleaner
     /// The body, cleaned. Relative <c>href</c>, <c>src</c> and <c>srcset</c> URLs are resolved against
     /// <paramref name="baseUrl"/> (the item's link); without one they are left relative.
     /// </summary>
+    /// <exception cref="RejectedInputException">Past one of <see cref="HtmlLimits"/>.</exception>
     public string Clean(string html, Uri? baseUrl = null)
     {
         ArgumentNullException.ThrowIfNull(html);
+        HtmlLimits.Check(html, "The body");
         var resolveAgainst = baseUrl is { IsAbsoluteUri: true } && (baseUrl.Scheme == Uri.UriSchemeHttp || baseUrl.Scheme == Uri.UriSchemeHttps)
             ? baseUrl.AbsoluteUri
             : "";
@@ -132,6 +134,8 @@ public sealed class HtmlCleaner
         {
             return FoldWhiteSpace(html);
         }
+
+        HtmlLimits.Check(html, "The text");
 
         // AngleSharp's parser keeps no state between documents, so one instance serves every thread.
         using var document = TextParser.ParseDocument(html);
