@@ -135,7 +135,7 @@ public sealed class FunctionsAppTests
 
         provider.GetRequiredService<IStartupValidator>().Validate();
         var classes = FunctionClasses().ToList();
-        Assert.Equal(16, classes.Count);
+        Assert.Equal(17, classes.Count);
         foreach (var type in classes)
         {
             Assert.NotNull(ActivatorUtilities.CreateInstance(provider, type));
