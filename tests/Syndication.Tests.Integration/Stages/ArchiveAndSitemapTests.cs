@@ -123,10 +123,9 @@ public sealed class ArchiveAndSitemapTests
         return docs;
     }
 
-    [Fact]
-    public async Task The_archive_chain_of_a_scope_reaches_every_article_exactly_once_in_rss_atom_and_json_feed()
+    /// <summary>232 stories of India (a wire story told twice among them) built into feeds with archive pages of 40.</summary>
+    private static async Task<(List<string> Headlines, IReadOnlyList<FeedResult> Feeds)> ArchiveIndiaAsync(TestPipeline pipeline)
     {
-        await using var pipeline = await TestPipeline.StartAsync(PageSize(40));
         var newest = pipeline.Clock.GetUtcNow().AddMinutes(-30);
         var headlines = await IngestStoriesAsync(pipeline, 230, newest);
 
@@ -135,7 +134,14 @@ public sealed class ArchiveAndSitemapTests
         await IngestAsync(pipeline, "wire:b", "Second container terminal opens at port", newest.AddMinutes(20), Body(9_999) + "<p>With inputs from agencies.</p>");
         headlines.AddRange(["Port opens second terminal", "Second container terminal opens at port"]);
 
-        var feeds = await pipeline.Feeds.BuildAsync(rebuildAll: false, CancellationToken.None);
+        return (headlines, await pipeline.Feeds.BuildAsync(rebuildAll: false, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task The_archive_chain_of_a_scope_reaches_every_article_exactly_once_in_rss_atom_and_json_feed()
+    {
+        await using var pipeline = await TestPipeline.StartAsync(PageSize(40));
+        var (headlines, feeds) = await ArchiveIndiaAsync(pipeline);
 
         foreach (var file in new[] { "rss.xml", "atom.xml", "feed.json" })
         {
@@ -196,6 +202,43 @@ public sealed class ArchiveAndSitemapTests
         finally
         {
             folder.Delete(recursive: true);
+        }
+    }
+
+    [FeedparserFact]
+    public async Task Feedparser_follows_the_rss_and_atom_archive_chains_to_every_article_exactly_once()
+    {
+        await using var pipeline = await TestPipeline.StartAsync(PageSize(40));
+        var (headlines, feeds) = await ArchiveIndiaAsync(pipeline);
+
+        foreach (var file in new[] { "rss.xml", "atom.xml" })
+        {
+            var current = feeds.Single(f => f.Path == $"editions/india/{file}").Url;
+            var blobs = (await WalkAsync(current)).ToDictionary(d => d.Url.AbsoluteUri, d => d.Text, StringComparer.Ordinal);
+
+            // From the current feed through the prev-archive links feedparser reports, each mapped to its blob.
+            var pages = new List<FeedparserFeed>();
+            for (var url = current.AbsoluteUri; url is not null;)
+            {
+                Assert.True(blobs.TryGetValue(url, out var text), $"feedparser's prev-archive link {url} names no blob of the {file} chain");
+                Assert.True(pages.Count <= blobs.Count, $"feedparser's {file} chain comes back to {url}");
+                var page = await Feedparser.ParseAsync(System.Text.Encoding.UTF8.GetBytes(text));
+                Assert.False(page.Bozo, $"{url}: {page.BozoException}");
+                if (pages.Count > 0)
+                {
+                    Assert.Equal(current.AbsoluteUri, page.LinkTo("current"));
+                }
+
+                pages.Add(page);
+                url = page.LinkTo("prev-archive");
+            }
+
+            var archives = pages.Skip(1).ToList();
+            Assert.Equal(6, archives.Count);
+            var titles = archives.SelectMany(p => p.Entries).Select(e => e.Title ?? "").ToList();
+            Assert.Equal(headlines.Order(StringComparer.Ordinal), titles.Order(StringComparer.Ordinal));
+            Assert.Equal(headlines.Count, archives.SelectMany(p => p.Entries).Select(e => e.Id).Distinct(StringComparer.Ordinal).Count());
+            Assert.All(archives.SelectMany(p => p.Entries), e => Assert.False(string.IsNullOrEmpty(e.Id)));
         }
     }
 

@@ -54,6 +54,43 @@ public sealed class CorrectionFeedTests : IDisposable
         }
     }
 
+    [FeedparserTheory]
+    [InlineData(FeedFormat.Rss)]
+    [InlineData(FeedFormat.Atom)]
+    public async Task Feedparser_reads_a_corrected_story_as_the_same_item_updated_with_the_correction_on_top(FeedFormat format)
+    {
+        var original = Entry(0);
+        var corrected = original with { Correction = Note, Updated = original.Updated.AddHours(3) };
+
+        var before = await Feedparser.ParseAsync(FeedWriter.Write(format, India, [original]).Content.ToArray());
+        var after = await Feedparser.ParseAsync(FeedWriter.Write(format, India, [corrected]).Content.ToArray());
+
+        Assert.False(before.Bozo, before.BozoException);
+        Assert.False(after.Bozo, after.BozoException);
+        var old = Assert.Single(before.Entries);
+        var item = Assert.Single(after.Entries);
+        Assert.Equal(old.Id, item.Id);
+        Assert.Equal(old.Link, item.Link);
+        Assert.NotNull(item.Id);
+        Assert.NotNull(item.Link);
+        Assert.NotNull(item.Summary);
+        Assert.NotEmpty(item.Content);
+
+        // The summary and every content value open with the correction, as a reader's screen shows them.
+        var texts = item.Content.Prepend(item.Summary ?? "").ToList();
+        Assert.All(texts, text => Assert.StartsWith($"Correction: {Note}", Shown(text), StringComparison.Ordinal));
+        Assert.All(old.Content.Prepend(old.Summary ?? ""), text => Assert.DoesNotContain("Correction", text, StringComparison.Ordinal));
+        if (format == FeedFormat.Atom)
+        {
+            Assert.Equal(corrected.Updated, item.Updated);
+            Assert.True(old.Updated < item.Updated, $"updated went from {old.Updated:O} to {item.Updated:O}");
+        }
+    }
+
+    /// <summary>The text of feedparser's (sanitised) HTML: tags dropped, entities decoded.</summary>
+    private static string Shown(string html) =>
+        System.Net.WebUtility.HtmlDecode(System.Text.RegularExpressions.Regex.Replace(html, "<[^>]+>", "")).Trim();
+
     [Fact]
     public void The_body_opens_with_the_correction_in_every_format()
     {
