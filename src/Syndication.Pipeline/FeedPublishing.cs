@@ -38,6 +38,9 @@ public sealed class FeedPublishing(
     /// <summary>How long the CLI waits for a build in progress (a burst's session may hold the lease for a while).</summary>
     private static readonly TimeSpan CliWait = TimeSpan.FromMinutes(3);
 
+    /// <summary>How many passes in a row a session may make without building anything before it ends.</summary>
+    private const int MaxIdlePasses = 3;
+
     /// <summary>
     /// The event's and the timer's path: builds the feeds of changed articles unless another build
     /// holds the lease (then it returns at once, <see cref="FeedPublication.Held"/>). Each session
@@ -79,8 +82,10 @@ public sealed class FeedPublishing(
         var builds = 0;
         var window = TimeSpan.FromSeconds(options.Value.Feeds.CoalesceSeconds);
         var lease = first;
+        var idlePasses = 0;
         while (lease is not null)
         {
+            var buildsBefore = builds;
             await using (lease)
             {
                 // A lease that could not be renewed may be someone else's now: stop at once.
@@ -120,7 +125,10 @@ public sealed class FeedPublishing(
 
             // Released. An event that came after the last build looked and before the release found
             // the lease taken and left its change to us: look once more, and build it if no one else has.
-            lease = await index.HasPendingAsync(cancellationToken) ? await TryLeaseAsync(TimeSpan.Zero, cancellationToken) : null;
+            // A look that finds work no build then does (another instance took it meanwhile) may
+            // repeat a little, never for ever: the timer's next build picks up whatever is left.
+            idlePasses = builds > buildsBefore ? 0 : idlePasses + 1;
+            lease = idlePasses < MaxIdlePasses && await index.HasPendingAsync(cancellationToken) ? await TryLeaseAsync(TimeSpan.Zero, cancellationToken) : null;
         }
 
         return new FeedPublication(Held: false, builds, results);

@@ -96,6 +96,9 @@ public sealed class ArticleIndex(StorageAccount account, TimeProvider clock)
     /// </summary>
     private const string TouchedPartition = PendingPrefix + "~touched";
 
+    /// <summary>Where the queue's own partitions begin: every article's change partition sorts before it (ids are hex).</summary>
+    private const string ReservedPartitions = PendingPrefix + "~";
+
     /// <summary>
     /// Stories held by an embargo (<see cref="NewsroomRules"/>): one row per article, its change
     /// record as applied, with <c>LiftsAt</c>. Kept in the change queue's range, so the one query an
@@ -165,13 +168,22 @@ public sealed class ArticleIndex(StorageAccount account, TimeProvider clock)
     }
 
     /// <summary>
-    /// Whether a feed build has work: a change not yet applied, or scopes a build left unwritten.
-    /// One request (a row at most, keys only), whatever the backlog.
+    /// Whether a feed build has work: a change not yet applied, scopes a build left unwritten, a held
+    /// story whose embargo has lifted, or a stage's note that has come due. Not a story still held
+    /// nor a note not yet due: they live in the queue's range too, but a build would find nothing
+    /// to do with them, and a session that looked again after each such build would never end.
+    /// One query (a row at most, keys only), whatever the backlog.
     /// </summary>
     public async Task<bool> HasPendingAsync(CancellationToken cancellationToken)
     {
         var changes = account.Table(StorageNames.ArticleChangesTable);
-        await foreach (var page in changes.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey ge {PendingPrefix} and PartitionKey lt {"pending."}"), maxPerPage: 1, select: ["PartitionKey"], cancellationToken: cancellationToken).AsPages())
+        var now = clock.GetUtcNow();
+        var filter = string.Join(" or ",
+            $"({TableClient.CreateQueryFilter($"PartitionKey ge {PendingPrefix} and PartitionKey lt {ReservedPartitions}")})",
+            TableClient.CreateQueryFilter($"PartitionKey eq {TouchedPartition}"),
+            $"({TableClient.CreateQueryFilter($"PartitionKey eq {HeldPartition} and LiftsAt le {now}")})",
+            $"({TableClient.CreateQueryFilter($"PartitionKey eq {NotesPartition} and DueAt le {now}")})");
+        await foreach (var page in changes.QueryAsync<TableEntity>(filter, maxPerPage: 1, select: ["PartitionKey"], cancellationToken: cancellationToken).AsPages())
         {
             if (page.Values.Count > 0)
             {

@@ -140,6 +140,32 @@ public sealed class FeedPublishingTests
     }
 
     [Fact]
+    public async Task A_session_ends_while_a_story_is_held_by_its_embargo_and_the_sitemaps_notes_are_not_yet_due()
+    {
+        await using var pipeline = await TestPipeline.StartAsync(new Dictionary<string, string?> { ["Syndication:Feeds:CoalesceSeconds"] = "0" });
+        var publishing = pipeline.Get<FeedPublishing>();
+        var open = Story("open", 1);
+        await pipeline.DropAndIngestAsync(open.Name, open.Content);
+        var held = Encoding.UTF8.GetString(Story("held", 1).Content).Replace("editions: [india]", "editions: [india]\nembargoed: 2026-11-26T09:00:00Z", StringComparison.Ordinal);
+        await pipeline.DropAndIngestAsync("held-1.md", Encoding.UTF8.GetBytes(held));
+
+        // Both stay in the queue's range after the build (the held row until its lift, the sitemaps'
+        // notes until their next due time); neither is work, so the session ends after its one build.
+        var done = await publishing.PublishChangesAsync("open-1.json", CancellationToken.None).WaitAsync(TimeSpan.FromMinutes(1));
+
+        Assert.Equal(1, done.Builds);
+        Assert.Single((await pipeline.Get<StatusStage>().WriteAsync(CancellationToken.None)).Held);
+        Assert.False(await pipeline.Index.HasPendingAsync(CancellationToken.None));
+        Assert.DoesNotContain("Story held-", await FeedAsync(pipeline, "editions/india/rss.xml"), StringComparison.Ordinal);
+
+        // At the lift the held row is work again: the next event's session publishes it.
+        pipeline.Clock.Advance(TimeSpan.FromDays(1));
+        Assert.True(await pipeline.Index.HasPendingAsync(CancellationToken.None));
+        Assert.Equal(1, (await publishing.PublishChangesAsync("timer", CancellationToken.None).WaitAsync(TimeSpan.FromMinutes(1))).Builds);
+        Assert.Contains("Story held-", await FeedAsync(pipeline, "editions/india/rss.xml"), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_local_event_loop_ingests_a_drop_and_publishes_it_as_the_two_events_would()
     {
         await using var pipeline = await TestPipeline.StartAsync(new Dictionary<string, string?> { ["Syndication:Feeds:CoalesceSeconds"] = "0" });
