@@ -118,21 +118,21 @@ public sealed class FeedsStage(
     public IEnumerable<(string Scope, FeedChannel Channel)> Channels()
     {
         var site = catalog.Site;
-        yield return (ArticleIndex.AllScope, Channel("", site.Name, site.Description));
+        yield return (FeedScopes.All, Channel("", site.Name, site.Description));
         foreach (var edition in catalog.Editions)
         {
-            yield return (ArticleIndex.EditionScope(edition.Id), Channel($"editions/{edition.Id}", $"{site.Name}: {edition.Name}", $"{edition.Name} edition of {site.Name}."));
+            yield return (FeedScopes.Edition(edition.Id), Channel($"editions/{edition.Id}", $"{site.Name}: {edition.Name}", $"{edition.Name} edition of {site.Name}."));
         }
 
         foreach (var sector in catalog.Sectors)
         {
-            yield return (ArticleIndex.SectorScope(sector.Id), Channel($"sectors/{sector.Id}", $"{site.Name}: {sector.Name}", $"{sector.Name} news from {site.Name}."));
+            yield return (FeedScopes.Sector(sector.Id), Channel($"sectors/{sector.Id}", $"{site.Name}: {sector.Name}", $"{sector.Name} news from {site.Name}."));
         }
 
         foreach (var section in Enum.GetValues<SectionType>())
         {
             var id = section.ToString().ToLowerInvariant();
-            yield return (ArticleIndex.SectionScope(section), Channel($"sections/{id}", $"{site.Name}: {section}", $"{section} from {site.Name}."));
+            yield return (FeedScopes.Section(section), Channel($"sections/{id}", $"{site.Name}: {section}", $"{section} from {site.Name}."));
         }
     }
 
@@ -229,7 +229,7 @@ public sealed class FeedsStage(
     {
         var results = new List<FeedResult>();
         var due = catalog.Editions
-            .Where(e => rebuildAll || update.TouchedScopes.Contains(ArticleIndex.EditionScope(e.Id)) || update.Due.Contains(SitemapNote(e.Id)))
+            .Where(e => rebuildAll || update.TouchedScopes.Contains(FeedScopes.Edition(e.Id)) || update.Due.Contains(SitemapNote(e.Id)))
             .ToList();
         if (due.Count == 0)
         {
@@ -242,7 +242,7 @@ public sealed class FeedsStage(
         var notes = new Dictionary<string, QueueNote>(update.Notes, StringComparer.Ordinal);
         foreach (var edition in due)
         {
-            var parts = NewsSitemap.Parts(await index.NewsSinceAsync(ArticleIndex.EditionScope(edition.Id), now - NewsSitemap.Window, cancellationToken), now);
+            var parts = NewsSitemap.Parts(await index.NewsSinceAsync(FeedScopes.Edition(edition.Id), now - NewsSitemap.Window, cancellationToken), now);
             for (var part = 0; part < parts.Count; part++)
             {
                 var path = NewsSitemap.PathOf(edition.Id, part + 1);

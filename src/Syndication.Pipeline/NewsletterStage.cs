@@ -7,6 +7,7 @@ using Microsoft.Extensions.Options;
 using Syndication.Adapters.Newsletters;
 using Syndication.Adapters.Storage;
 using Syndication.Core.Catalog;
+using Syndication.Core.Feeds;
 using Syndication.Core.Newsletters;
 
 using Syndication.Pipeline.Operations;
@@ -174,7 +175,7 @@ public sealed class NewsletterStage(
         var issueKey = schedule.IssueKey(localDate);
         var at = schedule.ScheduledInstant(localDate);
         var window = cadence == NewsletterCadence.Weekly ? TimeSpan.FromDays(8) : TimeSpan.FromDays(2);
-        var newest = await index.NewestAsync(ArticleIndex.EditionScope(edition.Id), Math.Min(100, options.Value.MaxStories * 5), cancellationToken);
+        var newest = await index.NewestAsync(FeedScopes.Edition(edition.Id), Math.Min(100, options.Value.MaxStories * 5), cancellationToken);
         var recent = newest.Where(e => e.Created > at - window && e.Created <= at + TimeSpan.FromDays(1)).ToList();
         var chosen = recent.Count > 0 ? recent : newest;
 
