@@ -29,6 +29,7 @@ public sealed class FeedsStage(
     StorageAccount account,
     ArticleIndex index,
     FeedPublisher publisher,
+    TrendingDocumentStore trending,
     FeedArchives archives,
     WebSubPinger hub,
     PublicationCatalog catalog,
@@ -97,8 +98,7 @@ public sealed class FeedsStage(
         foreach (var edition in catalog.Editions)
         {
             var path = TrendingDocument.PathOf(edition.Id);
-            if (await publisher.ReadAsync(path, cancellationToken) is not { } content
-                || TrendingDocument.Parse(content.ToMemory().Span) is not { } document
+            if ((await trending.ReadAsync(edition.Id, cancellationToken))?.Document is not { } document
                 || document.Without(withdrawn) is var remaining && ReferenceEquals(remaining, document))
             {
                 continue;
@@ -107,7 +107,7 @@ public sealed class FeedsStage(
             var entries = await index.EntriesAsync([.. remaining.Items.Select(i => ArticleIndex.RowKeyOf(i.Published, i.ArticleId))], cancellationToken);
             results.AddRange(await PublishChannelAsync(TrendingChannel(edition.Id), entries, cancellationToken));
             results.Add(new FeedResult(path, PublicUrl(path), remaining.Items.Count,
-                await publisher.PublishAsync(path, remaining.ToUtf8Json(), TrendingDocument.ContentType, options.Value.Feeds.CacheControl, cancellationToken)));
+                await trending.PublishAsync(remaining, options.Value.Feeds.CacheControl, cancellationToken)));
             logger.LogInformation("Trending box of {Edition}: withdrawn stories taken out", edition.Id);
         }
 
