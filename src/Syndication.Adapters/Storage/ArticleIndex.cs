@@ -356,15 +356,9 @@ public sealed class ArticleIndex(StorageAccount account, TimeProvider clock)
         public Dictionary<string, List<(long First, long Last)>> Minutes { get; } = new(StringComparer.Ordinal);
     }
 
-    /// <summary>
-    /// Whether the public version these records make is the story's first publication: a first
-    /// version, an embargo's lift, or a version that replaced one still held when it came. An update
-    /// of a story readers have already seen is not.
-    /// </summary>
-    private static bool IsFirstPublication(IEnumerable<TableEntity> versions, bool fromHeld) =>
-        fromHeld || versions.Any(c =>
-            c.GetInt32("Version") == 1
-            || (c.GetBoolean("PreviousEmbargoed") == true && c.GetDateTimeOffset("PreviousPublic") is { } previousPublic && c.GetDateTimeOffset("ChangedAt") is { } changedAt && previousPublic > changedAt));
+    /// <summary>A change record as <see cref="FirstPublication"/> reads it.</summary>
+    private static RecordedVersion RecordedVersionOf(TableEntity change) =>
+        new(change.GetInt32("Version"), change.GetBoolean("PreviousEmbargoed") == true, change.GetDateTimeOffset("PreviousPublic"), change.GetDateTimeOffset("ChangedAt"));
 
     /// <summary>A breaking story due to be alerted, as the build that published it recorded it.</summary>
     public sealed record DueAlert(string ArticleId, IReadOnlyList<string> Editions, DateTimeOffset PublicDate, string? Headline);
@@ -483,7 +477,7 @@ public sealed class ArticleIndex(StorageAccount account, TimeProvider clock)
                 outcome.Lifted++;
             }
 
-            if (state.IsPublic && Article.Breaking(latest.GetInt32("Urgency")) && IsFirstPublication(versions, fromHeld))
+            if (state.IsPublic && Article.Breaking(latest.GetInt32("Urgency")) && FirstPublication.Is(versions.Select(RecordedVersionOf), fromHeld))
             {
                 var due = new TableEntity(AlertsDuePartition, id)
                 {
