@@ -6,7 +6,7 @@ using System.Text;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Syndication.Adapters.Local;
+using Syndication.DevTools;
 using Syndication.Adapters.Storage;
 using Syndication.Functions;
 using Syndication.Functions.Functions;

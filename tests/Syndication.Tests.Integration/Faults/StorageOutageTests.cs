@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Azure.Data.Tables;
-using Syndication.Adapters.Local;
+using Syndication.DevTools;
 using Syndication.Adapters.Storage;
 using Syndication.Pipeline;
 using Syndication.Tests.Infrastructure;
