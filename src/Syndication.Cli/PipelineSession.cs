@@ -3,13 +3,13 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Syndication.DevTools;
 using Syndication.Adapters.Newsletters;
 using Syndication.Adapters.Storage;
 using Syndication.Core.Catalog;
 using Syndication.Core.Ingestion;
 using Syndication.Core.Newsletters;
 using Syndication.Core.Trending;
+using Syndication.DevTools;
 using Syndication.Pipeline;
 using Syndication.Pipeline.Operations;
 
