@@ -77,6 +77,25 @@ public sealed class NewsletterStageTests
     }
 
     [Fact]
+    public async Task The_current_issue_is_of_today_in_the_editions_zone_and_a_weekly_one_of_its_last_send_day()
+    {
+        await using var pipeline = await TestPipeline.StartAsync();
+        var stage = pipeline.Get<NewsletterStage>();
+        var catalog = pipeline.Get<PublicationCatalog>();
+        var (india, us) = (catalog.FindEdition("india")!, catalog.FindEdition("us")!);
+
+        // 20:00 UTC on Wednesday 25 November: already Thursday in India, still Wednesday in New York.
+        pipeline.Clock.SetUtcNow(new DateTimeOffset(2026, 11, 25, 20, 0, 0, TimeSpan.Zero));
+
+        Assert.Equal(new DateOnly(2026, 11, 26), stage.CurrentIssueDate(india, NewsletterCadence.Daily));
+        Assert.Equal(new DateOnly(2026, 11, 25), stage.CurrentIssueDate(us, NewsletterCadence.Daily));
+        Assert.Equal(new DateOnly(2026, 11, 23), stage.CurrentIssueDate(india, NewsletterCadence.Weekly)); // Mondays
+        pipeline.Clock.SetUtcNow(new DateTimeOffset(2026, 11, 30, 0, 30, 0, TimeSpan.Zero)); // Monday in India, Sunday in New York
+        Assert.Equal(new DateOnly(2026, 11, 30), stage.CurrentIssueDate(india, NewsletterCadence.Weekly));
+        Assert.Equal(new DateOnly(2026, 11, 23), stage.CurrentIssueDate(us, NewsletterCadence.Weekly));
+    }
+
+    [Fact]
     public async Task Through_429s_500s_a_timeout_and_a_413_every_confirmed_subscriber_gets_one_email_and_nobody_else_any()
     {
         await using var sendGrid = await FakeSendGrid.StartAsync();
@@ -161,14 +180,36 @@ public sealed class NewsletterStageTests
         // The timer and an editor's `newsletter send` at the same moment: one holds the issue's
         // lease and sends; the other waits for it, then finds the issue done.
         await using var sendGrid = await FakeSendGrid.StartAsync();
-        await using var pipeline = await PipelineWithStoriesAsync(sendGrid.Settings(batchSize: 20));
+        await using var pipeline = await PipelineWithStoriesAsync(sendGrid.Settings(batchSize: 20, timeoutSeconds: 60));
         var confirmed = await SeedAsync(pipeline, "reader", 120, sectors: ["health"]);
-        sendGrid.OnRequest = _ => Thread.Sleep(150); // each batch takes a while, so the runs overlap
         var stage = pipeline.Get<NewsletterStage>();
+        Task<IssueReport> Send() => Task.Run(() => stage.SendIssueAsync(Global(pipeline), NewsletterCadence.Daily, Today, dryRun: false, CancellationToken.None));
 
-        var runs = await Task.WhenAll(
-            Task.Run(() => stage.SendIssueAsync(Global(pipeline), NewsletterCadence.Daily, Today, dryRun: false, CancellationToken.None)),
-            Task.Run(() => stage.SendIssueAsync(Global(pipeline), NewsletterCadence.Daily, Today, dryRun: false, CancellationToken.None)));
+        // The overlap is forced, not hoped for: the first run is held at its first batch (answered
+        // late, within the client's timeout), with the issue's lease, until the second has tried
+        // the lease and found it taken (it tries every
+        // second; the holder renews every five, so two more lease requests include the second's).
+        using var release = new ManualResetEventSlim();
+        var sending = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        sendGrid.OnRequest = _ =>
+        {
+            sending.TrySetResult();
+            release.Wait(TimeSpan.FromMinutes(2));
+        };
+        long LeaseRequests() => pipeline.Counter.ByOperation.GetValueOrDefault("blob write PUT lease");
+
+        var first = Send();
+        await sending.Task.WaitAsync(TimeSpan.FromMinutes(2));
+        var leases = LeaseRequests();
+        var second = Send();
+        while (LeaseRequests() < leases + 2 && !second.IsCompleted)
+        {
+            await Task.Delay(20);
+        }
+
+        Assert.False(second.IsCompleted);
+        release.Set();
+        var runs = await Task.WhenAll(first, second);
 
         AssertExactlyOnce(sendGrid.Delivered, confirmed);
         Assert.Equal([0, 120], runs.Select(r => r.Sent).Order());
