@@ -135,7 +135,7 @@ public sealed class SendLedger(StorageAccount account)
             cancellationToken);
     }
 
-    /// <summary>Notes (or, with <paramref name="until"/> null, forgets) an issue a sending cap stopped, so a later timer resumes it even on another day.</summary>
+    /// <summary>Notes (or, with <paramref name="issue"/>'s <c>Until</c> null, forgets) an issue a sending cap stopped, so a later timer resumes it even on another day.</summary>
     public async Task SetThrottledAsync(ThrottledIssue issue, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(issue);

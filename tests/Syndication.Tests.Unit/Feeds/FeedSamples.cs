@@ -45,7 +45,7 @@ internal static class FeedSamples
     };
 
     /// <summary>
-    /// Everything publishers trip on: HTML and entities in titles, "]]>" and control characters in
+    /// Everything publishers trip on: HTML and entities in titles, "]]&gt;" and control characters in
     /// bodies, relative links and images, a lone surrogate, an article that moved section (its
     /// permanent id is no longer its URL), a language other than the channel's.
     /// </summary>
