@@ -1,3 +1,5 @@
+// Long on purpose: three ninjs major versions with different shapes (1.x, 2.x, 3.x) are read into
+// one draft with shared lookups; the limits of hostile JSON are checked in the same pass.
 using System.Globalization;
 using System.Net;
 using System.Text;

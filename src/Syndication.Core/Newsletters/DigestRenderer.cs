@@ -1,3 +1,5 @@
+// Long on purpose: an email's HTML is made in one place (templates, prepared variants per issue,
+// Gmail's clip budget, per-reader personalisation), steps that share its caches.
 using System.Collections.Concurrent;
 using System.Text;
 using System.Text.Encodings.Web;

@@ -1,3 +1,5 @@
+// Long on purpose: most of it is the tables of what real feeds do to dates (zone names, month and
+// weekday names in five languages) and the one lenient RFC 822 scanner that reads them.
 namespace Syndication.Core.Ingestion.Feeds;
 
 /// <summary>

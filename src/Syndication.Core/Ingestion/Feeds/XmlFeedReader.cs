@@ -1,3 +1,6 @@
+// Long on purpose: one forward pass reads every XML feed family (RSS 0.9x/2.0, RDF, Atom 0.3/1.0)
+// and their extension namespaces; split by format, three readers would repeat the element loop and
+// the item builder they share.
 using System.Text;
 using System.Xml;
 
