@@ -28,12 +28,6 @@ public static partial class StatusPageWriter
     private static IssueView Issue(DeliveryReport issue)
     {
         var c = issue.Counts;
-        var (level, levelClass) = issue.Rates.SpamLevel switch
-        {
-            "over-limit" => ("over Gmail's 0.3% limit", "failed"),
-            "warning" => ("over Gmail's 0.1% line", "warning"),
-            _ => ((string?)null, (string?)null),
-        };
         return new IssueView(
             issue.Key,
             Time(issue.Started),
@@ -52,12 +46,12 @@ public static partial class StatusPageWriter
                 Row("machine opens (Apple Mail Privacy Protection)", c.MachineOpens, null),
                 Row("clicked by people", c.HumanClicks, Percent(issue.Rates.Click) + " of delivered"),
                 Row("clicked only within seconds of delivery (scanners)", c.ScannerClicks, null),
-                Row("spam reports", c.SpamReports, Percent(issue.Rates.Spam) + " of delivered") with { Level = level, LevelClass = levelClass },
+                Row("spam reports", c.SpamReports, Percent(issue.Rates.Spam) + " of delivered") with { SpamLevel = issue.Rates.SpamLevel },
                 Row("unsubscribed", c.Unsubscribes, null),
             ]);
     }
 
-    private static IssueRowView Row(string what, long count, string? rate) => new(what, N(count), rate ?? "", null, null);
+    private static IssueRowView Row(string what, long count, string? rate) => new(what, N(count), rate ?? "", null);
 
     /// <summary>Delivered per UTC day of the issues' start over 30 days, as bars, and every day's numbers in a table.</summary>
     private static (string Chart, IReadOnlyList<DayView> PerDay) NewsletterChart(StatusReport report, string description)

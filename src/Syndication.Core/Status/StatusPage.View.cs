@@ -70,8 +70,8 @@ public static partial class StatusPageWriter
         bool Unfinished,
         IReadOnlyList<IssueRowView> Rows);
 
-    /// <summary>A row of an issue's table; <paramref name="Level"/> and its class mark a spam rate over Gmail's lines.</summary>
-    private sealed record IssueRowView(string What, string Count, string Rate, string? Level, string? LevelClass);
+    /// <summary>A row of an issue's table; <paramref name="SpamLevel"/> (<c>warning</c>, <c>over-limit</c>) marks a spam rate over Gmail's lines.</summary>
+    private sealed record IssueRowView(string What, string Count, string Rate, string? SpamLevel);
 
     private sealed record DayView(string Day, string Sent, string Delivered, string Opened, string Clicked, string SpamReports, string SpamRate);
 
