@@ -67,7 +67,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<FeedsStage>();
         services.AddSingleton<FeedPublishing>();
         services.AddSingleton<LocalBlobEvents>();
-        services.AddSingleton(sp => new UpstreamFetcher(sp.GetRequiredService<IOptions<SyndicationOptions>>().Value.Upstream));
+        services.AddSingleton(sp => new UpstreamFetcher(sp.GetRequiredService<IOptions<SyndicationOptions>>().Value.Upstream, time: sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<UpstreamStateStore>();
         services.AddSingleton<UpstreamStage>();
         services.AddSingleton<PipelineMetrics>();

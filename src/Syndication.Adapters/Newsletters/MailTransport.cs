@@ -183,23 +183,9 @@ public sealed class SendGridTransport : IMailTransport
         return TimeSpan.FromMilliseconds(Math.Min(exponential, 60_000) * (0.75 + (Random.Shared.NextDouble() * 0.5)));
     }
 
-    /// <summary>Retry-After as seconds or as an HTTP date.</summary>
-    private TimeSpan? RetryAfter(Response response)
-    {
-        var retryAfter = response.Headers?.RetryAfter;
-        if (retryAfter?.Delta is { } delta)
-        {
-            return delta;
-        }
-
-        if (retryAfter?.Date is { } date)
-        {
-            var wait = date - time.GetUtcNow();
-            return wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
-        }
-
-        return null;
-    }
+    /// <summary>SendGrid's Retry-After as received, read by the core's one parser (a day at most; the caller compares it with what a run waits).</summary>
+    private TimeSpan? RetryAfter(Response response) =>
+        Syndication.Core.Time.RetryAfter.Parse(response.Headers is { } headers && headers.NonValidated.TryGetValues("Retry-After", out var values) ? values.FirstOrDefault() : null, time.GetUtcNow());
 
     private static async Task<string> Body(Response response)
     {

@@ -45,14 +45,17 @@ public sealed class UpstreamFetcher : IDisposable
     private readonly HttpClient _http;
     private readonly UpstreamOptions _options;
     private readonly Func<string, CancellationToken, Task<IPAddress[]>> _resolve;
+    private readonly TimeProvider _time;
     private readonly ConcurrentDictionary<string, HostTurns> _hosts = new(StringComparer.OrdinalIgnoreCase);
 
     /// <param name="resolve">Resolves a host name (tests inject one; default: the system's DNS).</param>
-    public UpstreamFetcher(UpstreamOptions options, Func<string, CancellationToken, Task<IPAddress[]>>? resolve = null)
+    /// <param name="time">The clock a Retry-After date is measured from (default: the system's).</param>
+    public UpstreamFetcher(UpstreamOptions options, Func<string, CancellationToken, Task<IPAddress[]>>? resolve = null, TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options;
         _resolve = resolve ?? Dns.GetHostAddressesAsync;
+        _time = time ?? TimeProvider.System;
         var handler = new SocketsHttpHandler
         {
             // A proxy would make the connection (and choose the address) for us: polls go direct, to checked addresses.
@@ -260,13 +263,9 @@ public sealed class UpstreamFetcher : IDisposable
         return buffer.ToArray();
     }
 
-    private static TimeSpan? RetryAfter(HttpResponseMessage response) =>
-        response.Headers.RetryAfter switch
-        {
-            { Delta: { } delta } => delta,
-            { Date: { } date } => date - DateTimeOffset.UtcNow is var wait && wait > TimeSpan.Zero ? wait : TimeSpan.Zero,
-            _ => null,
-        };
+    /// <summary>The server's Retry-After as received (not .NET's typed reading, which drops what it cannot parse), read by the core's one parser.</summary>
+    private TimeSpan? RetryAfter(HttpResponseMessage response) =>
+        Syndication.Core.Time.RetryAfter.Parse(response.Headers.NonValidated.TryGetValues("Retry-After", out var values) ? values.FirstOrDefault() : null, _time.GetUtcNow());
 
     private async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
     {

@@ -1,6 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using Syndication.Core.Catalog;
+using Syndication.Core.Time;
 
 namespace Syndication.Core.Newsletters;
 
@@ -21,9 +22,9 @@ public sealed record ScheduleDecision(bool Due, string IssueKey, DateOnly LocalD
 /// Decides when an edition's newsletter is due: at a local wall-clock time in the edition's IANA
 /// zone, every day or on one weekday, at most once per local date, however often the timer fires.
 /// An issue missed by a stopped timer is sent late the same local day but never on the next.
-/// Daylight saving: a send time that does not exist on the day the clocks go forward is sent as
-/// soon as local time passes it (02:30 becomes 03:30 in New York); one that happens twice on the
-/// day they go back is sent at the first.
+/// Daylight saving (<see cref="LocalTimes"/>): a send time that does not exist on the day the
+/// clocks go forward moves forward by the gap (02:30 becomes 03:30 in New York); one that happens
+/// twice on the day they go back is sent at the first.
 /// </summary>
 public sealed class SendSchedule
 {
@@ -108,27 +109,8 @@ public sealed class SendSchedule
         return slash > 0 && DateOnly.TryParseExact(issueKey.AsSpan(slash + 1), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out date);
     }
 
-    /// <summary>The instant of <see cref="SendAt"/> on <paramref name="date"/> in the edition's zone.</summary>
-    public DateTimeOffset ScheduledInstant(DateOnly date)
-    {
-        var local = date.ToDateTime(SendAt, DateTimeKind.Unspecified);
-        if (Zone.IsInvalidTime(local))
-        {
-            // Skipped by the clocks going forward: the same distance past the gap, as a person
-            // whose clock jumped would still send it "at 02:30" plus the hour that vanished.
-            var before = Zone.GetUtcOffset(local.AddHours(-3));
-            return new DateTimeOffset(local, before).ToOffset(Zone.GetUtcOffset(new DateTimeOffset(local, before)));
-        }
-
-        if (Zone.IsAmbiguousTime(local))
-        {
-            // Happens twice: the first time is the one with the larger offset (still summer time).
-            var offsets = Zone.GetAmbiguousTimeOffsets(local);
-            return new DateTimeOffset(local, offsets.Max());
-        }
-
-        return new DateTimeOffset(local, Zone.GetUtcOffset(local));
-    }
+    /// <summary>The instant of <see cref="SendAt"/> on <paramref name="date"/> in the edition's zone, daylight saving's gap and overlap resolved by <see cref="LocalTimes.Resolve"/>.</summary>
+    public DateTimeOffset ScheduledInstant(DateOnly date) => LocalTimes.Resolve(date.ToDateTime(SendAt, DateTimeKind.Unspecified), Zone);
 
     private bool IsSendDay(DateOnly date) => Cadence == NewsletterCadence.Daily || date.DayOfWeek == WeeklyOn;
 }

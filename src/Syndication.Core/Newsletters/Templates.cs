@@ -13,9 +13,10 @@ internal static class NewsletterTemplates
     /// <summary>Thread-safe, and meant to be shared (Fluid's guidance).</summary>
     private static readonly FluidParser Parser = new(new FluidParserOptions { AllowFunctions = false });
 
-    public static IFluidTemplate Parse(string name)
+    /// <param name="folder">The core's folder whose <c>Templates/</c> holds it: the status page shares this engine and its setup.</param>
+    public static IFluidTemplate Parse(string name, string folder = "Newsletters")
     {
-        var resource = $"Syndication.Core.Newsletters.Templates.{name}";
+        var resource = $"Syndication.Core.{folder}.Templates.{name}";
         using var stream = typeof(NewsletterTemplates).Assembly.GetManifestResourceStream(resource)
             ?? throw new InvalidOperationException($"The template {resource} is not embedded in Syndication.Core.");
         using var reader = new StreamReader(stream);

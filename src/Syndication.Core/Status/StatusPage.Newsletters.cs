@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using Syndication.Core.Newsletters;
 
 namespace Syndication.Core.Status;
@@ -13,74 +12,49 @@ public static partial class StatusPageWriter
     /// <summary>Issues shown with their own table; the chart and its table cover all of them.</summary>
     private const int IssueTables = 6;
 
-    private static void WriteNewsletters(StringBuilder html, StatusReport report)
+    private static NewslettersView Newsletters(StatusReport report)
     {
-        html.Append("<section aria-labelledby=\"newsletters\">\n<h2 id=\"newsletters\">Newsletter delivery</h2>\n");
+        var days = NewsletterDays.ToString(CultureInfo.InvariantCulture);
+        var description = $"Newsletter emails delivered per day, the last {NewsletterDays} days";
         if (report.Newsletters.Count == 0)
         {
-            html.Append("<p class=\"none\">no issue sent in the last ").Append(NewsletterDays).Append(" days</p>\n</section>\n");
-            return;
+            return new NewslettersView(days, [], null, description, []);
         }
 
-        html.Append("<p>From SendGrid's events. Opens and clicks are unique readers; machine opens (Apple Mail Privacy Protection) and clicks within seconds ")
-            .Append("of delivery (mail scanners) are counted apart and left out of the rates. Spam rate against Gmail's lines: keep it under 0.1%, never reach 0.3%.</p>\n");
-        foreach (var issue in report.Newsletters.Take(IssueTables))
-        {
-            WriteIssueTable(html, issue);
-        }
-
-        WriteNewsletterChart(html, report);
-        html.Append("</section>\n");
+        var (chart, perDay) = NewsletterChart(report, description);
+        return new NewslettersView(days, [.. report.Newsletters.Take(IssueTables).Select(Issue)], chart, description, perDay);
     }
 
-    private static void WriteIssueTable(StringBuilder html, DeliveryReport issue)
+    private static IssueView Issue(DeliveryReport issue)
     {
         var c = issue.Counts;
-        html.Append("<div class=\"scroll\"><table>\n<caption><strong>").Append(E(issue.Key)).Append("</strong> · started ").Append(Time(issue.Started))
-            .Append(" · ").Append(N(issue.Sent)).Append(" sent");
-        if (issue.Failed > 0)
-        {
-            html.Append(", ").Append(N(issue.Failed)).Append(" failed");
-        }
-
-        if (issue.ThrottledUntil is { } until)
-        {
-            html.Append(" · <span class=\"outcome warning\">throttled until ").Append(Time(until)).Append("</span>: ").Append(E(issue.ThrottleReason ?? ""));
-        }
-        else if (issue.Finished is null)
-        {
-            html.Append(" · not finished");
-        }
-
-        html.Append("</caption>\n<thead><tr><th scope=\"col\">SendGrid reported</th><th scope=\"col\">Recipients</th><th scope=\"col\">Rate</th></tr></thead>\n<tbody>\n");
-        Row(html, "processed", c.Processed, null);
-        Row(html, "delivered", c.Delivered, Percent(issue.Rates.Delivered) + " of processed");
-        Row(html, "deferred at least once", c.Deferred, null);
-        Row(html, "bounced", c.Bounced, null);
-        Row(html, "dropped", c.Dropped, null);
-        Row(html, "opened by people", c.HumanOpens, Percent(issue.Rates.Open) + " of delivered");
-        Row(html, "machine opens (Apple Mail Privacy Protection)", c.MachineOpens, null);
-        Row(html, "clicked by people", c.HumanClicks, Percent(issue.Rates.Click) + " of delivered");
-        Row(html, "clicked only within seconds of delivery (scanners)", c.ScannerClicks, null);
-        var level = issue.Rates.SpamLevel switch
-        {
-            "over-limit" => " <span class=\"outcome failed\">over Gmail's 0.3% limit</span>",
-            "warning" => " <span class=\"outcome warning\">over Gmail's 0.1% line</span>",
-            _ => "",
-        };
-        Row(html, "spam reports", c.SpamReports, Percent(issue.Rates.Spam) + " of delivered" + level, encodeRate: false);
-        Row(html, "unsubscribed", c.Unsubscribes, null);
-        html.Append("</tbody></table></div>\n");
+        return new IssueView(
+            issue.Key,
+            Time(issue.Started),
+            N(issue.Sent),
+            issue.Failed > 0 ? N(issue.Failed) : null,
+            issue.ThrottledUntil is { } until ? Time(until) : null,
+            issue.ThrottleReason ?? "",
+            issue.Finished is null,
+            [
+                Row("processed", c.Processed, null),
+                Row("delivered", c.Delivered, Percent(issue.Rates.Delivered) + " of processed"),
+                Row("deferred at least once", c.Deferred, null),
+                Row("bounced", c.Bounced, null),
+                Row("dropped", c.Dropped, null),
+                Row("opened by people", c.HumanOpens, Percent(issue.Rates.Open) + " of delivered"),
+                Row("machine opens (Apple Mail Privacy Protection)", c.MachineOpens, null),
+                Row("clicked by people", c.HumanClicks, Percent(issue.Rates.Click) + " of delivered"),
+                Row("clicked only within seconds of delivery (scanners)", c.ScannerClicks, null),
+                Row("spam reports", c.SpamReports, Percent(issue.Rates.Spam) + " of delivered") with { SpamLevel = issue.Rates.SpamLevel },
+                Row("unsubscribed", c.Unsubscribes, null),
+            ]);
     }
 
-    private static void Row(StringBuilder html, string what, long count, string? rate, bool encodeRate = true)
-    {
-        html.Append("<tr><th scope=\"row\">").Append(E(what)).Append("</th><td>").Append(N(count)).Append("</td><td>")
-            .Append(rate is null ? "" : encodeRate ? E(rate) : rate).Append("</td></tr>\n");
-    }
+    private static IssueRowView Row(string what, long count, string? rate) => new(what, N(count), rate ?? "", null);
 
     /// <summary>Delivered per UTC day of the issues' start over 30 days, as bars, and every day's numbers in a table.</summary>
-    private static void WriteNewsletterChart(StringBuilder html, StatusReport report)
+    private static (string Chart, IReadOnlyList<DayView> PerDay) NewsletterChart(StatusReport report, string description)
     {
         var lastDay = DateOnly.FromDateTime(report.GeneratedAt.UtcDateTime);
         var firstDay = lastDay.AddDays(-(NewsletterDays - 1));
@@ -88,47 +62,32 @@ public static partial class StatusPageWriter
         var byDay = report.Newsletters
             .GroupBy(r => DateOnly.FromDateTime(r.Started.UtcDateTime))
             .ToDictionary(g => g.Key, g => (Sent: g.Sum(r => r.Sent), Counts: g.Aggregate(DeliveryCounts.Zero, (sum, r) => sum + r.Counts)));
-        var description = $"Newsletter emails delivered per day, the last {NewsletterDays} days";
-        html.Append("<figure>\n");
         var max = Math.Max(1, days.Select(d => byDay.TryGetValue(d, out var v) ? v.Counts.Delivered : 0).Max());
         var plotWidth = ChartWidth - Left - 8;
         var plotHeight = ChartHeight - Bottom - 12;
         var slot = (double)plotWidth / days.Count;
-        html.Append("<svg class=\"chart\" viewBox=\"0 0 ").Append(ChartWidth).Append(' ').Append(ChartHeight)
-            .Append("\" role=\"img\" aria-label=\"").Append(E(description)).Append("\" preserveAspectRatio=\"xMidYMid meet\">\n")
-            .Append("<title>").Append(E(description)).Append("</title>\n");
-        Axes(html, max.ToString(CultureInfo.InvariantCulture), plotHeight);
+        var shapes = Axes(max.ToString(CultureInfo.InvariantCulture), plotHeight);
         for (var i = 0; i < days.Count; i++)
         {
             var x = Left + (i * slot);
             if (byDay.TryGetValue(days[i], out var day) && day.Counts.Delivered > 0)
             {
                 var height = day.Counts.Delivered * plotHeight / (double)max;
-                html.Append("<rect class=\"bar\" x=\"").Append(F(x + 1)).Append("\" y=\"").Append(F(12 + plotHeight - height))
-                    .Append("\" width=\"").Append(F(Math.Max(1, slot - 2))).Append("\" height=\"").Append(F(height)).Append("\"><title>")
-                    .Append(E($"{Day(days[i])}: {N(day.Counts.Delivered)} delivered")).Append("</title></rect>\n");
+                shapes.Add(Shape.Bar("bar", F(x + 1), F(12 + plotHeight - height), F(Math.Max(1, slot - 2)), F(height), $"{Day(days[i])}: {N(day.Counts.Delivered)} delivered"));
             }
 
             if (i % 7 == 0 || i == days.Count - 1)
             {
-                html.Append("<text class=\"tick\" x=\"").Append(F(x + (slot / 2))).Append("\" y=\"").Append(ChartHeight - 8)
-                    .Append("\" text-anchor=\"middle\">").Append(days[i].ToString("MM-dd", CultureInfo.InvariantCulture)).Append("</text>\n");
+                shapes.Add(Shape.TextAt("tick", F(x + (slot / 2)), I(ChartHeight - 8), "middle", days[i].ToString("MM-dd", CultureInfo.InvariantCulture)));
             }
         }
 
-        html.Append("</svg>\n<figcaption>").Append(E(description)).Append(" (UTC days the issues started)</figcaption>\n")
-            .Append("<details><summary>The numbers per day</summary>\n<div class=\"scroll\"><table>\n<caption>Days with an issue</caption>\n")
-            .Append("<thead><tr><th scope=\"col\">Day</th><th scope=\"col\">Sent</th><th scope=\"col\">Delivered</th><th scope=\"col\">Opened by people</th>")
-            .Append("<th scope=\"col\">Clicked by people</th><th scope=\"col\">Spam reports</th><th scope=\"col\">Spam rate</th></tr></thead>\n<tbody>\n");
-        foreach (var day in days.Where(byDay.ContainsKey).Reverse())
+        var perDay = days.Where(byDay.ContainsKey).Reverse().Select(day =>
         {
             var (sent, counts) = byDay[day];
-            html.Append("<tr><th scope=\"row\">").Append(Day(day)).Append("</th><td>").Append(N(sent)).Append("</td><td>").Append(N(counts.Delivered))
-                .Append("</td><td>").Append(N(counts.HumanOpens)).Append("</td><td>").Append(N(counts.HumanClicks))
-                .Append("</td><td>").Append(N(counts.SpamReports)).Append("</td><td>").Append(E(Percent(DeliveryRates.Of(counts).Spam))).Append("</td></tr>\n");
-        }
-
-        html.Append("</tbody></table></div></details>\n</figure>\n");
+            return new DayView(Day(day), N(sent), N(counts.Delivered), N(counts.HumanOpens), N(counts.HumanClicks), N(counts.SpamReports), Percent(DeliveryRates.Of(counts).Spam));
+        }).ToList();
+        return (Chart(ChartHeight, description, shapes), perDay);
     }
 
     private static string Day(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);

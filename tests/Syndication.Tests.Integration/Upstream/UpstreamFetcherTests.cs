@@ -12,11 +12,11 @@ public sealed class UpstreamFetcherTests
 {
     private const string Rss = "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>t</title></channel></rss>";
 
-    private static UpstreamFetcher Fetcher(Action<UpstreamOptions>? configure = null, TestResolver? resolver = null)
+    private static UpstreamFetcher Fetcher(Action<UpstreamOptions>? configure = null, TestResolver? resolver = null, TimeProvider? time = null)
     {
         var options = new UpstreamOptions { AllowPrivateNetworks = true, TimeoutSeconds = 3, MaxRedirects = 3, MaxBytes = 64 * 1024, HostGapMilliseconds = 0 };
         configure?.Invoke(options);
-        return new UpstreamFetcher(options, resolver is null ? null : resolver.ResolveAsync);
+        return new UpstreamFetcher(options, resolver is null ? null : resolver.ResolveAsync, time);
     }
 
     [Fact]
@@ -63,6 +63,28 @@ public sealed class UpstreamFetcherTests
 
         Assert.Equal(429, failed.Status);
         Assert.Equal(TimeSpan.FromSeconds(120), failed.RetryAfter);
+    }
+
+    [Theory]
+    [InlineData("Wed, 25 Nov 2026 11:00:00 GMT", 7200)] // an HTTP date, from the injected clock
+    [InlineData("99999999999", 86400)] // past int: .NET's typed header drops it; a day, the cap
+    [InlineData("-5", null)] // not a wait: the feed's own back-off applies
+    [InlineData("soon", null)]
+    public async Task A_503s_retry_after_is_read_as_sent_by_the_one_parser(string header, int? seconds)
+    {
+        await using var server = await LoopbackServer.StartAsync(context =>
+        {
+            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            context.Response.Headers.RetryAfter = header;
+            return Task.CompletedTask;
+        });
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(new DateTimeOffset(2026, 11, 25, 9, 0, 0, TimeSpan.Zero));
+        using var fetcher = Fetcher(time: clock);
+
+        var failed = Assert.IsType<FetchResult.Failed>(await fetcher.FetchAsync(server.Url("feed.xml"), null, null, CancellationToken.None));
+
+        Assert.Equal(503, failed.Status);
+        Assert.Equal(seconds is { } s ? TimeSpan.FromSeconds(s) : null, failed.RetryAfter);
     }
 
     [Fact]
