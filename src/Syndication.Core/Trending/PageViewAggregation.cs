@@ -70,12 +70,6 @@ public sealed record PageViewAggregatorOptions
     /// </summary>
     public int MaxEditions { get; init; } = 256;
 
-    /// <summary>
-    /// Whether the tables' native memory is mapped in huge pages (<see cref="NativeArena"/>) or taken
-    /// from the native heap a request at a time; only the benchmark that compares the two sets it.
-    /// </summary>
-    internal bool HugePageArena { get; init; } = true;
-
     internal void Validate()
     {
         if (BufferSize < 1 || MaxLineBytes < 1 || ExactSessionsPerBucket < 1 || MalformedLineSamples < 0 || MaxEditions < 1)

@@ -172,7 +172,7 @@ internal sealed unsafe partial class PageViewAccumulator
             // small would rehash every pair several times. The hint comes from the previous hour
             // only, so whatever the order of lines, all tables together hold at most about twice
             // the pairs there are.
-            table = new SessionTable(_arena, _sessions.TryGetValue(hour - 1, out var before) ? before.Count : 0);
+            table = new SessionTable(_tableMemory, _sessions.TryGetValue(hour - 1, out var before) ? before.Count : 0);
             _sessions.Add(hour, table);
         }
 

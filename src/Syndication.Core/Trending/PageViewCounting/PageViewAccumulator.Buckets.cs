@@ -97,21 +97,21 @@ internal sealed unsafe partial class PageViewAccumulator
         return _bucketCount++;
     }
 
-    /// <summary>A copy of the first <see cref="_bucketCount"/> items in a larger array from the arena, the old one given back.</summary>
+    /// <summary>A copy of the first <see cref="_bucketCount"/> items in a larger native array, the old one given back.</summary>
     private T* Grown<T>(T* items, int capacity)
         where T : unmanaged
     {
-        var larger = (T*)_arena.Allocate((nuint)capacity * (nuint)sizeof(T));
+        var larger = (T*)_tableMemory.Allocate((nuint)capacity * (nuint)sizeof(T));
         if (items != null)
         {
             Buffer.MemoryCopy(items, larger, (long)capacity * sizeof(T), (long)_bucketCount * sizeof(T));
-            _arena.Release(items);
+            _tableMemory.Release(items);
         }
 
         return larger;
     }
 
-    /// <summary>Drops the bucket arrays (their memory is the arena's, freed with it).</summary>
+    /// <summary>Drops the bucket arrays (their memory is the table memory's, freed with it).</summary>
     private void ForgetBuckets()
     {
         _keys = null;

@@ -5,7 +5,7 @@ namespace Syndication.Core.Trending;
 /// (edition, article, hour), and one table per hour of the (session, bucket) pairs counted. A line
 /// costs a scan, an article lookup, a look in a small dense cache for its bucket, and one probe
 /// into the hour's table; no allocation. Only a key seen for the first time allocates (the bucket
-/// arrays and session tables in a native arena, freed by <see cref="Dispose"/>).
+/// arrays and session tables in native memory, freed by <see cref="Dispose"/>).
 /// </summary>
 /// <remarks>
 /// One class in partial files, each with one job: this one reads a line and keeps the counters;
@@ -19,9 +19,8 @@ internal sealed partial class PageViewAccumulator(PageViewAggregatorOptions opti
     private readonly EditionTable _editions = new(options.MaxEditions);
     private readonly ArticleTable _articles = new();
     private readonly UtcHourParser _hours = new();
-    // The buckets' arrays and the hours' session tables are native memory from one arena (see
-    // NativeArena): fresh memory is most of a short log's cost otherwise.
-    private readonly NativeArena _arena = new(options.HugePageArena);
+    // The buckets' arrays and the hours' session tables: native, so that they grow by a plain copy, freed together.
+    private readonly NativeTableMemory _tableMemory = new();
     private readonly List<long> _firstMalformed = [];
     private byte[] _scratch = [];
     private long _lines;
@@ -79,12 +78,12 @@ internal sealed partial class PageViewAccumulator(PageViewAggregatorOptions opti
         Malformed();
     }
 
-    /// <summary>Frees the native memory (buckets, session tables) at once rather than at the arena's finalizer.</summary>
+    /// <summary>Frees the native memory (buckets, session tables) at once rather than at its finalizer.</summary>
     public void Dispose()
     {
         _sessions.Clear();
         ForgetBuckets();
-        _arena.Dispose();
+        _tableMemory.Dispose();
         _currentSessions = null;
         _pendingCount = _readyCount = 0;
     }

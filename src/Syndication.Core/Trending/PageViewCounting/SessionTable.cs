@@ -7,7 +7,7 @@ namespace Syndication.Core.Trending;
 /// <summary>
 /// The (session, bucket) pairs already counted in one UTC hour: an open-addressing table of
 /// 64-bit fingerprints, one per pair, shared by every bucket of that hour. Its slots are native
-/// memory from a <see cref="NativeArena"/>.
+/// memory from a <see cref="NativeTableMemory"/>.
 /// </summary>
 /// <remarks>
 /// One table per hour instead of a set per bucket: a line costs one probe into one flat array (no
@@ -21,18 +21,18 @@ internal sealed unsafe class SessionTable
 {
     private const int MinimumSlots = 1024;
 
-    private readonly NativeArena _arena;
+    private readonly NativeTableMemory _memory;
     private ulong* _slots;
     private int _length;
     private int _count;
 
-    /// <param name="arena">Where the slots are allocated; it frees them, and keeps them while this table is reachable.</param>
+    /// <param name="memory">Where the slots are allocated; it frees them, and keeps them while this table is reachable.</param>
     /// <param name="expected">Fingerprints expected (the hour before's count): sized for them at once, it seldom grows.</param>
-    public SessionTable(NativeArena arena, int expected = 0)
+    public SessionTable(NativeTableMemory memory, int expected = 0)
     {
-        _arena = arena;
+        _memory = memory;
         _length = Math.Max(MinimumSlots, (int)Math.Min(1UL << 30, BitOperations.RoundUpToPowerOf2(((ulong)expected * 4 / 3) + 1)));
-        _slots = (ulong*)arena.Allocate((nuint)_length * sizeof(ulong));
+        _slots = (ulong*)memory.Allocate((nuint)_length * sizeof(ulong));
     }
 
     /// <summary>Fingerprints held: the memory this table needs is about 11 to 21 bytes per one of them.</summary>
@@ -123,7 +123,7 @@ internal sealed unsafe class SessionTable
     private void Grow()
     {
         var length = _length * 2;
-        var slots = (ulong*)_arena.Allocate((nuint)length * sizeof(ulong));
+        var slots = (ulong*)_memory.Allocate((nuint)length * sizeof(ulong));
         var mask = length - 1;
         for (var at = 0; at < _length; at++)
         {
@@ -140,7 +140,7 @@ internal sealed unsafe class SessionTable
             }
         }
 
-        _arena.Release(_slots);
+        _memory.Release(_slots);
         _slots = slots;
         _length = length;
     }
