@@ -159,14 +159,36 @@ public sealed class NewsletterStageTests
         // The timer and an editor's `newsletter send` at the same moment: one holds the issue's
         // lease and sends; the other waits for it, then finds the issue done.
         await using var sendGrid = await FakeSendGrid.StartAsync();
-        await using var pipeline = await PipelineWithStoriesAsync(sendGrid.Settings(batchSize: 20));
+        await using var pipeline = await PipelineWithStoriesAsync(sendGrid.Settings(batchSize: 20, timeoutSeconds: 60));
         var confirmed = await SeedAsync(pipeline, "reader", 120, sectors: ["health"]);
-        sendGrid.OnRequest = _ => Thread.Sleep(150); // each batch takes a while, so the runs overlap
         var stage = pipeline.Get<NewsletterStage>();
+        Task<IssueReport> Send() => Task.Run(() => stage.SendIssueAsync(Global(pipeline), NewsletterCadence.Daily, Today, dryRun: false, CancellationToken.None));
 
-        var runs = await Task.WhenAll(
-            Task.Run(() => stage.SendIssueAsync(Global(pipeline), NewsletterCadence.Daily, Today, dryRun: false, CancellationToken.None)),
-            Task.Run(() => stage.SendIssueAsync(Global(pipeline), NewsletterCadence.Daily, Today, dryRun: false, CancellationToken.None)));
+        // The overlap is forced, not hoped for: the first run is held at its first batch (answered
+        // late, within the client's timeout), with the issue's lease, until the second has tried
+        // the lease and found it taken (it tries every
+        // second; the holder renews every five, so two more lease requests include the second's).
+        using var release = new ManualResetEventSlim();
+        var sending = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        sendGrid.OnRequest = _ =>
+        {
+            sending.TrySetResult();
+            release.Wait(TimeSpan.FromMinutes(2));
+        };
+        long LeaseRequests() => pipeline.Counter.ByOperation.GetValueOrDefault("blob write PUT lease");
+
+        var first = Send();
+        await sending.Task.WaitAsync(TimeSpan.FromMinutes(2));
+        var leases = LeaseRequests();
+        var second = Send();
+        while (LeaseRequests() < leases + 2 && !second.IsCompleted)
+        {
+            await Task.Delay(20);
+        }
+
+        Assert.False(second.IsCompleted);
+        release.Set();
+        var runs = await Task.WhenAll(first, second);
 
         AssertExactlyOnce(sendGrid.Delivered, confirmed);
         Assert.Equal([0, 120], runs.Select(r => r.Sent).Order());

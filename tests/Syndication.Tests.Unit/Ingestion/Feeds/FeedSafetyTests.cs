@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text;
 using Syndication.Core.Ingestion;
 using Syndication.Core.Ingestion.Feeds;
@@ -36,16 +35,13 @@ public sealed class FeedSafetyTests
         bomb.Append("]>\n<rss version=\"2.0\"><channel><title>&lol9;</title></channel></rss>");
         var bytes = Encoding.UTF8.GetBytes(bomb.ToString());
         var before = GC.GetAllocatedBytesForCurrentThread();
-        var clock = Stopwatch.StartNew();
 
         var ex = Assert.Throws<RejectedInputException>(() => FeedReader.Read(bytes));
 
-        clock.Stop();
         Assert.Contains("DTD", ex.Message, StringComparison.Ordinal);
-        // Generous for a busy two-core machine; expanding the bomb would take minutes.
-        Assert.True(clock.ElapsedMilliseconds < 2000, $"took {clock.ElapsedMilliseconds} ms");
 
-        // Expanded, &lol9; is 10^9 "lol"s (3 GB); refused unread it costs a few kilobytes.
+        // Not a wall-clock bound (a busy machine makes any such bound flaky): the work done is the
+        // memory touched. Expanded, &lol9; is 10^9 "lol"s (3 GB); refused unread it costs a few kilobytes.
         Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 1_000_000, "the bomb was expanded");
     }
 
