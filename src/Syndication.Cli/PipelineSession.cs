@@ -3,13 +3,13 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Syndication.Adapters.Local;
 using Syndication.Adapters.Newsletters;
 using Syndication.Adapters.Storage;
 using Syndication.Core.Catalog;
 using Syndication.Core.Ingestion;
 using Syndication.Core.Newsletters;
 using Syndication.Core.Trending;
+using Syndication.DevTools;
 using Syndication.Pipeline;
 using Syndication.Pipeline.Operations;
 
@@ -76,8 +76,6 @@ internal sealed class PipelineSession : IAsyncDisposable
     public SubscriberIds SubscriberIds => _host.Services.GetRequiredService<SubscriberIds>();
 
     public SubscriberImporter Importer => _host.Services.GetRequiredService<SubscriberImporter>();
-
-    public long MaxFileBytes => _host.Services.GetRequiredService<IOptions<SyndicationOptions>>().Value.Ingest.MaxFileBytes;
 
     /// <summary>Every service of the pipeline, as the Functions app registers them.</summary>
     public IServiceProvider Services => _host.Services;

@@ -12,6 +12,11 @@ namespace Syndication.Pipeline;
 /// <param name="Results">The feed files of those builds, in order.</param>
 public sealed record FeedPublication(bool Held, int Builds, IReadOnlyList<FeedResult> Results);
 
+/// <summary>How far a <see cref="FeedPublishing.ReindexAsync"/> has come.</summary>
+/// <param name="Queued">Stored articles queued for the index so far.</param>
+/// <param name="Building">Every article is queued and the build of the index and every feed begins.</param>
+public sealed record ReindexProgress(int Queued, bool Building);
+
 /// <summary>
 /// Feed builds one at a time, coalesced. Every build of the public feeds, whoever starts it (an
 /// article's event, the timer, the CLI), runs under one blob lease (<see cref="LeaseName"/>), so two
@@ -27,6 +32,7 @@ public sealed class FeedPublishing(
     StorageAccount account,
     FeedsStage feeds,
     ArticleIndex index,
+    ArticleStore articles,
     IOptions<SyndicationOptions> options,
     TimeProvider clock,
     StageRunRecorder runs,
@@ -71,6 +77,30 @@ public sealed class FeedPublishing(
             ?? throw new InvalidOperationException($"Another feed build held the lease status/{LeaseName} for {CliWait.TotalMinutes:N0} minutes; try again when it is done.");
         using var held = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lease.Lost);
         return await feeds.BuildAsync(rebuildAll, held.Token);
+    }
+
+    /// <summary>
+    /// Rebuilds the article index from the stored articles, then every feed (after losing the index
+    /// table, or a change of its layout): queues a change record for every article in
+    /// <c>articles/</c>, reading each once, so the build writes each into the index anew; the
+    /// archive pages keep their bounds. The build is <see cref="BuildAsync"/>'s, under the same lease.
+    /// </summary>
+    /// <param name="progress">Told after each page of articles queued, and once more as the build begins.</param>
+    public async Task<IReadOnlyList<FeedResult>> ReindexAsync(Action<ReindexProgress>? progress, CancellationToken cancellationToken)
+    {
+        await account.EnsureLayoutAsync(cancellationToken);
+        var queuedAt = clock.GetUtcNow();
+        var queued = 0;
+        await foreach (var page in articles.ListAsync(readsInFlight: 16, cancellationToken))
+        {
+            await articles.RecordNewAsync(page, queuedAt, cancellationToken);
+            queued += page.Count;
+            progress?.Invoke(new ReindexProgress(queued, Building: false));
+        }
+
+        logger.LogInformation("Reindex: {Queued} stored articles queued for the index", queued);
+        progress?.Invoke(new ReindexProgress(queued, Building: true));
+        return await BuildAsync(rebuildAll: true, cancellationToken);
     }
 
     private Task<RunLease?> TryLeaseAsync(TimeSpan wait, CancellationToken cancellationToken) =>

@@ -104,6 +104,21 @@ public sealed class IngestStage(
         }
     }
 
+    /// <summary>
+    /// Ingests a file of this machine straight, without the round trip through <c>incoming/</c> (the
+    /// CLI's path); the original is archived or rejected as a drop's is. One over the size limit is
+    /// not read: it is rejected for its size, as a drop of that size is.
+    /// </summary>
+    /// <param name="name">The name it is known by (as a blob in <c>incoming/</c> would be).</param>
+    public async Task<IngestOutcome> IngestLocalFileAsync(string path, string name, CancellationToken cancellationToken)
+    {
+        var size = new FileInfo(path).Length;
+        var file = size > options.Value.Ingest.MaxFileBytes
+            ? new DroppedFile(name, BinaryData.Empty, size, IncomingETag: null)
+            : DroppedFile.Local(name, BinaryData.FromBytes(await File.ReadAllBytesAsync(path, cancellationToken)));
+        return await IngestAsync(file, cancellationToken);
+    }
+
     /// <summary>Ingests every file waiting in <c>incoming/</c>: the sweep that catches missed events.</summary>
     public async Task<IReadOnlyList<IngestOutcome>> SweepAsync(Action<IngestOutcome>? progress, CancellationToken cancellationToken)
     {

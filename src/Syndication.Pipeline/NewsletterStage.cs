@@ -163,6 +163,23 @@ public sealed class NewsletterStage(
         new(edition, options.Value.SendAtTime, cadence, options.Value.WeeklyOn);
 
     /// <summary>
+    /// The local date of an edition's current issue, whatever the hour: today in the edition's zone,
+    /// for a weekly issue the last send day on or before today. What an operator's send without a
+    /// date sends (<c>newsletter send</c>, <c>run</c>).
+    /// </summary>
+    public DateOnly CurrentIssueDate(Edition edition, NewsletterCadence cadence)
+    {
+        var schedule = Schedule(edition, cadence);
+        var today = SendSchedule.LocalDate(time.GetUtcNow(), schedule.Zone);
+        while (cadence == NewsletterCadence.Weekly && today.DayOfWeek != schedule.WeeklyOn)
+        {
+            today = today.AddDays(-1);
+        }
+
+        return today;
+    }
+
+    /// <summary>
     /// The issue of an edition for a local date: its newest stories (of the last two days for a
     /// daily, eight for a weekly issue; the newest at all when there are none that recent) and its
     /// trending list, when the trending stage has written one.

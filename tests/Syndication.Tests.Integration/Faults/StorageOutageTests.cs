@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text;
 using Azure.Data.Tables;
-using Syndication.Adapters.Local;
 using Syndication.Adapters.Storage;
+using Syndication.DevTools;
 using Syndication.Pipeline;
 using Syndication.Tests.Infrastructure;
 using Xunit.Abstractions;

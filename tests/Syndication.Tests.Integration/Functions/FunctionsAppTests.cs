@@ -105,6 +105,29 @@ public sealed class FunctionsAppTests
         }
     }
 
+
+    [Fact]
+    public void The_built_app_ships_no_developer_tooling()
+    {
+        // What `func azure functionapp publish` deploys is this folder: the Azurite launcher (npm ci, node) must not be in it.
+        var assemblies = Directory.GetFiles(BuiltApp, "Syndication.*.dll").Select(Path.GetFileName).ToList();
+        Assert.Contains("Syndication.Adapters.dll", assemblies);
+        Assert.DoesNotContain("Syndication.DevTools.dll", assemblies);
+
+        var types = assemblies.SelectMany(name => TypeNames(Path.Combine(BuiltApp, name!))).ToList();
+        Assert.Contains("Syndication.Pipeline.FeedsStage", types);
+        Assert.DoesNotContain(types, type => type.EndsWith(".Azurite", StringComparison.Ordinal));
+    }
+
+    /// <summary>The types an assembly defines, read from its metadata without loading it (the test run has its own copies loaded).</summary>
+    private static IEnumerable<string> TypeNames(string path)
+    {
+        using var stream = File.OpenRead(path);
+        using var pe = new System.Reflection.PortableExecutable.PEReader(stream);
+        var reader = System.Reflection.Metadata.PEReaderExtensions.GetMetadataReader(pe);
+        return [.. reader.TypeDefinitions.Select(handle => reader.GetTypeDefinition(handle))
+            .Select(type => reader.GetString(type.Namespace) + "." + reader.GetString(type.Name))];
+    }
     private static IEnumerable<Type> FunctionClasses() =>
         typeof(SyndicationApp).Assembly.GetTypes()
             .Where(t => t.GetMethods().Any(m => m.GetCustomAttribute<FunctionAttribute>() is not null));

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Text;
-using Syndication.Adapters.Local;
+using Syndication.DevTools;
 
 namespace Syndication.Tests.Infrastructure;
 

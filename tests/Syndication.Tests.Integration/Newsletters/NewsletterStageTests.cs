@@ -75,6 +75,25 @@ public sealed class NewsletterStageTests
     }
 
     [Fact]
+    public async Task The_current_issue_is_of_today_in_the_editions_zone_and_a_weekly_one_of_its_last_send_day()
+    {
+        await using var pipeline = await TestPipeline.StartAsync();
+        var stage = pipeline.Get<NewsletterStage>();
+        var catalog = pipeline.Get<PublicationCatalog>();
+        var (india, us) = (catalog.FindEdition("india")!, catalog.FindEdition("us")!);
+
+        // 20:00 UTC on Wednesday 25 November: already Thursday in India, still Wednesday in New York.
+        pipeline.Clock.SetUtcNow(new DateTimeOffset(2026, 11, 25, 20, 0, 0, TimeSpan.Zero));
+
+        Assert.Equal(new DateOnly(2026, 11, 26), stage.CurrentIssueDate(india, NewsletterCadence.Daily));
+        Assert.Equal(new DateOnly(2026, 11, 25), stage.CurrentIssueDate(us, NewsletterCadence.Daily));
+        Assert.Equal(new DateOnly(2026, 11, 23), stage.CurrentIssueDate(india, NewsletterCadence.Weekly)); // Mondays
+        pipeline.Clock.SetUtcNow(new DateTimeOffset(2026, 11, 30, 0, 30, 0, TimeSpan.Zero)); // Monday in India, Sunday in New York
+        Assert.Equal(new DateOnly(2026, 11, 30), stage.CurrentIssueDate(india, NewsletterCadence.Weekly));
+        Assert.Equal(new DateOnly(2026, 11, 23), stage.CurrentIssueDate(us, NewsletterCadence.Weekly));
+    }
+
+    [Fact]
     public async Task Through_429s_500s_a_timeout_and_a_413_every_confirmed_subscriber_gets_one_email_and_nobody_else_any()
     {
         await using var sendGrid = await FakeSendGrid.StartAsync();

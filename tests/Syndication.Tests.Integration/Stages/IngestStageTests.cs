@@ -155,6 +155,29 @@ public sealed class IngestStageTests
         Assert.Equal(big, kept);
     }
 
+    [Fact]
+    public async Task A_local_file_is_ingested_straight_and_one_over_the_size_cap_is_rejected_with_its_reason_and_left_on_disk()
+    {
+        await using var pipeline = await TestPipeline.StartAsync(new Dictionary<string, string?> { ["Syndication:Ingest:MaxFileBytes"] = "2048" });
+        var folder = Directory.CreateTempSubdirectory("syndication-local-").FullName;
+        var small = Path.Combine(folder, "small.md");
+        var big = Path.Combine(folder, "big.json");
+        await File.WriteAllTextAsync(small, "---\nuri: urn:test:local\nheadline: A local story\neditions: [india]\n---\n\nRead from disk.\n");
+        await File.WriteAllTextAsync(big, "{\"uri\":\"urn:big\",\"headline\":\"H\",\"body_html\":\"" + new string('x', 5000) + "\"}");
+
+        var accepted = await pipeline.Ingest.IngestLocalFileAsync(small, "desk/small.md", CancellationToken.None);
+        var rejected = await pipeline.Ingest.IngestLocalFileAsync(big, "desk/big.json", CancellationToken.None);
+
+        Assert.Equal(IngestResult.Accepted, accepted.Result);
+        Assert.Equal("A local story", accepted.Headline);
+        Assert.Equal(IngestResult.Rejected, rejected.Result);
+        Assert.Contains("over the limit of 2,048 bytes", rejected.Rejection!.Reason, StringComparison.Ordinal);
+        var container = pipeline.Storage.Container(StorageNames.RejectedContainer);
+        Assert.Equal(["desk/big.json.error.json"], container.GetBlobs().Select(b => b.Name));
+        Assert.True(File.Exists(big)); // the original stays where the operator has it
+        Directory.Delete(folder, recursive: true);
+    }
+
     [Theory]
     [InlineData("notes.txt", "plain text", "Unsupported file type '.txt'")]
     [InlineData("empty.json", "", "The file is empty")]

@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace Syndication.Cli;
+namespace Syndication.Cli.Commands;
 
 /// <summary>When bundled page-view logs were written, so <c>run --samples</c> ranks them as of then.</summary>
 internal static class SampleLogs

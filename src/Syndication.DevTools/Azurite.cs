@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 
-namespace Syndication.Adapters.Local;
+namespace Syndication.DevTools;
 
 /// <summary>
 /// A local Azurite (the Azure Storage emulator) from the npm package pinned in the repository's

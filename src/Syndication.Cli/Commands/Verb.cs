@@ -1,0 +1,64 @@
+using System.CommandLine;
+using Microsoft.Extensions.Options;
+
+namespace Syndication.Cli.Commands;
+
+/// <summary>
+/// What every verb shares: where it prints, the root's <c>--storage</c> and <c>--verbose</c>, and how
+/// a verb's work runs against the pipeline (<see cref="WithSessionAsync"/>).
+/// </summary>
+internal sealed record Verb(TextWriter Output, Option<string?> Storage, Option<bool> Verbose)
+{
+    /// <summary>
+    /// Opens the pipeline, does the work, and prints what it cost in storage requests. A failure
+    /// the operator can fix (<see cref="CommandException"/>, a setting, storage's answer) is printed
+    /// as one <c>error:</c> line and exit code 1; anything else is a bug and escapes.
+    /// </summary>
+    /// <param name="overrides">Settings that win over the environment's (<c>serve</c>'s own public URL).</param>
+    public async Task<int> WithSessionAsync(
+        ParseResult parse, Func<PipelineSession, Task> work, CancellationToken cancellationToken, IReadOnlyDictionary<string, string?>? overrides = null)
+    {
+        try
+        {
+            await using var session = await PipelineSession.OpenAsync(parse.GetValue(Storage), parse.GetValue(Verbose), Output, cancellationToken, overrides);
+            try
+            {
+                await work(session);
+            }
+            finally
+            {
+                Output.WriteLine(session.Account.Counter.ToString() + ".");
+                if (session.Account.Counter.Total > 0)
+                {
+                    Output.WriteLine($"  ({session.Account.Counter.ByService()})");
+                }
+            }
+
+            return 0;
+        }
+        catch (CommandException ex)
+        {
+            Output.WriteLine($"error: {ex.Message}");
+            return 1;
+        }
+        catch (OptionsValidationException ex)
+        {
+            Output.WriteLine("error: the configuration is not valid:");
+            foreach (var failure in ex.Failures)
+            {
+                Output.WriteLine($"  - {failure}");
+            }
+
+            return 1;
+        }
+        catch (Azure.RequestFailedException ex)
+        {
+            Output.WriteLine($"error: storage answered {ex.Status} {ex.ErrorCode}: {ex.Message.Split('\n')[0]}");
+            return 1;
+        }
+    }
+
+    /// <summary>A verb's action over the pipeline: <see cref="WithSessionAsync"/> with the parse result bound.</summary>
+    public Func<ParseResult, CancellationToken, Task<int>> Action(Func<ParseResult, PipelineSession, CancellationToken, Task> work) =>
+        (parse, cancellationToken) => WithSessionAsync(parse, session => work(parse, session, cancellationToken), cancellationToken);
+}
