@@ -104,7 +104,7 @@ public sealed class FeedPublishing(
     }
 
     private Task<RunLease?> TryLeaseAsync(TimeSpan wait, CancellationToken cancellationToken) =>
-        RunLease.TryAcquireAsync(account.Container(StorageNames.StatusContainer), LeaseName, wait, cancellationToken);
+        RunLease.TryAcquireAsync(account, StorageNames.StatusContainer, LeaseName, wait, cancellationToken);
 
     private async Task<FeedPublication> SessionAsync(RunLease first, CancellationToken cancellationToken)
     {

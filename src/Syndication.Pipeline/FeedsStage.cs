@@ -29,6 +29,7 @@ public sealed class FeedsStage(
     StorageAccount account,
     ArticleIndex index,
     FeedPublisher publisher,
+    TrendingDocumentStore trending,
     FeedArchives archives,
     WebSubPinger hub,
     PublicationCatalog catalog,
@@ -97,8 +98,7 @@ public sealed class FeedsStage(
         foreach (var edition in catalog.Editions)
         {
             var path = TrendingDocument.PathOf(edition.Id);
-            if (await publisher.ReadAsync(path, cancellationToken) is not { } content
-                || TrendingDocument.Parse(content.ToMemory().Span) is not { } document
+            if ((await trending.ReadAsync(edition.Id, cancellationToken))?.Document is not { } document
                 || document.Without(withdrawn) is var remaining && ReferenceEquals(remaining, document))
             {
                 continue;
@@ -107,7 +107,7 @@ public sealed class FeedsStage(
             var entries = await index.EntriesAsync([.. remaining.Items.Select(i => ArticleIndex.RowKeyOf(i.Published, i.ArticleId))], cancellationToken);
             results.AddRange(await PublishChannelAsync(TrendingChannel(edition.Id), entries, cancellationToken));
             results.Add(new FeedResult(path, PublicUrl(path), remaining.Items.Count,
-                await publisher.PublishAsync(path, remaining.ToUtf8Json(), TrendingDocument.ContentType, options.Value.Feeds.CacheControl, cancellationToken)));
+                await trending.PublishAsync(remaining, options.Value.Feeds.CacheControl, cancellationToken)));
             logger.LogInformation("Trending box of {Edition}: withdrawn stories taken out", edition.Id);
         }
 
@@ -118,21 +118,21 @@ public sealed class FeedsStage(
     public IEnumerable<(string Scope, FeedChannel Channel)> Channels()
     {
         var site = catalog.Site;
-        yield return (ArticleIndex.AllScope, Channel("", site.Name, site.Description));
+        yield return (FeedScopes.All, Channel("", site.Name, site.Description));
         foreach (var edition in catalog.Editions)
         {
-            yield return (ArticleIndex.EditionScope(edition.Id), Channel($"editions/{edition.Id}", $"{site.Name}: {edition.Name}", $"{edition.Name} edition of {site.Name}."));
+            yield return (FeedScopes.Edition(edition.Id), Channel($"editions/{edition.Id}", $"{site.Name}: {edition.Name}", $"{edition.Name} edition of {site.Name}."));
         }
 
         foreach (var sector in catalog.Sectors)
         {
-            yield return (ArticleIndex.SectorScope(sector.Id), Channel($"sectors/{sector.Id}", $"{site.Name}: {sector.Name}", $"{sector.Name} news from {site.Name}."));
+            yield return (FeedScopes.Sector(sector.Id), Channel($"sectors/{sector.Id}", $"{site.Name}: {sector.Name}", $"{sector.Name} news from {site.Name}."));
         }
 
         foreach (var section in Enum.GetValues<SectionType>())
         {
             var id = section.ToString().ToLowerInvariant();
-            yield return (ArticleIndex.SectionScope(section), Channel($"sections/{id}", $"{site.Name}: {section}", $"{section} from {site.Name}."));
+            yield return (FeedScopes.Section(section), Channel($"sections/{id}", $"{site.Name}: {section}", $"{section} from {site.Name}."));
         }
     }
 
@@ -229,7 +229,7 @@ public sealed class FeedsStage(
     {
         var results = new List<FeedResult>();
         var due = catalog.Editions
-            .Where(e => rebuildAll || update.TouchedScopes.Contains(ArticleIndex.EditionScope(e.Id)) || update.Due.Contains(SitemapNote(e.Id)))
+            .Where(e => rebuildAll || update.TouchedScopes.Contains(FeedScopes.Edition(e.Id)) || update.Due.Contains(SitemapNote(e.Id)))
             .ToList();
         if (due.Count == 0)
         {
@@ -242,7 +242,7 @@ public sealed class FeedsStage(
         var notes = new Dictionary<string, QueueNote>(update.Notes, StringComparer.Ordinal);
         foreach (var edition in due)
         {
-            var parts = NewsSitemap.Parts(await index.NewsSinceAsync(ArticleIndex.EditionScope(edition.Id), now - NewsSitemap.Window, cancellationToken), now);
+            var parts = NewsSitemap.Parts(await index.NewsSinceAsync(FeedScopes.Edition(edition.Id), now - NewsSitemap.Window, cancellationToken), now);
             for (var part = 0; part < parts.Count; part++)
             {
                 var path = NewsSitemap.PathOf(edition.Id, part + 1);

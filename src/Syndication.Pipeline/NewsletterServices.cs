@@ -73,6 +73,7 @@ public static class NewsletterServices
                 ? new OutboxTransport(new DirectoryInfo(keys.OutboxFolder), time)
                 : new OutboxTransport(sp.GetRequiredService<StorageAccount>().Container(StorageNames.OutboxContainer), time);
         });
+        services.AddSingleton<NewsletterArchive>();
         services.AddSingleton<NewsletterStage>();
         services.AddSingleton<AlertStage>();
         services.AddSingleton<NewsletterReports>();

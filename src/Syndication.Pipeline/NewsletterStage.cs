@@ -1,12 +1,9 @@
-using System.Net;
-using System.Text.Json;
-using Azure;
-using Azure.Storage.Blobs.Models;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Syndication.Adapters.Newsletters;
 using Syndication.Adapters.Storage;
 using Syndication.Core.Catalog;
+using Syndication.Core.Feeds;
 using Syndication.Core.Newsletters;
 
 using Syndication.Pipeline.Operations;
@@ -85,6 +82,8 @@ public sealed record IssueReport
 public sealed class NewsletterStage(
     StorageAccount account,
     ArticleIndex index,
+    NewsletterArchive archive,
+    TrendingDocumentStore trending,
     SubscriberStore subscribers,
     SendLedger ledger,
     SendQuota quota,
@@ -191,7 +190,7 @@ public sealed class NewsletterStage(
         var issueKey = schedule.IssueKey(localDate);
         var at = schedule.ScheduledInstant(localDate);
         var window = cadence == NewsletterCadence.Weekly ? TimeSpan.FromDays(8) : TimeSpan.FromDays(2);
-        var newest = await index.NewestAsync(ArticleIndex.EditionScope(edition.Id), Math.Min(100, options.Value.MaxStories * 5), cancellationToken);
+        var newest = await index.NewestAsync(FeedScopes.Edition(edition.Id), Math.Min(100, options.Value.MaxStories * 5), cancellationToken);
         var recent = newest.Where(e => e.Created > at - window && e.Created <= at + TimeSpan.FromDays(1)).ToList();
         var chosen = recent.Count > 0 ? recent : newest;
 
@@ -256,7 +255,7 @@ public sealed class NewsletterStage(
         // One run at a time per issue (the timer and an editor's `newsletter send` may start together):
         // two runs reading the same ledger would both send to whoever neither had listed yet.
         // A lease left by a run that died lapses within RunLease.Duration: wait that long for it.
-        await using var lease = await RunLease.TryAcquireAsync(account.Container(StorageNames.NewslettersContainer), $"sending/{issue.IssueKey}.lease", RunLease.Duration + TimeSpan.FromSeconds(5), cancellationToken);
+        await using var lease = await RunLease.TryAcquireAsync(account, StorageNames.NewslettersContainer, $"sending/{issue.IssueKey}.lease", RunLease.Duration + TimeSpan.FromSeconds(5), cancellationToken);
         if (lease is null)
         {
             report.Failures.Add($"{issue.IssueKey}: another run is sending this issue (it holds the issue's lease); this run sent nothing.");
@@ -650,54 +649,28 @@ public sealed class NewsletterStage(
     private async Task ArchiveAsync(DigestIssue issue, DigestIssueRenderer session, CancellationToken cancellationToken)
     {
         var page = renderer.ArchivePage(session.Prepared([]));
-        await account.Container(StorageNames.NewslettersContainer).GetBlobClient(ArchivePath(issue.IssueKey)).UploadAsync(
-            BinaryData.FromString(page),
-            new Azure.Storage.Blobs.Models.BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = "text/html; charset=utf-8" } },
-            cancellationToken);
+        await archive.SaveAsync(issue.IssueKey, page, cancellationToken);
     }
 
-    public static string ArchivePath(string issueKey) => issueKey + ".html";
-
     /// <summary>
-    /// <c>feeds/trending/{edition}.json</c> from the trending stage, when it exists: its items in rank
-    /// order. Absent or unreadable, the issue simply has no trending list.
+    /// <c>feeds/trending/{edition}.json</c> from the trending stage, when it exists: its items with a
+    /// link, in rank order. Absent or unreadable, the issue simply has no trending list.
     /// </summary>
     private async Task<IReadOnlyList<TrendingStory>> TrendingAsync(string edition, CancellationToken cancellationToken)
     {
-        try
+        var stored = await trending.ReadAsync(edition, cancellationToken);
+        if (stored is { Document: null })
         {
-            var blob = await account.Feeds.GetBlobClient($"trending/{edition}.json").DownloadContentAsync(cancellationToken);
-            using var document = JsonDocument.Parse(blob.Value.Content.ToMemory());
-            if (!document.RootElement.TryGetProperty("items", out var items) || items.ValueKind != JsonValueKind.Array)
-            {
-                return [];
-            }
+            logger.LogWarning("The trending list of {Edition} is not a trending document; the issue goes without it", edition);
+        }
 
-            var list = new List<(int Rank, TrendingStory Story)>();
-            foreach (var item in items.EnumerateArray())
-            {
-                if (item.ValueKind == JsonValueKind.Object
-                    && item.TryGetProperty("headline", out var headline) && headline.ValueKind == JsonValueKind.String
-                    && item.TryGetProperty("url", out var url) && url.ValueKind == JsonValueKind.String
-                    && Uri.TryCreate(url.GetString(), UriKind.Absolute, out var uri))
-                {
-                    var rank = item.TryGetProperty("rank", out var r) && r.ValueKind == JsonValueKind.Number && r.TryGetInt32(out var n) ? n : int.MaxValue;
-                    var id = item.TryGetProperty("articleId", out var articleId) && articleId.ValueKind == JsonValueKind.String ? articleId.GetString() : null;
-                    list.Add((rank, new TrendingStory(headline.GetString()!, uri, id)));
-                }
-            }
-
-            return [.. list.OrderBy(x => x.Rank).Select(x => x.Story).Take(options.Value.MaxTrending)];
-        }
-        catch (RequestFailedException ex) when (ex.Status == (int)HttpStatusCode.NotFound)
-        {
-            return [];
-        }
-        catch (JsonException ex)
-        {
-            logger.LogWarning("The trending list of {Edition} is not JSON ({Message}); the issue goes without it", edition, ex.Message);
-            return [];
-        }
+        return stored?.Document is not { } document
+            ? []
+            : [.. document.Items
+                .Where(i => i.Url is { IsAbsoluteUri: true })
+                .OrderBy(i => i.Rank)
+                .Select(i => new TrendingStory(i.Headline, i.Url!, i.ArticleId))
+                .Take(options.Value.MaxTrending)];
     }
 
     private static string ScheduleKey(Edition edition, NewsletterCadence cadence) => $"{edition.Id}-{cadence.ToString().ToLowerInvariant()}";

@@ -59,6 +59,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<ArticleIndex>();
         services.AddSingleton<DropZone>();
         services.AddSingleton<FeedPublisher>();
+        services.AddSingleton<TrendingDocumentStore>();
         services.AddSingleton<ArchiveCatalog>();
         services.AddSingleton<FeedArchives>();
         services.AddSingleton<IngestStage>();
@@ -72,6 +73,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<PipelineMetrics>();
         services.AddSingleton<StageRunStore>();
         services.AddSingleton<StageRunRecorder>();
+        services.AddSingleton<StatusPageBlob>();
         services.AddSingleton<StatusStage>();
 
         services.AddOptions<TrendingOptions>()

@@ -1,13 +1,9 @@
-using System.Globalization;
-using System.Text.Json;
-using Azure.Storage.Blobs;
-using Azure.Storage.Blobs.Models;
-using Azure.Storage.Sas;
 using Microsoft.Extensions.Logging;
 using Syndication.Adapters.Storage;
 using Syndication.Core.Articles;
 using Syndication.Core.Catalog;
 using Syndication.Core.Status;
+using Syndication.Core.Trending;
 using Syndication.Pipeline.Operations;
 
 namespace Syndication.Pipeline;
@@ -21,6 +17,8 @@ namespace Syndication.Pipeline;
 /// </summary>
 public sealed class StatusStage(
     StorageAccount account,
+    StatusPageBlob page,
+    TrendingDocumentStore trending,
     StageRunStore runs,
     DropZone dropZone,
     ArticleIndex index,
@@ -49,7 +47,8 @@ public sealed class StatusStage(
         [StageNames.Status] = "writes this page",
     };
 
-    public BlobClient PageBlob => account.Container(StorageNames.StatusContainer).GetBlobClient(StatusPageWriter.FileName);
+    /// <summary>Where the page is written.</summary>
+    public StatusPageBlob PageBlob => page;
 
     /// <summary>Gathers the report and uploads the page; returns the report it shows.</summary>
     public async Task<StatusReport> WriteAsync(CancellationToken cancellationToken)
@@ -57,10 +56,7 @@ public sealed class StatusStage(
         await account.EnsureLayoutAsync(cancellationToken);
         var report = await ReportAsync(cancellationToken);
         var html = StatusPageWriter.Write(report);
-        await PageBlob.UploadAsync(
-            BinaryData.FromString(html),
-            new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = StatusPageWriter.ContentType, CacheControl = "no-store" } },
-            cancellationToken);
+        await page.WriteAsync(html, StatusPageWriter.ContentType, cancellationToken);
         logger.LogInformation(
             "Status page written: {Stages} stages, {Rejected} rejected files, {Trending} trending lists",
             report.Stages.Count(s => s.LastRunAt is not null), report.RejectedTotal, report.Trending.Count);
@@ -127,31 +123,8 @@ public sealed class StatusStage(
         };
     }
 
-    /// <summary>
-    /// A link that reads the page for <paramref name="validFor"/>, for a browser without a sign-in:
-    /// a service SAS where the account key is at hand (Azurite, a connection string), else a
-    /// user-delegation SAS signed with the caller's own sign-in (which needs a data role on the account).
-    /// </summary>
-    public async Task<Uri> ReadLinkAsync(TimeSpan validFor, CancellationToken cancellationToken)
-    {
-        var blob = PageBlob;
-
-        // SAS times are checked by the storage service against its own clock: the real one, never a test's.
-        var expires = DateTimeOffset.UtcNow + validFor;
-        if (blob.CanGenerateSasUri)
-        {
-            return blob.GenerateSasUri(BlobSasPermissions.Read, expires);
-        }
-
-        var key = await account.Blobs.GetUserDelegationKeyAsync(DateTimeOffset.UtcNow.AddMinutes(-5), expires, cancellationToken);
-        var sas = new BlobSasBuilder(BlobSasPermissions.Read, expires)
-        {
-            BlobContainerName = blob.BlobContainerName,
-            BlobName = blob.Name,
-            Resource = "b",
-        };
-        return new BlobUriBuilder(blob.Uri) { Sas = sas.ToSasQueryParameters(key.Value, account.Blobs.AccountName) }.ToUri();
-    }
+    /// <summary>A link that reads the page for <paramref name="validFor"/>, for a browser without a sign-in (<see cref="StatusPageBlob.ReadLinkAsync"/>).</summary>
+    public Task<Uri> ReadLinkAsync(TimeSpan validFor, CancellationToken cancellationToken) => page.ReadLinkAsync(validFor, cancellationToken);
 
     /// <summary>Per hour of the window (UTC), the articles the runs that started in it ingested.</summary>
     private static List<HourlyCount> HourlyVolume(List<StageRunRecord> ingested, DateTimeOffset now)
@@ -175,23 +148,16 @@ public sealed class StatusStage(
     /// <summary>The lists the trending stage published as <c>trending/{edition}.json</c> in the feeds container.</summary>
     private async Task<List<TrendingList>> TrendingAsync(CancellationToken cancellationToken)
     {
-        var lists = new List<TrendingList>();
-        await foreach (var item in account.Feeds.GetBlobsAsync(new GetBlobsOptions { Prefix = "trending/" }, cancellationToken))
+        var documents = new List<TrendingDocument>();
+        foreach (var stored in await trending.ReadAllAsync(cancellationToken))
         {
-            var name = item.Name["trending/".Length..];
-            if (name.Contains('/', StringComparison.Ordinal) || !name.EndsWith(".json", StringComparison.Ordinal))
+            if (stored.Document is { } document)
             {
-                continue;
+                documents.Add(document);
             }
-
-            var content = (await account.Feeds.GetBlobClient(item.Name).DownloadContentAsync(cancellationToken)).Value.Content;
-            try
+            else
             {
-                lists.Add(ParseTrending(name[..^".json".Length], content));
-            }
-            catch (Exception ex) when (ex is JsonException or InvalidOperationException or FormatException)
-            {
-                logger.LogWarning("Could not read {Blob} for the status page: {Error}", item.Name, ex.Message);
+                logger.LogWarning("Could not read {Blob} for the status page: it is not a trending document", stored.Path);
             }
         }
 
@@ -199,36 +165,10 @@ public sealed class StatusStage(
         var editions = catalog.Editions.Select((e, i) => (e.Id, e.Name, Order: i)).ToDictionary(e => e.Id, StringComparer.OrdinalIgnoreCase);
         return
         [
-            .. lists
-                .OrderBy(l => editions.TryGetValue(l.Edition, out var e) ? e.Order : int.MaxValue)
-                .ThenBy(l => l.Edition, StringComparer.Ordinal)
-                .Select(l => editions.TryGetValue(l.Edition, out var e) ? l with { Edition = e.Name } : l),
+            .. documents
+                .OrderBy(d => editions.TryGetValue(d.Edition, out var e) ? e.Order : int.MaxValue)
+                .ThenBy(d => d.Edition, StringComparer.Ordinal)
+                .Select(d => new TrendingList(editions.TryGetValue(d.Edition, out var e) ? e.Name : d.Edition, d.ComputedAt, d.Items)),
         ];
-    }
-
-    /// <summary><c>{ "edition", "computedAt", "items": [ { "rank", "articleId", "headline", "url", "score" } ] }</c>; other fields are ignored.</summary>
-    public static TrendingList ParseTrending(string fallbackEdition, BinaryData content)
-    {
-        ArgumentNullException.ThrowIfNull(content);
-        using var document = JsonDocument.Parse(content.ToMemory());
-        var root = document.RootElement;
-        var edition = root.TryGetProperty("edition", out var e) && e.ValueKind == JsonValueKind.String ? e.GetString()! : fallbackEdition;
-        DateTimeOffset? computedAt = root.TryGetProperty("computedAt", out var c) && c.ValueKind == JsonValueKind.String
-            && DateTimeOffset.TryParse(c.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at) ? at : null;
-        var items = new List<TrendingItem>();
-        if (root.TryGetProperty("items", out var array) && array.ValueKind == JsonValueKind.Array)
-        {
-            foreach (var item in array.EnumerateArray())
-            {
-                var rank = item.TryGetProperty("rank", out var r) && r.TryGetInt32(out var n) ? n : items.Count + 1;
-                var headline = item.TryGetProperty("headline", out var h) && h.ValueKind == JsonValueKind.String ? h.GetString()!
-                    : item.TryGetProperty("articleId", out var id) ? id.ToString() : "(no headline)";
-                var url = item.TryGetProperty("url", out var u) && u.ValueKind == JsonValueKind.String ? u.GetString() : null;
-                var score = item.TryGetProperty("score", out var s) && s.TryGetDouble(out var d) ? d : 0;
-                items.Add(new TrendingItem(rank, headline, url, score));
-            }
-        }
-
-        return new TrendingList(edition, computedAt, items);
     }
 }

@@ -1,8 +1,6 @@
-using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Encodings.Web;
-using Azure;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Syndication.Adapters.Newsletters;
@@ -46,6 +44,7 @@ public sealed class SubscriptionService(
     WebhookEventLog events,
     SendLedger ledger,
     NewsletterReports reports,
+    NewsletterArchive archive,
     IMailTransport transport,
     NewsletterPages pages,
     NewsletterLinks links,
@@ -370,15 +369,9 @@ public sealed class SubscriptionService(
             return new(404, pages.LinkInvalid(links.Subscribe()));
         }
 
-        try
-        {
-            var blob = await account.Container(StorageNames.NewslettersContainer).GetBlobClient(NewsletterStage.ArchivePath(issueKey)).DownloadContentAsync(cancellationToken);
-            return new(200, blob.Value.Content.ToString()) { Headers = new Dictionary<string, string> { ["Cache-Control"] = "public, max-age=3600" } };
-        }
-        catch (RequestFailedException ex) when (ex.Status == (int)HttpStatusCode.NotFound)
-        {
-            return new(404, pages.LinkInvalid(links.Subscribe()));
-        }
+        return await archive.ReadAsync(issueKey, cancellationToken) is { } page
+            ? new(200, page) { Headers = new Dictionary<string, string> { ["Cache-Control"] = "public, max-age=3600" } }
+            : new(404, pages.LinkInvalid(links.Subscribe()));
     }
 
     /// <summary>The double opt-in email: one link that confirms, no unsubscribe headers (nothing to leave yet).</summary>

@@ -41,7 +41,7 @@ public sealed class TrendingStage(
     PageViewStore views,
     DropZone dropZone,
     ArticleIndex index,
-    FeedPublisher publisher,
+    TrendingDocumentStore documents,
     FeedsStage feeds,
     PublicationCatalog catalog,
     IOptions<TrendingOptions> trendingOptions,
@@ -154,7 +154,7 @@ public sealed class TrendingStage(
         var articles = await index.RecentAsync(now - settings.EligibilityWindow, cancellationToken);
         var counts = await views.ReadAsync(now - settings.EligibilityWindow, now, cancellationToken);
         var editions = catalog.Editions.Select(e => e.Id).ToList();
-        var previous = await Task.WhenAll(editions.Select(e => ReadPublishedAsync(e, cancellationToken)));
+        var previous = await Task.WhenAll(editions.Select(async e => (await documents.ReadAsync(e, cancellationToken))?.Document));
 
         var ranking = new TrendingRanker(clock, settings).Rank(new TrendingInput
         {
@@ -190,13 +190,7 @@ public sealed class TrendingStage(
         var entries = await index.EntriesAsync([.. document.Items.Select(i => byId[i.ArticleId].RowKey)], cancellationToken);
         await feeds.PublishTrendingAsync(document.Edition, entries, cancellationToken);
         // The JSON last: a crash before it leaves the old box, so the next run publishes again.
-        await publisher.PublishAsync(TrendingDocument.PathOf(document.Edition), document.ToUtf8Json(), TrendingDocument.ContentType, options.Value.Feeds.CacheControl, cancellationToken);
-    }
-
-    private async Task<TrendingDocument?> ReadPublishedAsync(string edition, CancellationToken cancellationToken)
-    {
-        var content = await publisher.ReadAsync(TrendingDocument.PathOf(edition), cancellationToken);
-        return content is null ? null : TrendingDocument.Parse(content.ToMemory().Span);
+        await documents.PublishAsync(document, options.Value.Feeds.CacheControl, cancellationToken);
     }
 
     private async Task RejectLogAsync(string name, Azure.ETag etag, long bytes, Exception ex, CancellationToken cancellationToken)

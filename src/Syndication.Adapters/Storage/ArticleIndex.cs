@@ -7,7 +7,6 @@ using Azure;
 using Azure.Data.Tables;
 using Syndication.Core.Articles;
 using Syndication.Core.Feeds;
-using Syndication.Core.Ingestion.Normalization;
 using Syndication.Core.Sitemaps;
 
 namespace Syndication.Adapters.Storage;
@@ -76,7 +75,6 @@ public sealed record RecentArticle(string RowKey, string Id, string SourceKey, s
 /// </summary>
 public sealed class ArticleIndex(StorageAccount account, TimeProvider clock)
 {
-    public const string AllScope = "all";
     /// <summary>
     /// Change records go in 16 partitions by the article id's first hex digit (<c>pending-7</c>), so a
     /// bulk load does not pile every record into one partition. The row key is the article id and
@@ -129,12 +127,6 @@ public sealed class ArticleIndex(StorageAccount account, TimeProvider clock)
     private const string TouchedRow = "scopes";
     private const int MaxBatch = 100;
 
-    public static string EditionScope(string edition) => "edition-" + edition;
-
-    public static string SectorScope(string sector) => "sector-" + sector;
-
-    public static string SectionScope(SectionType section) => "section-" + section.ToString().ToLowerInvariant();
-
     /// <summary>The partition of a scope's rows created on <paramref name="created"/>'s UTC day: newer days sort first.</summary>
     internal static string Partition(string scope, DateTimeOffset created) =>
         scope + "|" + (LastDay - DateOnly.FromDateTime(created.UtcDateTime).DayNumber).ToString("D7", CultureInfo.InvariantCulture);
@@ -148,24 +140,6 @@ public sealed class ArticleIndex(StorageAccount account, TimeProvider clock)
     /// <summary>A filter for every partition of a scope: they all sort between <c>{scope}|</c> and <c>{scope}}</c>.</summary>
     private static string ScopeFilter(string scope) =>
         TableClient.CreateQueryFilter($"PartitionKey gt {scope + "|"} and PartitionKey lt {scope + "}"}");
-
-    /// <summary>Every index partition an article belongs to.</summary>
-    public static IEnumerable<string> ScopesOf(Article article)
-    {
-        ArgumentNullException.ThrowIfNull(article);
-        yield return AllScope;
-        foreach (var edition in article.Editions)
-        {
-            yield return EditionScope(edition);
-        }
-
-        foreach (var sector in article.Sectors)
-        {
-            yield return SectorScope(sector);
-        }
-
-        yield return SectionScope(article.Section);
-    }
 
     /// <summary>
     /// Whether a feed build has work: a change not yet applied, scopes a build left unwritten, a held
@@ -200,8 +174,8 @@ public sealed class ArticleIndex(StorageAccount account, TimeProvider clock)
         var entity = IndexFields(new TableEntity(PendingPartition(article.Id), $"{article.Id}_{article.Version:D6}"), article);
         entity["ChangedAt"] = at;
         entity["Listed"] = article.Status == PublicationStatus.Usable;
-        entity["Scopes"] = string.Join(',', ScopesOf(article));
-        entity["PreviousScopes"] = previous is null ? "" : string.Join(',', ScopesOf(previous));
+        entity["Scopes"] = string.Join(',', FeedScopes.Of(article));
+        entity["PreviousScopes"] = previous is null ? "" : string.Join(',', FeedScopes.Of(previous));
         entity["EmbargoedUntil"] = article.EmbargoedUntil;
         entity["Origin"] = article.Origin;
         entity["Editions"] = string.Join(',', article.Editions);
@@ -382,15 +356,9 @@ public sealed class ArticleIndex(StorageAccount account, TimeProvider clock)
         public Dictionary<string, List<(long First, long Last)>> Minutes { get; } = new(StringComparer.Ordinal);
     }
 
-    /// <summary>
-    /// Whether the public version these records make is the story's first publication: a first
-    /// version, an embargo's lift, or a version that replaced one still held when it came. An update
-    /// of a story readers have already seen is not.
-    /// </summary>
-    private static bool IsFirstPublication(IEnumerable<TableEntity> versions, bool fromHeld) =>
-        fromHeld || versions.Any(c =>
-            c.GetInt32("Version") == 1
-            || (c.GetBoolean("PreviousEmbargoed") == true && c.GetDateTimeOffset("PreviousPublic") is { } previousPublic && c.GetDateTimeOffset("ChangedAt") is { } changedAt && previousPublic > changedAt));
+    /// <summary>A change record as <see cref="FirstPublication"/> reads it.</summary>
+    private static RecordedVersion RecordedVersionOf(TableEntity change) =>
+        new(change.GetInt32("Version"), change.GetBoolean("PreviousEmbargoed") == true, change.GetDateTimeOffset("PreviousPublic"), change.GetDateTimeOffset("ChangedAt"));
 
     /// <summary>A breaking story due to be alerted, as the build that published it recorded it.</summary>
     public sealed record DueAlert(string ArticleId, IReadOnlyList<string> Editions, DateTimeOffset PublicDate, string? Headline);
@@ -509,7 +477,7 @@ public sealed class ArticleIndex(StorageAccount account, TimeProvider clock)
                 outcome.Lifted++;
             }
 
-            if (state.IsPublic && Article.Breaking(latest.GetInt32("Urgency")) && IsFirstPublication(versions, fromHeld))
+            if (state.IsPublic && Article.Breaking(latest.GetInt32("Urgency")) && FirstPublication.Is(versions.Select(RecordedVersionOf), fromHeld))
             {
                 var due = new TableEntity(AlertsDuePartition, id)
                 {
@@ -563,46 +531,27 @@ public sealed class ArticleIndex(StorageAccount account, TimeProvider clock)
     }
 
     /// <summary>
-    /// Links each changed article to a story cluster: the cluster of a recent article whose text is
-    /// a near duplicate (SimHash within <see cref="NearDuplicate.DefaultMaxDistance"/> bits, published
-    /// within <see cref="ClusterWindow"/>), else its own. Wire copy run by several outlets becomes one
-    /// story that feeds and trending show once. Costs one query of the newest rows, only when
-    /// something changed.
+    /// Links each changed article to a story cluster (<see cref="StoryClusters"/>) among the newest
+    /// listed articles. Costs one query of the newest rows, only when something changed.
     /// </summary>
     private async Task<Dictionary<string, string>> ClusterAsync(List<TableEntity> pending, CancellationToken cancellationToken)
     {
-        var candidates = new List<(string Id, ulong Hash, string Cluster, DateTimeOffset Created)>();
+        var recent = new List<ClusterMember>();
         var table = account.Table(StorageNames.ArticleIndexTable);
-        var read = 0;
-        await foreach (var page in table.QueryAsync<TableEntity>(ScopeFilter(AllScope), maxPerPage: RecentForClustering, select: ["Id", "TextHash", "ClusterId", "Created"], cancellationToken: cancellationToken).AsPages())
+        await foreach (var page in table.QueryAsync<TableEntity>(ScopeFilter(FeedScopes.All), maxPerPage: StoryClusters.RecentCandidates, select: ["Id", "TextHash", "ClusterId", "Created"], cancellationToken: cancellationToken).AsPages())
         {
-            candidates.AddRange(page.Values
-                .Where(e => e.GetInt64("TextHash") is not null and not 0)
-                .Select(e => (e.GetString("Id"), unchecked((ulong)e.GetInt64("TextHash")!.Value), e.GetString("ClusterId") ?? e.GetString("Id"), e.GetDateTimeOffset("Created") ?? default)));
-            read += page.Values.Count;
-            if (read >= RecentForClustering)
+            recent.AddRange(page.Values.Select(e => new ClusterMember(
+                e.GetString("Id"), unchecked((ulong)(e.GetInt64("TextHash") ?? 0)), e.GetString("ClusterId") ?? e.GetString("Id"), e.GetDateTimeOffset("Created") ?? default)));
+            if (recent.Count >= StoryClusters.RecentCandidates)
             {
-                break; // the newest rows are enough: duplicates are published close together
+                break;
             }
         }
 
-        var clusters = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var change in pending.OrderBy(c => c.GetDateTimeOffset("Created")).ThenBy(c => c.RowKey, StringComparer.Ordinal))
-        {
-            var id = change.GetString("Id");
-            var hash = unchecked((ulong)(change.GetInt64("TextHash") ?? 0));
-            var created = change.GetDateTimeOffset("Created") ?? default;
-            var own = candidates.FirstOrDefault(c => c.Id == id);
-            var near = hash == 0 ? default : candidates.FirstOrDefault(c => c.Id != id
-                && (c.Created - created).Duration() <= ClusterWindow
-                && NearDuplicate.AreNear(c.Hash, hash));
-            var cluster = near.Id is not null ? near.Cluster : own.Id is not null ? own.Cluster : id;
-            clusters[id] = cluster;
-            candidates.RemoveAll(c => c.Id == id);
-            candidates.Add((id, hash, cluster, created));
-        }
-
-        return clusters;
+        // Ties in creation go by row key: an article's versions oldest first.
+        return StoryClusters.Assign(recent, pending
+            .OrderBy(c => c.RowKey, StringComparer.Ordinal)
+            .Select(c => new ClusterChange(c.GetString("Id"), unchecked((ulong)(c.GetInt64("TextHash") ?? 0)), c.GetDateTimeOffset("Created") ?? default)));
     }
 
     /// <summary>
@@ -715,7 +664,7 @@ public sealed class ArticleIndex(StorageAccount account, TimeProvider clock)
     {
         var table = account.Table(StorageNames.ArticleIndexTable);
         var upTo = IndexRowKey(since, "~");
-        var filter = TableClient.CreateQueryFilter($"PartitionKey gt {AllScope + "|"} and PartitionKey le {Partition(AllScope, since)} and RowKey le {upTo}");
+        var filter = TableClient.CreateQueryFilter($"PartitionKey gt {FeedScopes.All + "|"} and PartitionKey le {Partition(FeedScopes.All, since)} and RowKey le {upTo}");
         var recent = new List<RecentArticle>();
         await foreach (var entity in table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, select: RecentFieldNames, cancellationToken: cancellationToken))
         {
@@ -752,7 +701,7 @@ public sealed class ArticleIndex(StorageAccount account, TimeProvider clock)
         // Table storage takes at most 15 comparisons in a filter: two bound the days, the rest name rows.
         foreach (var chunk in rowKeys.Distinct(StringComparer.Ordinal).Chunk(13))
         {
-            var partitions = chunk.Select(rowKey => PartitionOfRow(AllScope, rowKey)).Order(StringComparer.Ordinal).ToList();
+            var partitions = chunk.Select(rowKey => PartitionOfRow(FeedScopes.All, rowKey)).Order(StringComparer.Ordinal).ToList();
             var rows = string.Join(" or ", chunk.Select(rowKey => TableClient.CreateQueryFilter($"RowKey eq {rowKey}")));
             var filter = $"{TableClient.CreateQueryFilter($"PartitionKey ge {partitions[0]} and PartitionKey le {partitions[^1]}")} and ({rows})";
             await foreach (var entity in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
@@ -835,14 +784,11 @@ public sealed class ArticleIndex(StorageAccount account, TimeProvider clock)
 
     private static readonly string[] RecentFieldNames = ["RowKey", "Id", "Url", "Headline", "Created", "ClusterId", "SourceKey", "Slug", "Section", "Images"];
 
-    private const int RecentForClustering = 1000;
-
     /// <summary>Changes applied at once: what a backlog costs in memory.</summary>
     private const int PendingPage = 1000;
 
     /// <summary>Index transactions and deletes in flight at once while a page of changes is applied.</summary>
     private const int MaxWritesInFlight = 4;
-    private static readonly TimeSpan ClusterWindow = TimeSpan.FromDays(3);
     /// <summary>Bodies up to this many characters ride in the index row (a Table property holds 32K); longer ones are summarised in feeds.</summary>
     private const int MaxIndexedBodyChars = 30_000;
 

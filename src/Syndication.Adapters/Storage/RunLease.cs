@@ -37,6 +37,13 @@ public sealed class RunLease : IAsyncDisposable
     /// <see cref="Duration"/>), or returns null when another run holds it all that time. A try that
     /// finds the lease taken costs one request (the blob is created only on the first use).
     /// </summary>
+    public static Task<RunLease?> TryAcquireAsync(StorageAccount account, string container, string name, TimeSpan wait, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(account);
+        return TryAcquireAsync(account.Container(container), name, wait, cancellationToken);
+    }
+
+    /// <inheritdoc cref="TryAcquireAsync(StorageAccount, string, string, TimeSpan, CancellationToken)"/>
     public static async Task<RunLease?> TryAcquireAsync(BlobContainerClient container, string name, TimeSpan wait, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(container);

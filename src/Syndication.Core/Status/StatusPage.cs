@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
+using Syndication.Core.Trending;
 
 namespace Syndication.Core.Status;
 
@@ -50,10 +51,8 @@ public sealed record HourlyCount(DateTimeOffset Hour, long Count);
 /// <summary>A file kept in <c>rejected/</c>, as its <c>.error.json</c> explains it.</summary>
 public sealed record RejectedFile(string File, string Stage, string Reason, long? Line, long? Column, DateTimeOffset RejectedAt);
 
-/// <summary>A trending list as the trending stage publishes it (<c>trending/{edition}.json</c>).</summary>
-public sealed record TrendingList(string Edition, DateTimeOffset? ComputedAt, IReadOnlyList<TrendingItem> Items);
-
-public sealed record TrendingItem(int Rank, string Headline, string? Url, double Score);
+/// <summary>A trending list as the trending stage publishes it (<c>trending/{edition}.json</c>), under its edition's name.</summary>
+public sealed record TrendingList(string Edition, DateTimeOffset? ComputedAt, IReadOnlyList<TrendingDocumentItem> Items);
 
 /// <summary>The top trending score of one run of the trending stage.</summary>
 public sealed record ScorePoint(DateTimeOffset At, double Score);
@@ -295,7 +294,7 @@ public static partial class StatusPageWriter
             foreach (var item in top)
             {
                 html.Append("<tr><td>").Append(item.Rank.ToString(CultureInfo.InvariantCulture)).Append("</td><td>");
-                if (item.Url is { } url && Uri.TryCreate(url, UriKind.Absolute, out var link) && link.Scheme is "https" or "http")
+                if (item.Url is { IsAbsoluteUri: true } link && link.Scheme is "https" or "http")
                 {
                     html.Append("<a href=\"").Append(E(link.AbsoluteUri)).Append("\">").Append(E(item.Headline)).Append("</a>");
                 }
@@ -374,7 +373,7 @@ public static partial class StatusPageWriter
     }
 
     /// <summary>Horizontal bars, one per story, the headline above its bar so that long ones stay readable on a phone.</summary>
-    private static void ScoreChart(StringBuilder html, List<TrendingItem> items, string description)
+    private static void ScoreChart(StringBuilder html, List<TrendingDocumentItem> items, string description)
     {
         const int Row = 40;
         var max = Math.Max(items.Max(i => i.Score), 0.000001);

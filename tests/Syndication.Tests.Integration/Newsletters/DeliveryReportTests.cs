@@ -3,8 +3,10 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Syndication.Adapters.Newsletters;
+using Syndication.Adapters.Storage;
 using Syndication.Core.Catalog;
 using Syndication.Core.Newsletters;
+using Syndication.Core.Status;
 using Syndication.Pipeline;
 using Syndication.Tests.Infrastructure;
 
@@ -136,7 +138,7 @@ public sealed class DeliveryReportTests
         Assert.Equal(JsonValueKind.Null, issue.GetProperty("throttledUntil").ValueKind);
 
         await pipeline.Get<StatusStage>().WriteAsync(CancellationToken.None);
-        var page = (await pipeline.Get<StatusStage>().PageBlob.DownloadContentAsync()).Value.Content.ToString();
+        var page = (await pipeline.Storage.Container(StorageNames.StatusContainer).GetBlobClient(StatusPageWriter.FileName).DownloadContentAsync()).Value.Content.ToString();
         Assert.Contains("<strong>global/2026-11-25</strong>", page, StringComparison.Ordinal);
         Assert.Contains("<th scope=\"row\">opened by people</th><td>1</td><td>12.5% of delivered</td>", page, StringComparison.Ordinal);
         Assert.Contains("<th scope=\"row\">machine opens (Apple Mail Privacy Protection)</th><td>2</td>", page, StringComparison.Ordinal);
@@ -162,7 +164,7 @@ public sealed class DeliveryReportTests
         Assert.Equal(new DateTimeOffset(2026, 11, 25, 10, 0, 0, TimeSpan.Zero), nine.ThrottledUntil);
         Assert.Contains("hourly cap of 25", nine.ThrottleReason, StringComparison.Ordinal);
         await pipeline.Get<StatusStage>().WriteAsync(CancellationToken.None);
-        var page = (await pipeline.Get<StatusStage>().PageBlob.DownloadContentAsync()).Value.Content.ToString();
+        var page = (await pipeline.Storage.Container(StorageNames.StatusContainer).GetBlobClient(StatusPageWriter.FileName).DownloadContentAsync()).Value.Content.ToString();
         Assert.Contains("throttled until 2026-11-25 10:00 UTC</span>: the hourly cap of 25 emails is reached", page, StringComparison.Ordinal);
         var json = NewsletterReports.ToJson(await pipeline.Get<NewsletterReports>().RecentAsync(30, "global", CancellationToken.None), pipeline.Clock.GetUtcNow());
         Assert.Contains("\"throttledUntil\": \"2026-11-25T10:00:00+00:00\"", json, StringComparison.Ordinal);

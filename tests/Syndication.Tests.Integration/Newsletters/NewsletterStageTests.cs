@@ -1,8 +1,10 @@
 using System.Text;
 using Syndication.Adapters.Newsletters;
 using Syndication.Adapters.Storage;
+using Syndication.Core.Articles;
 using Syndication.Core.Catalog;
 using Syndication.Core.Newsletters;
+using Syndication.Core.Trending;
 using Syndication.Pipeline;
 using Syndication.Tests.Infrastructure;
 
@@ -306,11 +308,7 @@ public sealed class NewsletterStageTests
         await using var pipeline = await PipelineWithStoriesAsync();
         var confirmed = await SeedAsync(pipeline, "reader", 3);
         await SeedAsync(pipeline, "pending", 2, state: SubscriberState.Pending);
-        await pipeline.Storage.Feeds.GetBlobClient("trending/global.json").UploadAsync(BinaryData.FromString("""
-            { "edition": "global", "items": [
-              { "rank": 2, "articleId": "b", "headline": "Second most read", "url": "https://news.example.com/news/second", "section": "news" },
-              { "rank": 1, "articleId": "a", "headline": "Most read today", "url": "https://news.example.com/news/first", "section": "news" } ] }
-            """));
+        await pipeline.Get<TrendingDocumentStore>().PublishAsync(GlobalTrending, "no-cache", CancellationToken.None);
 
         var report = await pipeline.Get<NewsletterStage>().SendIssueAsync(Global(pipeline), NewsletterCadence.Daily, Today, dryRun: false, CancellationToken.None);
 
@@ -329,4 +327,48 @@ public sealed class NewsletterStageTests
         Assert.True(archive.IndexOf("Most read today", StringComparison.Ordinal) < archive.IndexOf("Second most read", StringComparison.Ordinal));
         Assert.DoesNotContain("/newsletter/u/", archive, StringComparison.Ordinal); // nobody's token in a shareable page
     }
+
+    [Fact]
+    public async Task A_trending_file_that_is_not_a_trending_document_leaves_the_issue_without_a_trending_list()
+    {
+        await using var pipeline = await PipelineWithStoriesAsync();
+        await SeedAsync(pipeline, "reader", 1);
+
+        // The shape before trending documents carried their scores: hand-written, or left by an old version.
+        await pipeline.Storage.Feeds.GetBlobClient("trending/global.json").UploadAsync(BinaryData.FromString("""
+            { "edition": "global", "items": [ { "rank": 1, "articleId": "a", "headline": "Most read today", "url": "https://news.example.com/news/first" } ] }
+            """));
+
+        var report = await pipeline.Get<NewsletterStage>().SendIssueAsync(Global(pipeline), NewsletterCadence.Daily, Today, dryRun: false, CancellationToken.None);
+
+        Assert.Equal(1, report.Sent);
+        var archive = (await pipeline.Storage.Container(StorageNames.NewslettersContainer).GetBlobClient("global/2026-11-25.html").DownloadContentAsync()).Value.Content.ToString();
+        Assert.DoesNotContain("Most read today", archive, StringComparison.Ordinal);
+    }
+
+    /// <summary>The Global box as the trending stage publishes it, its places stored out of order.</summary>
+    private static readonly TrendingDocument GlobalTrending = new()
+    {
+        Edition = "global",
+        ComputedAt = new DateTimeOffset(2026, 11, 25, 6, 0, 0, TimeSpan.Zero),
+        Formula = new TrendingFormula(4, 48, 100, 0.1),
+        DecayedTotal = 500,
+        Items = [TrendingPlace(2, "b", "Second most read", "second"), TrendingPlace(1, "a", "Most read today", "first")],
+    };
+
+    private static TrendingDocumentItem TrendingPlace(int rank, string id, string headline, string slug) => new()
+    {
+        Rank = rank,
+        ArticleId = id,
+        Headline = headline,
+        Url = new Uri($"https://news.example.com/news/{slug}"),
+        Section = SectionType.News,
+        Published = new DateTimeOffset(2026, 11, 25, 4, 0, 0, TimeSpan.Zero),
+        Score = 1.0 / rank,
+        Views = 100 / rank,
+        DecayedViews = 100 / rank,
+        GlobalShare = 0.1,
+        PriorViews = 10,
+        Held = false,
+    };
 }

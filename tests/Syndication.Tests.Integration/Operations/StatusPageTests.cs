@@ -1,6 +1,8 @@
 using System.Text;
 using System.Text.RegularExpressions;
 using Syndication.Adapters.Storage;
+using Syndication.Core.Articles;
+using Syndication.Core.Trending;
 using Syndication.Pipeline;
 using Syndication.Pipeline.Operations;
 using Syndication.Tests.Infrastructure;
@@ -9,16 +11,35 @@ namespace Syndication.Tests.Operations;
 
 public sealed class StatusPageTests
 {
-    private const string TrendingIndia = """
-        {
-          "edition": "india",
-          "computedAt": "2026-11-25T08:55:00Z",
-          "items": [
-            { "rank": 1, "articleId": "a1", "headline": "Delhi begins dengue vaccination for children", "url": "https://news.example.com/news/dengue", "score": 87.5, "views": 1200 },
-            { "rank": 2, "articleId": "a2", "headline": "Millet returns to school meals", "url": "https://news.example.com/news/millet", "score": 41.25 }
-          ]
-        }
-        """;
+    /// <summary>India's box as the trending stage publishes it.</summary>
+    private static readonly TrendingDocument TrendingIndia = new()
+    {
+        Edition = "india",
+        ComputedAt = new DateTimeOffset(2026, 11, 25, 8, 55, 0, TimeSpan.Zero),
+        Formula = new TrendingFormula(4, 48, 100, 0.1),
+        DecayedTotal = 1500,
+        Items =
+        [
+            Item(1, "a1", "Delhi begins dengue vaccination for children", "dengue", 87.5, 1200),
+            Item(2, "a2", "Millet returns to school meals", "millet", 41.25, 300),
+        ],
+    };
+
+    private static TrendingDocumentItem Item(int rank, string id, string headline, string slug, double score, long views) => new()
+    {
+        Rank = rank,
+        ArticleId = id,
+        Headline = headline,
+        Url = new Uri($"https://news.example.com/news/{slug}"),
+        Section = SectionType.News,
+        Published = new DateTimeOffset(2026, 11, 25, 6, 0, 0, TimeSpan.Zero),
+        Score = score,
+        Views = views,
+        DecayedViews = views,
+        GlobalShare = 0.1,
+        PriorViews = 10,
+        Held = false,
+    };
 
     /// <summary>The samples through a sweep and a feed build, a newsletter and a trending run, as the functions record them.</summary>
     private static async Task RunPipelineAsync(TestPipeline pipeline, bool withTrending)
@@ -45,7 +66,7 @@ public sealed class StatusPageTests
             runs.Add(StageCounts.EmailsSent, 37);
             return Task.CompletedTask;
         }, CancellationToken.None);
-        await pipeline.Storage.Feeds.GetBlobClient("trending/india.json").UploadAsync(BinaryData.FromString(TrendingIndia), CancellationToken.None);
+        await pipeline.Get<TrendingDocumentStore>().PublishAsync(TrendingIndia, "no-cache", CancellationToken.None);
         await runs.RunAsync(StageNames.Trending, "india", () =>
         {
             runs.Set(StageValues.TopTrendingScore, 87.5);

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Azure.Data.Tables;
 using Syndication.Adapters.Storage;
 using Syndication.Core.Articles;
+using Syndication.Core.Feeds;
 using Syndication.Pipeline;
 using Syndication.Tests.Infrastructure;
 
@@ -233,7 +234,7 @@ public sealed class IngestStageTests
 
         Assert.Equal(IngestResult.Updated, outcome.Result);
         await pipeline.Feeds.BuildAsync(rebuildAll: false, CancellationToken.None);
-        Assert.Empty(await pipeline.Index.NewestAsync(ArticleIndex.AllScope, 50, CancellationToken.None));
+        Assert.Empty(await pipeline.Index.NewestAsync(FeedScopes.All, 50, CancellationToken.None));
         Assert.Equal(PublicationStatus.Withheld, (await pipeline.Articles.GetAsync(first.ArticleId!, CancellationToken.None))!.Article.Status);
     }
 
