@@ -1,13 +1,3 @@
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
-using Syndication.Adapters.Newsletters;
-using Syndication.Adapters.Storage;
-using Syndication.Core.Catalog;
-using Syndication.Core.Feeds;
-using Syndication.Core.Newsletters;
-
-using Syndication.Pipeline.Operations;
-
 namespace Syndication.Pipeline;
 
 /// <summary>What one run did for one issue, and where the issue stands over all its runs.</summary>

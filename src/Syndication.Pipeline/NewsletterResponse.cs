@@ -1,11 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
-using System.Text.Encodings.Web;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
-using Syndication.Adapters.Newsletters;
-using Syndication.Adapters.Storage;
-using Syndication.Core.Catalog;
 using Syndication.Core.Newsletters;
 
 namespace Syndication.Pipeline;

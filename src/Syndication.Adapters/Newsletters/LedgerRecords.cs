@@ -1,11 +1,3 @@
-using System.Globalization;
-using System.Net;
-using System.Runtime.CompilerServices;
-using Azure;
-using Azure.Data.Tables;
-using Syndication.Adapters.Storage;
-using Syndication.Core.Newsletters;
-
 namespace Syndication.Adapters.Newsletters;
 
 /// <summary>Where a batch of an issue stands. Only <see cref="Planned"/> and <see cref="Retry"/> batches are ever sent again.</summary>

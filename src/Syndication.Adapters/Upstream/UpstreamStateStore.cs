@@ -1,5 +1,4 @@
 using System.Globalization;
-using Azure;
 using Azure.Data.Tables;
 using Syndication.Adapters.Storage;
 using Syndication.Core.Ingestion.Feeds;

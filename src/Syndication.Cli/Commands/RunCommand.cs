@@ -2,7 +2,6 @@ using System.CommandLine;
 using Syndication.Adapters.Storage;
 using Syndication.Cli.Commands.Newsletter;
 using Syndication.Core.Trending;
-using Syndication.Pipeline;
 using Syndication.Pipeline.Operations;
 
 namespace Syndication.Cli.Commands;

@@ -1,8 +1,6 @@
 using System.Buffers;
-using System.Globalization;
 using System.Net;
 using System.Text;
-using System.Text.RegularExpressions;
 
 namespace Syndication.Core.Feeds;
 

@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using Syndication.Core.Articles;
 using Syndication.Core.Catalog;

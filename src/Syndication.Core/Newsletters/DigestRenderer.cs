@@ -1,7 +1,6 @@
 // Long on purpose: an email's HTML is made in one place (templates, prepared variants per issue,
 // Gmail's clip budget, per-reader personalisation), steps that share its caches.
 using System.Collections.Concurrent;
-using System.Text;
 using System.Text.Encodings.Web;
 using Fluid;
 using Syndication.Core.Articles;

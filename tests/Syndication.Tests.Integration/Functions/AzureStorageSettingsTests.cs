@@ -2,7 +2,6 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Syndication.Adapters.Storage;
 using Syndication.Functions;
-using Syndication.Pipeline;
 
 namespace Syndication.Tests.Functions;
 

@@ -4,7 +4,6 @@ using Syndication.Adapters.Newsletters;
 using Syndication.Core.Catalog;
 using Syndication.Core.Newsletters;
 using Syndication.Pipeline;
-using Syndication.Tests.Infrastructure;
 using Xunit.Abstractions;
 
 namespace Syndication.Tests.Newsletters;

@@ -4,7 +4,6 @@ using System.Text;
 using System.Xml.Linq;
 using Azure.Data.Tables;
 using Syndication.Adapters.Storage;
-using Syndication.Core.Ingestion;
 using Syndication.Pipeline;
 using Syndication.Tests.Infrastructure;
 

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text;
 using System.Xml.Linq;
 using Syndication.Adapters.Storage;
-using Syndication.Core.Articles;
 using Syndication.Core.Catalog;
 using Syndication.Core.Newsletters;
 using Syndication.Pipeline;

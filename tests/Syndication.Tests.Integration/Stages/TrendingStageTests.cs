@@ -5,7 +5,6 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using System.Xml.Linq;
 using Syndication.Adapters.Storage;
-using Syndication.Core.Articles;
 using Syndication.Core.Ingestion;
 using Syndication.Core.Trending;
 using Syndication.Pipeline;

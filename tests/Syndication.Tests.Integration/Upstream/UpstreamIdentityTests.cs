@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using Microsoft.AspNetCore.Http;
-using Syndication.Adapters.Storage;
 using Syndication.Core.Articles;
 using Syndication.Core.Ingestion;
 using Syndication.Pipeline;
