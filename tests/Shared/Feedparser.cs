@@ -1,5 +1,4 @@
 using System.ComponentModel;
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 
@@ -104,39 +103,8 @@ internal static class Feedparser
         return null;
     }
 
-    private static async Task<(int ExitCode, string Output, string Error)> RunAsync(string fileName, string[] arguments, byte[] input, TimeSpan timeout)
-    {
-        var start = new ProcessStartInfo(fileName)
-        {
-            WorkingDirectory = Repository.Root,
-            UseShellExecute = false,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {fileName}.");
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        await process.StandardInput.BaseStream.WriteAsync(input);
-        process.StandardInput.Close();
-        using var cancel = new CancellationTokenSource(timeout);
-        try
-        {
-            await process.WaitForExitAsync(cancel.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"'{fileName} {string.Join(' ', arguments)}' did not finish within {timeout}.");
-        }
-
-        return (process.ExitCode, await output, await error);
-    }
+    private static Task<(int ExitCode, string Output, string Error)> RunAsync(string fileName, string[] arguments, byte[] input, TimeSpan timeout) =>
+        ChildProcess.RunAsync(fileName, arguments, Repository.Root, input, timeout);
 }
 
 /// <summary>A fact that reads feeds with Python's feedparser; skipped, with the reason shown, where it is absent.</summary>

@@ -1,5 +1,4 @@
 using System.ComponentModel;
-using System.Diagnostics;
 using System.Text.Json;
 
 namespace Syndication.Tests.Feeds;
@@ -91,44 +90,13 @@ internal static class NodeFeedParsers
 
     private static async Task<(int ExitCode, string Output, string Error)> RunAsync(string fileName, string[] arguments, string directory, TimeSpan timeout)
     {
-        var start = new ProcessStartInfo(fileName)
-        {
-            WorkingDirectory = directory,
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        Process process;
         try
         {
-            process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {fileName}.");
+            return await ChildProcess.RunAsync(fileName, arguments, directory, input: null, timeout);
         }
         catch (Win32Exception e)
         {
             throw new InvalidOperationException($"'{fileName}' is not on PATH: the feed parser tests need Node.js 20 and npm (as the README says).", e);
-        }
-
-        using (process)
-        {
-            var output = process.StandardOutput.ReadToEndAsync();
-            var error = process.StandardError.ReadToEndAsync();
-            using var cancel = new CancellationTokenSource(timeout);
-            try
-            {
-                await process.WaitForExitAsync(cancel.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                process.Kill(entireProcessTree: true);
-                throw new TimeoutException($"'{fileName} {string.Join(' ', arguments)}' did not finish within {timeout}.");
-            }
-
-            return (process.ExitCode, await output, await error);
         }
     }
 }
