@@ -69,16 +69,32 @@ public sealed class DeliveryReportTests
             Ev(r[8], "processed", t - 1), Ev(r[8], "delivered", t), Ev(r[8], "unsubscribe", t + 30),
             Ev(r[9], "processed", t - 1), Ev(r[9], "delivered", t),
         };
-        var service = pipeline.Get<SubscriptionService>();
-        Task<NewsletterResponse> Post(IEnumerable<string> events)
+        // SendGrid's posts reach `syndication serve` (the HTTP functions' own handlers) on the same
+        // storage account; the signature's timestamp is the server's clock, the events' are the issue's.
+        await using var serve = await LocalServe.StartAsync(
+            new Dictionary<string, string?> { ["Syndication:Newsletter:WebhookVerificationKey"] = settings["Syndication:Newsletter:WebhookVerificationKey"] },
+            account: pipeline.Account);
+        var endpoint = new Uri(serve.Host.BaseUrl, "api/newsletter/sendgrid/events");
+        async Task<(int Status, string Body)> Send(IEnumerable<string> events, bool signed)
         {
             var body = Encoding.UTF8.GetBytes("[" + string.Join(",\n", events) + "]");
-            var timestamp = pipeline.Clock.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
-            var signature = Convert.ToBase64String(key.SignData([.. Encoding.ASCII.GetBytes(timestamp), .. body], HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence));
-            return service.WebhookAsync(signature, timestamp, body, CancellationToken.None);
+            using var request = new HttpRequestMessage(HttpMethod.Post, endpoint) { Content = new ByteArrayContent(body) };
+            request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+            if (signed)
+            {
+                var timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+                var signature = Convert.ToBase64String(key.SignData([.. Encoding.ASCII.GetBytes(timestamp), .. body], HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence));
+                request.Headers.Add(SendGridEventVerifier.SignatureHeader, signature);
+                request.Headers.Add(SendGridEventVerifier.TimestampHeader, timestamp);
+            }
+
+            using var response = await serve.Http.SendAsync(request);
+            return ((int)response.StatusCode, await response.Content.ReadAsStringAsync());
         }
 
-        var unsigned = await service.WebhookAsync(null, null, Encoding.UTF8.GetBytes("[" + string.Join(",", second) + "]"), CancellationToken.None);
+        Task<(int Status, string Body)> Post(IEnumerable<string> events) => Send(events, signed: true);
+
+        var unsigned = await Send(second, signed: false);
         Assert.Equal(401, unsigned.Status);
         Assert.Equal(200, (await Post(first)).Status);
 
