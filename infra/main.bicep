@@ -117,6 +117,15 @@ param feedsTtlMinutes int = 15
 @description('Cache-Control of every feed blob.')
 param feedsCacheControl string = 'public, max-age=300'
 
+@description('From address of newsletters and alerts (its domain must be in newsletterAuthenticatedDomains); empty: the app\'s default.')
+param newsletterFromAddress string = ''
+
+@description('The publisher\'s physical postal address, in every email\'s footer: CAN-SPAM requires it, and a real send without it is refused.')
+param newsletterPostalAddress string = ''
+
+@description('From domains authenticated in SendGrid (DKIM, SPF, DMARC), comma-separated: a real send from any other domain is refused.')
+param newsletterAuthenticatedDomains string = ''
+
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
 var tags = { 'azd-env-name': environmentName, application: 'syndication' }
 
@@ -260,7 +269,9 @@ module functionApp 'modules/functionapp.bicep' = {
     alertSchedule: alertSchedule
     maximumInstanceCount: maximumInstanceCount
     instanceMemoryMB: instanceMemoryMB
-    syndicationSettings: {
+    syndicationSettings: union(empty(newsletterFromAddress) ? {} : { Syndication__Newsletter__FromAddress: newsletterFromAddress }, {
+      Syndication__Newsletter__PostalAddress: newsletterPostalAddress
+      Syndication__Newsletter__AuthenticatedDomains: newsletterAuthenticatedDomains
       Syndication__Site__BaseUrl: siteBaseUrl
       Syndication__Site__Name: siteName
       Syndication__Site__Description: siteDescription
@@ -270,7 +281,7 @@ module functionApp 'modules/functionapp.bicep' = {
       Syndication__Feeds__PublicBaseUrl: publicFeedsUrl
       Syndication__Feeds__TtlMinutes: string(feedsTtlMinutes)
       Syndication__Feeds__CacheControl: feedsCacheControl
-    }
+    })
   }
   // The identity can read the package, storage, secrets and telemetry before the app first starts.
   dependsOn: [rbac]
