@@ -15,8 +15,9 @@ internal sealed record Verb(TextWriter Output, Option<string?> Storage, Option<b
     /// as one <c>error:</c> line and exit code 1; anything else is a bug and escapes.
     /// </summary>
     /// <param name="overrides">Settings that win over the environment's (<c>serve</c>'s own public URL).</param>
+    /// <param name="machineReadable">Whether the verb prints a document for a program (<c>--json</c>): its output is then the document alone, and the cost line goes to standard error.</param>
     public async Task<int> WithSessionAsync(
-        ParseResult parse, Func<PipelineSession, Task> work, CancellationToken cancellationToken, IReadOnlyDictionary<string, string?>? overrides = null)
+        ParseResult parse, Func<PipelineSession, Task> work, CancellationToken cancellationToken, IReadOnlyDictionary<string, string?>? overrides = null, bool machineReadable = false)
     {
         try
         {
@@ -27,10 +28,11 @@ internal sealed record Verb(TextWriter Output, Option<string?> Storage, Option<b
             }
             finally
             {
-                Output.WriteLine(session.Account.Counter.ToString() + ".");
+                var cost = machineReadable ? Console.Error : Output;
+                cost.WriteLine(session.Account.Counter.ToString() + ".");
                 if (session.Account.Counter.Total > 0)
                 {
-                    Output.WriteLine($"  ({session.Account.Counter.ByService()})");
+                    cost.WriteLine($"  ({session.Account.Counter.ByService()})");
                 }
             }
 
@@ -59,6 +61,7 @@ internal sealed record Verb(TextWriter Output, Option<string?> Storage, Option<b
     }
 
     /// <summary>A verb's action over the pipeline: <see cref="WithSessionAsync"/> with the parse result bound.</summary>
-    public Func<ParseResult, CancellationToken, Task<int>> Action(Func<ParseResult, PipelineSession, CancellationToken, Task> work) =>
-        (parse, cancellationToken) => WithSessionAsync(parse, session => work(parse, session, cancellationToken), cancellationToken);
+    /// <param name="machineReadable">Whether this call's output is a document for a program (see <see cref="WithSessionAsync"/>).</param>
+    public Func<ParseResult, CancellationToken, Task<int>> Action(Func<ParseResult, PipelineSession, CancellationToken, Task> work, Func<ParseResult, bool>? machineReadable = null) =>
+        (parse, cancellationToken) => WithSessionAsync(parse, session => work(parse, session, cancellationToken), cancellationToken, machineReadable: machineReadable?.Invoke(parse) == true);
 }

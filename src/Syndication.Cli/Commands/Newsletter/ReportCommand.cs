@@ -46,7 +46,7 @@ internal static class ReportCommand
                 output.WriteLine($"  opened by people {c.HumanOpens:N0} ({Percent(r.Rates.Open)}), machine opens {c.MachineOpens:N0}; clicked {c.HumanClicks:N0} ({Percent(r.Rates.Click)}), scanner clicks {c.ScannerClicks:N0}");
                 output.WriteLine($"  spam reports {c.SpamReports:N0} ({Percent(r.Rates.Spam)}: {r.SpamLevel}; Gmail's lines 0.1% and 0.3%), unsubscribes {c.Unsubscribes:N0}");
             }
-        }));
+        }, parse => parse.GetValue(json)));
         return command;
     }
 
