@@ -101,8 +101,8 @@ public readonly record struct AlertDecision(AlertVerdict Verdict, DateOnly Local
 /// </summary>
 public sealed class AlertRules
 {
-    private readonly AlertOptions options;
-    private readonly (TimeOnly Start, TimeOnly End)? quiet;
+    private readonly AlertOptions _options;
+    private readonly (TimeOnly Start, TimeOnly End)? _quiet;
 
     public AlertRules(AlertOptions options)
     {
@@ -113,8 +113,8 @@ public sealed class AlertRules
             throw new ArgumentException(string.Join(" ", errors), nameof(options));
         }
 
-        this.options = options;
-        quiet = AlertOptions.TryParseQuietHours(options.QuietHours, out var hours) ? hours : null;
+        _options = options;
+        _quiet = AlertOptions.TryParseQuietHours(options.QuietHours, out var hours) ? hours : null;
     }
 
     /// <param name="publishedAt">The story's public date (its first publication, or its embargo's lift).</param>
@@ -125,26 +125,26 @@ public sealed class AlertRules
         var zone = TimeZoneInfo.FindSystemTimeZoneById(edition.TimeZone);
         var local = TimeZoneInfo.ConvertTime(now, zone);
         var date = DateOnly.FromDateTime(local.DateTime);
-        if (now - publishedAt > TimeSpan.FromHours(options.MaxAgeHours))
+        if (now - publishedAt > TimeSpan.FromHours(_options.MaxAgeHours))
         {
-            return new(AlertVerdict.Drop, date, $"published {publishedAt:yyyy-MM-dd HH:mm} UTC, more than {options.MaxAgeHours} hours ago");
+            return new(AlertVerdict.Drop, date, $"published {publishedAt:yyyy-MM-dd HH:mm} UTC, more than {_options.MaxAgeHours} hours ago");
         }
 
         if (IsQuiet(TimeOnly.FromDateTime(local.DateTime)))
         {
-            return options.DuringQuietHours == QuietHoursAction.Hold
-                ? new(AlertVerdict.Wait, date, $"quiet hours in {edition.Name} ({options.QuietHours} {edition.TimeZone}): held until they end")
-                : new(AlertVerdict.Drop, date, $"quiet hours in {edition.Name} ({options.QuietHours} {edition.TimeZone}): dropped");
+            return _options.DuringQuietHours == QuietHoursAction.Hold
+                ? new(AlertVerdict.Wait, date, $"quiet hours in {edition.Name} ({_options.QuietHours} {edition.TimeZone}): held until they end")
+                : new(AlertVerdict.Drop, date, $"quiet hours in {edition.Name} ({_options.QuietHours} {edition.TimeZone}): dropped");
         }
 
-        if (sentToday >= options.PerDay)
+        if (sentToday >= _options.PerDay)
         {
-            return new(AlertVerdict.Drop, date, $"{edition.Name} has had its {options.PerDay} alerts of {date:yyyy-MM-dd}");
+            return new(AlertVerdict.Drop, date, $"{edition.Name} has had its {_options.PerDay} alerts of {date:yyyy-MM-dd}");
         }
 
         return new(AlertVerdict.Send, date, "due");
     }
 
     /// <summary>Whether a local time of day is in quiet hours (start included, end excluded; may wrap midnight).</summary>
-    public bool IsQuiet(TimeOnly time) => quiet is { } q && (q.Start < q.End ? time >= q.Start && time < q.End : time >= q.Start || time < q.End);
+    public bool IsQuiet(TimeOnly time) => _quiet is { } q && (q.Start < q.End ? time >= q.Start && time < q.End : time >= q.Start || time < q.End);
 }

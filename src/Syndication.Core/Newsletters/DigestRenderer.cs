@@ -40,10 +40,10 @@ public sealed class DigestRenderer
     private static readonly IFluidTemplate HtmlTemplate = NewsletterTemplates.Parse("digest.html.liquid");
     private static readonly IFluidTemplate TextTemplate = NewsletterTemplates.Parse("digest.txt.liquid");
 
-    private readonly NewsletterOptions options;
-    private readonly PublicationCatalog catalog;
-    private readonly NewsletterLinks links;
-    private readonly Dictionary<string, string> sectorIds;
+    private readonly NewsletterOptions _options;
+    private readonly PublicationCatalog _catalog;
+    private readonly NewsletterLinks _links;
+    private readonly Dictionary<string, string> _sectorIds;
 
     public DigestRenderer(NewsletterOptions options, PublicationCatalog catalog)
     {
@@ -55,10 +55,10 @@ public sealed class DigestRenderer
             throw new ArgumentException(string.Join(" ", errors), nameof(options));
         }
 
-        this.options = options;
-        this.catalog = catalog;
-        links = new NewsletterLinks(options);
-        sectorIds = catalog.Sectors.ToDictionary(s => s.Id, s => s.Id, StringComparer.OrdinalIgnoreCase);
+        _options = options;
+        _catalog = catalog;
+        _links = new NewsletterLinks(options);
+        _sectorIds = catalog.Sectors.ToDictionary(s => s.Id, s => s.Id, StringComparer.OrdinalIgnoreCase);
     }
 
     /// <summary>The subject: site, edition, cadence and the issue's date in the edition's own time zone.</summary>
@@ -67,11 +67,11 @@ public sealed class DigestRenderer
         ArgumentNullException.ThrowIfNull(issue);
         if (issue.IsAlert && issue.Stories.Count > 0)
         {
-            return MailText.HeaderValue($"Breaking: {MailText.Truncate(MailText.SingleLine(issue.Stories[0].Headline), MaximumHeadlineLength)} | {catalog.Site.Name}");
+            return MailText.HeaderValue($"Breaking: {MailText.Truncate(MailText.SingleLine(issue.Stories[0].Headline), MaximumHeadlineLength)} | {_catalog.Site.Name}");
         }
 
         var kind = issue.Cadence == NewsletterCadence.Weekly ? "weekly digest" : "daily digest";
-        return MailText.HeaderValue($"{catalog.Site.Name} {issue.Edition.Name} {kind}: {MailText.LongDate(issue.LocalDate)}");
+        return MailText.HeaderValue($"{_catalog.Site.Name} {issue.Edition.Name} {kind}: {MailText.LongDate(issue.LocalDate)}");
     }
 
     /// <summary>A cache of prepared variants for sending one issue to many readers; thread-safe.</summary>
@@ -95,7 +95,7 @@ public sealed class DigestRenderer
         }
 
         var subject = Subject(issue);
-        var count = Math.Min(stories.Count, options.MaxStories);
+        var count = Math.Min(stories.Count, _options.MaxStories);
         for (var attempt = 0; ; attempt++)
         {
             var view = View(issue, subject, stories.Take(count).ToList(), wanted, fellBack);
@@ -129,8 +129,8 @@ public sealed class DigestRenderer
             throw new ArgumentException("The recipient's subscriber id is not a valid id.", nameof(recipient));
         }
 
-        var unsubscribe = links.UnsubscribeUrl(recipient.UnsubscribeToken);
-        var preferences = links.PreferencesUrl(recipient.PreferencesToken);
+        var unsubscribe = _links.UnsubscribeUrl(recipient.UnsubscribeToken);
+        var preferences = _links.PreferencesUrl(recipient.PreferencesToken);
         var name = MailText.HeaderValue(recipient.Name, MaximumNameLength);
         var greeting = name.Length == 0 ? "Hello," : $"Hello {name},";
 
@@ -146,7 +146,7 @@ public sealed class DigestRenderer
             Text = text,
             Headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
             {
-                ["List-Unsubscribe"] = links.ListUnsubscribe(recipient.UnsubscribeToken),
+                ["List-Unsubscribe"] = _links.ListUnsubscribe(recipient.UnsubscribeToken),
                 ["List-Unsubscribe-Post"] = NewsletterLinks.ListUnsubscribePost,
             },
             CustomArgs = new Dictionary<string, string>(StringComparer.Ordinal)
@@ -197,7 +197,7 @@ public sealed class DigestRenderer
                 Substitutions = substitutions,
                 Headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
                 {
-                    ["List-Unsubscribe"] = links.ListUnsubscribe(recipient.UnsubscribeToken),
+                    ["List-Unsubscribe"] = _links.ListUnsubscribe(recipient.UnsubscribeToken),
                     ["List-Unsubscribe-Post"] = NewsletterLinks.ListUnsubscribePost,
                 },
                 CustomArgs = new Dictionary<string, string>(StringComparer.Ordinal)
@@ -212,8 +212,8 @@ public sealed class DigestRenderer
         {
             BatchId = batchId,
             Folder = digest.IssueKey,
-            FromAddress = options.FromAddress,
-            FromName = MailText.HeaderValue(options.PublisherName is { Length: > 0 } publisher ? publisher : catalog.Site.Name, MaximumNameLength),
+            FromAddress = _options.FromAddress,
+            FromName = MailText.HeaderValue(_options.PublisherName is { Length: > 0 } publisher ? publisher : _catalog.Site.Name, MaximumNameLength),
             Subject = digest.Subject,
             Html = digest.Html.Fill(htmlTags),
             Text = digest.Text.Fill(textTags),
@@ -228,7 +228,7 @@ public sealed class DigestRenderer
     public string ArchivePage(PreparedDigest digest)
     {
         ArgumentNullException.ThrowIfNull(digest);
-        var subscribe = HtmlEncoder.Default.Encode(links.Subscribe().AbsoluteUri);
+        var subscribe = HtmlEncoder.Default.Encode(_links.Subscribe().AbsoluteUri);
         return digest.Html.Fill([subscribe, subscribe, "Hello,"]);
     }
 
@@ -240,8 +240,8 @@ public sealed class DigestRenderer
             throw new ArgumentException("The recipient's subscriber id is not a valid id.", nameof(recipient));
         }
 
-        var unsubscribe = links.UnsubscribeUrl(recipient.UnsubscribeToken);
-        var preferences = links.PreferencesUrl(recipient.PreferencesToken);
+        var unsubscribe = _links.UnsubscribeUrl(recipient.UnsubscribeToken);
+        var preferences = _links.PreferencesUrl(recipient.PreferencesToken);
         var name = MailText.HeaderValue(recipient.Name, MaximumNameLength);
         var greeting = name.Length == 0 ? "Hello," : $"Hello {name},";
         var encoder = HtmlEncoder.Default;
@@ -258,7 +258,7 @@ public sealed class DigestRenderer
         var ids = new List<string>(4);
         foreach (var sector in sectors)
         {
-            if (sector is not null && sectorIds.TryGetValue(sector, out var id) && !ids.Contains(id))
+            if (sector is not null && _sectorIds.TryGetValue(sector, out var id) && !ids.Contains(id))
             {
                 ids.Add(id);
             }
@@ -278,19 +278,19 @@ public sealed class DigestRenderer
         var storyViews = stories.Select(s => StoryView(s, wanted)).ToList();
         var trending = issue.Trending
             .Where(t => IsWebUrl(t.Url))
-            .Take(options.MaxTrending)
+            .Take(_options.MaxTrending)
             .Select((t, i) => new TrendingView(i + 1, MailText.Truncate(MailText.SingleLine(t.Headline), MaximumHeadlineLength), t.Url.AbsoluteUri))
             .ToList();
         var first = storyViews.FirstOrDefault();
         var preheader = MailText.Truncate(first?.Summary ?? first?.Headline ?? subject, 140);
-        var sectorNames = string.Join(", ", wanted.Select(id => catalog.FindSector(id)?.Name ?? id));
+        var sectorNames = string.Join(", ", wanted.Select(id => _catalog.FindSector(id)?.Name ?? id));
         return new DigestView
         {
-            Lang = catalog.Site.Language,
+            Lang = _catalog.Site.Language,
             Subject = subject,
             Preheader = preheader,
-            SiteName = MailText.SingleLine(catalog.Site.Name),
-            SiteUrl = catalog.Site.BaseUrl,
+            SiteName = MailText.SingleLine(_catalog.Site.Name),
+            SiteUrl = _catalog.Site.BaseUrl,
             EditionName = MailText.SingleLine(issue.Edition.Name),
             DateText = MailText.LongDate(issue.LocalDate),
             CadenceText = issue.Cadence == NewsletterCadence.Weekly ? "weekly" : "daily",
@@ -299,8 +299,8 @@ public sealed class DigestRenderer
             Trending = trending,
             FellBack = fellBack,
             SectorsText = sectorNames,
-            PublisherName = MailText.SingleLine(options.PublisherName is { Length: > 0 } publisher ? publisher : catalog.Site.Name),
-            PostalAddress = MailText.SingleLine(options.PostalAddress),
+            PublisherName = MailText.SingleLine(_options.PublisherName is { Length: > 0 } publisher ? publisher : _catalog.Site.Name),
+            PostalAddress = MailText.SingleLine(_options.PostalAddress),
             UnsubscribeUrl = SlotTemplate.Marker(UnsubscribeSlot),
             PreferencesUrl = SlotTemplate.Marker(PreferencesSlot),
             Greeting = SlotTemplate.Marker(GreetingSlot),
@@ -313,7 +313,7 @@ public sealed class DigestRenderer
         var headline = MailText.Truncate(MailText.SingleLine(story.Headline), MaximumHeadlineLength);
         var summary = MailText.SingleLine(story.Summary);
         var sectorId = story.Sectors.FirstOrDefault(s => wanted.Contains(s, StringComparer.OrdinalIgnoreCase)) ?? (story.Sectors.Count > 0 ? story.Sectors[0] : null);
-        var sector = sectorId is null ? null : catalog.FindSector(sectorId)?.Name;
+        var sector = sectorId is null ? null : _catalog.FindSector(sectorId)?.Name;
         var label = (sector, story.Section) switch
         {
             (null, var section) => section.ToString(),
@@ -337,7 +337,7 @@ public sealed class DigestRenderer
         return new StoryView(
             headline,
             summary.Length == 0 ? null : MailText.Truncate(summary, MaximumSummaryLength),
-            IsWebUrl(story.Url) ? story.Url.AbsoluteUri : catalog.Site.BaseUrl,
+            IsWebUrl(story.Url) ? story.Url.AbsoluteUri : _catalog.Site.BaseUrl,
             label,
             imageUrl,
             imageAlt,
@@ -396,37 +396,37 @@ public sealed class PreparedDigest
 /// <summary>Renders one issue for many readers, preparing each sector selection once (thread-safe).</summary>
 public sealed class DigestIssueRenderer
 {
-    private readonly DigestRenderer renderer;
-    private readonly ConcurrentDictionary<string, Lazy<PreparedDigest>> prepared = new(StringComparer.Ordinal);
+    private readonly DigestRenderer _renderer;
+    private readonly ConcurrentDictionary<string, Lazy<PreparedDigest>> _prepared = new(StringComparer.Ordinal);
 
     internal DigestIssueRenderer(DigestRenderer renderer, DigestIssue issue)
     {
         ArgumentNullException.ThrowIfNull(issue);
-        this.renderer = renderer;
+        _renderer = renderer;
         Issue = issue;
     }
 
     public DigestIssue Issue { get; }
 
     /// <summary>How many sector selections have been prepared so far.</summary>
-    public int PreparedVariants => prepared.Count;
+    public int PreparedVariants => _prepared.Count;
 
     public PreparedDigest Prepared(IEnumerable<string> sectors)
     {
-        var key = renderer.SectorKey(sectors);
-        if (prepared.TryGetValue(key, out var found))
+        var key = _renderer.SectorKey(sectors);
+        if (_prepared.TryGetValue(key, out var found))
         {
             return found.Value;
         }
 
         // Lazy, so that readers arriving together on several threads prepare a variant once.
-        return prepared.GetOrAdd(key, k => new Lazy<PreparedDigest>(() => renderer.Prepare(Issue, k.Length == 0 ? [] : k.Split(',')))).Value;
+        return _prepared.GetOrAdd(key, k => new Lazy<PreparedDigest>(() => _renderer.Prepare(Issue, k.Length == 0 ? [] : k.Split(',')))).Value;
     }
 
     public DigestMessage Render(DigestRecipient recipient)
     {
         ArgumentNullException.ThrowIfNull(recipient);
-        return renderer.Personalize(Prepared(recipient.Sectors), recipient);
+        return _renderer.Personalize(Prepared(recipient.Sectors), recipient);
     }
 }
 

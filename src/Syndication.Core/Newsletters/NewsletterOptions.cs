@@ -222,43 +222,43 @@ public sealed class NewsletterOptions
 /// <summary>The links of the subscription pages, built in one place so emails and pages agree.</summary>
 public sealed class NewsletterLinks
 {
-    private readonly string baseUrl;
-    private readonly string mailbox;
+    private readonly string _baseUrl;
+    private readonly string _mailbox;
 
     public NewsletterLinks(NewsletterOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        baseUrl = new Uri(options.PublicBaseUrl.TrimEnd('/')).AbsoluteUri.TrimEnd('/');
-        mailbox = EmailAddress.Parse(options.UnsubscribeMailbox).Value;
+        _baseUrl = new Uri(options.PublicBaseUrl.TrimEnd('/')).AbsoluteUri.TrimEnd('/');
+        _mailbox = EmailAddress.Parse(options.UnsubscribeMailbox).Value;
     }
 
     /// <summary>The <c>List-Unsubscribe-Post</c> header value (RFC 8058 one-click).</summary>
     public const string ListUnsubscribePost = "List-Unsubscribe=One-Click";
 
-    public Uri Subscribe() => new(baseUrl + "/subscribe");
+    public Uri Subscribe() => new(_baseUrl + "/subscribe");
 
     /// <summary>GET shows a page with a button; POST (the button, or a mail client's one-click) unsubscribes.</summary>
     public Uri Unsubscribe(string token) => new(UnsubscribeUrl(token));
 
     public Uri Preferences(string token) => new(PreferencesUrl(token));
 
-    public Uri Confirm(string token) => new($"{baseUrl}/c/{Checked(token)}");
+    public Uri Confirm(string token) => new($"{_baseUrl}/c/{Checked(token)}");
 
     /// <summary>The archived issue as a web page ("view in browser"): <c>{base}/archive/india/2026-11-25</c>.</summary>
-    public Uri Archive(string issueKey) => new($"{baseUrl}/archive/{issueKey}");
+    public Uri Archive(string issueKey) => new($"{_baseUrl}/archive/{issueKey}");
 
     /// <summary>
     /// The <c>List-Unsubscribe</c> header value: the one-click HTTPS URL first (Gmail and Yahoo
     /// require it of bulk senders, with <see cref="ListUnsubscribePost"/>), then a mailto fallback.
     /// </summary>
     public string ListUnsubscribe(string token) =>
-        $"<{UnsubscribeUrl(token)}>, <mailto:{mailbox}?subject=unsubscribe-{Checked(token)}>";
+        $"<{UnsubscribeUrl(token)}>, <mailto:{_mailbox}?subject=unsubscribe-{Checked(token)}>";
 
     // Strings for the per-email path: the base URL was checked once and a base64url token needs
     // no escaping, so there is nothing for a Uri to parse.
-    internal string UnsubscribeUrl(string token) => $"{baseUrl}/u/{Checked(token)}";
+    internal string UnsubscribeUrl(string token) => $"{_baseUrl}/u/{Checked(token)}";
 
-    internal string PreferencesUrl(string token) => $"{baseUrl}/p/{Checked(token)}";
+    internal string PreferencesUrl(string token) => $"{_baseUrl}/p/{Checked(token)}";
 
     /// <summary>Tokens are base64url: anything else would change the meaning of a URL or a header.</summary>
     private static string Checked(string token)

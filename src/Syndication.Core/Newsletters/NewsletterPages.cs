@@ -31,15 +31,15 @@ public sealed class NewsletterPages
     private static readonly IFluidTemplate Message = NewsletterTemplates.Parse("message.html.liquid");
     private static readonly IFluidTemplate ButtonForm = NewsletterTemplates.Parse("button.html.liquid");
 
-    private readonly NewsletterOptions options;
-    private readonly PublicationCatalog catalog;
+    private readonly NewsletterOptions _options;
+    private readonly PublicationCatalog _catalog;
 
     public NewsletterPages(NewsletterOptions options, PublicationCatalog catalog)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(catalog);
-        this.options = options;
-        this.catalog = catalog;
+        _options = options;
+        _catalog = catalog;
     }
 
     /// <summary>The sign-up form; after a failed POST, pass back what was typed and the errors.</summary>
@@ -49,7 +49,7 @@ public sealed class NewsletterPages
         errors ??= [];
         var view = FormView(action, choices, errors) with
         {
-            Heading = $"Get the {catalog.Site.Name} newsletter",
+            Heading = $"Get the {_catalog.Site.Name} newsletter",
             Intro = "The top stories of your edition and sectors, and what readers are reading, in your inbox.",
             ShowEmail = true,
             Email = email ?? "",
@@ -68,7 +68,7 @@ public sealed class NewsletterPages
         "Check your inbox",
         [
             "If the address can receive email, a message with a link to confirm your subscription is on its way.",
-            $"The link works for {options.ConfirmTokenDays} days. Nothing is sent to you until you confirm.",
+            $"The link works for {_options.ConfirmTokenDays} days. Nothing is sent to you until you confirm.",
         ]);
 
     /// <summary>
@@ -80,7 +80,7 @@ public sealed class NewsletterPages
         ArgumentNullException.ThrowIfNull(action);
         return Page("Confirm your subscription", ButtonForm, new ButtonView(
             "Confirm your subscription",
-            $"Press the button to start receiving the {catalog.Site.Name} newsletter. Nothing is sent to you until you do.",
+            $"Press the button to start receiving the {_catalog.Site.Name} newsletter. Nothing is sent to you until you do.",
             action.AbsoluteUri,
             "Confirm my subscription"));
     }
@@ -120,14 +120,14 @@ public sealed class NewsletterPages
         ArgumentNullException.ThrowIfNull(action);
         return Page("Unsubscribe", ButtonForm, new ButtonView(
             "Unsubscribe",
-            $"Press the button to stop receiving the {catalog.Site.Name} newsletter. Nothing changes until you do.",
+            $"Press the button to stop receiving the {_catalog.Site.Name} newsletter. Nothing changes until you do.",
             action.AbsoluteUri,
             "Unsubscribe"));
     }
 
     public string Unsubscribed(Uri? subscribe = null) => MessagePage(
         "You are unsubscribed",
-        [$"You will not receive the {catalog.Site.Name} newsletter any more. If this was a mistake, you can subscribe again."],
+        [$"You will not receive the {_catalog.Site.Name} newsletter any more. If this was a mistake, you can subscribe again."],
         subscribe,
         "Subscribe again");
 
@@ -137,14 +137,14 @@ public sealed class NewsletterPages
         ArgumentNullException.ThrowIfNull(action);
         return Page("Stop breaking-news alerts", ButtonForm, new ButtonView(
             "Stop breaking-news alerts",
-            $"Press the button to stop the breaking-news alerts of {catalog.Site.Name}. Your newsletter keeps coming; nothing changes until you press it.",
+            $"Press the button to stop the breaking-news alerts of {_catalog.Site.Name}. Your newsletter keeps coming; nothing changes until you press it.",
             action.AbsoluteUri,
             "Stop alerts"));
     }
 
     public string AlertsStopped(Uri? subscribe = null) => MessagePage(
         "Alerts stopped",
-        [$"You will not receive breaking-news alerts from {catalog.Site.Name} any more. Your newsletter keeps coming; its preferences link turns alerts back on."],
+        [$"You will not receive breaking-news alerts from {_catalog.Site.Name} any more. Your newsletter keeps coming; its preferences link turns alerts back on."],
         subscribe,
         "Go to the sign-up form");
 
@@ -160,19 +160,19 @@ public sealed class NewsletterPages
 
     private FormView FormView(Uri action, SubscriptionChoices? choices, IReadOnlyList<FormError> errors)
     {
-        var edition = choices?.Edition is { Length: > 0 } id && catalog.FindEdition(id) is { } found ? found.Id : catalog.Editions[0].Id;
+        var edition = choices?.Edition is { Length: > 0 } id && _catalog.FindEdition(id) is { } found ? found.Id : _catalog.Editions[0].Id;
         var sectors = new HashSet<string>(choices?.Sectors ?? [], StringComparer.OrdinalIgnoreCase);
         var cadence = choices?.Cadence ?? NewsletterCadence.Daily;
         return new FormView
         {
             Action = action.AbsoluteUri,
             Errors = errors,
-            Editions = [.. catalog.Editions.Select(e => new OptionView(e.Id, e.Name, e.Id == edition))],
-            Sectors = [.. catalog.Sectors.Select(s => new OptionView(s.Id, s.Name, sectors.Contains(s.Id)))],
+            Editions = [.. _catalog.Editions.Select(e => new OptionView(e.Id, e.Name, e.Id == edition))],
+            Sectors = [.. _catalog.Sectors.Select(s => new OptionView(s.Id, s.Name, sectors.Contains(s.Id)))],
             Cadences =
             [
                 new OptionView("daily", "Every day", cadence == NewsletterCadence.Daily),
-                new OptionView("weekly", $"Once a week, on {options.WeeklyOn}s", cadence == NewsletterCadence.Weekly),
+                new OptionView("weekly", $"Once a week, on {_options.WeeklyOn}s", cadence == NewsletterCadence.Weekly),
             ],
             Alerts = choices?.Alerts ?? false,
         };
@@ -182,12 +182,12 @@ public sealed class NewsletterPages
     {
         var content = body.Render(new TemplateContext(view, Options, allowModelMembers: true), HtmlEncoder.Default);
         var page = new PageView(
-            catalog.Site.Language,
+            _catalog.Site.Language,
             title,
-            catalog.Site.Name,
-            catalog.Site.BaseUrl,
-            options.PublisherName is { Length: > 0 } publisher ? publisher : catalog.Site.Name,
-            options.PostalAddress ?? "",
+            _catalog.Site.Name,
+            _catalog.Site.BaseUrl,
+            _options.PublisherName is { Length: > 0 } publisher ? publisher : _catalog.Site.Name,
+            _options.PostalAddress ?? "",
             content);
         return Layout.Render(new TemplateContext(page, Options, allowModelMembers: true), HtmlEncoder.Default);
     }

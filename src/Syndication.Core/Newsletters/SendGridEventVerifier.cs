@@ -34,9 +34,9 @@ public sealed class SendGridEventVerifier
     public static readonly TimeSpan DefaultTolerance = TimeSpan.FromMinutes(10);
 
     private const int MaximumSignatureLength = 512;
-    private readonly byte[] publicKey;
-    private readonly TimeProvider time;
-    private readonly TimeSpan tolerance;
+    private readonly byte[] _publicKey;
+    private readonly TimeProvider _time;
+    private readonly TimeSpan _tolerance;
 
     /// <param name="publicKey">
     /// The verification key as SendGrid shows it: base64 of the SubjectPublicKeyInfo DER (a PEM
@@ -46,9 +46,9 @@ public sealed class SendGridEventVerifier
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(publicKey);
         ArgumentNullException.ThrowIfNull(time);
-        this.time = time;
-        this.tolerance = tolerance ?? DefaultTolerance;
-        if (this.tolerance <= TimeSpan.Zero)
+        _time = time;
+        _tolerance = tolerance ?? DefaultTolerance;
+        if (_tolerance <= TimeSpan.Zero)
         {
             throw new ArgumentOutOfRangeException(nameof(tolerance), "The timestamp tolerance must be positive.");
         }
@@ -76,7 +76,7 @@ public sealed class SendGridEventVerifier
             throw new ArgumentException("The SendGrid webhook verification key must be an ECDSA P-256 key.", nameof(publicKey));
         }
 
-        this.publicKey = ecdsa.ExportSubjectPublicKeyInfo();
+        _publicKey = ecdsa.ExportSubjectPublicKeyInfo();
     }
 
     /// <summary>
@@ -97,7 +97,7 @@ public sealed class SendGridEventVerifier
             return WebhookVerification.MalformedTimestamp;
         }
 
-        if ((time.GetUtcNow() - DateTimeOffset.FromUnixTimeSeconds(seconds)).Duration() > tolerance)
+        if ((_time.GetUtcNow() - DateTimeOffset.FromUnixTimeSeconds(seconds)).Duration() > _tolerance)
         {
             return WebhookVerification.StaleTimestamp;
         }
@@ -118,8 +118,8 @@ public sealed class SendGridEventVerifier
             return WebhookVerification.MalformedTimestamp;
         }
 
-        var age = time.GetUtcNow() - DateTimeOffset.FromUnixTimeSeconds(seconds);
-        if (age.Duration() > tolerance)
+        var age = _time.GetUtcNow() - DateTimeOffset.FromUnixTimeSeconds(seconds);
+        if (age.Duration() > _tolerance)
         {
             return WebhookVerification.StaleTimestamp;
         }
@@ -146,7 +146,7 @@ public sealed class SendGridEventVerifier
         // A fresh instance per call: ECDsa instances are not documented as thread-safe, and
         // webhook batches are few, so the import costs nothing that matters.
         using var ecdsa = ECDsa.Create();
-        ecdsa.ImportSubjectPublicKeyInfo(publicKey, out _);
+        ecdsa.ImportSubjectPublicKeyInfo(_publicKey, out _);
         try
         {
             return ecdsa.VerifyData(signed, der, HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence)

@@ -14,15 +14,15 @@ internal sealed class SlotTemplate
 {
     private static readonly string Prefix = "zs" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
 
-    private readonly string[] literals;
-    private readonly int[] slots;
-    private readonly int literalLength;
+    private readonly string[] _literals;
+    private readonly int[] _slots;
+    private readonly int _literalLength;
 
     private SlotTemplate(string[] literals, int[] slots)
     {
-        this.literals = literals;
-        this.slots = slots;
-        literalLength = literals.Sum(l => l.Length);
+        _literals = literals;
+        _slots = slots;
+        _literalLength = literals.Sum(l => l.Length);
         LiteralUtf8Bytes = literals.Sum(Encoding.UTF8.GetByteCount);
     }
 
@@ -30,7 +30,7 @@ internal sealed class SlotTemplate
     public int LiteralUtf8Bytes { get; }
 
     /// <summary>How many times slots appear in the text, all slots together.</summary>
-    public int SlotOccurrences => slots.Length;
+    public int SlotOccurrences => _slots.Length;
 
     public static string Marker(int slot) => Prefix + slot.ToString(System.Globalization.CultureInfo.InvariantCulture) + "e";
 
@@ -66,8 +66,8 @@ internal sealed class SlotTemplate
     /// <summary>The text with every slot replaced by its value; values are inserted as they are, already encoded.</summary>
     public string Fill(string[] values)
     {
-        var length = literalLength;
-        foreach (var slot in slots)
+        var length = _literalLength;
+        foreach (var slot in _slots)
         {
             length += values[slot].Length;
         }
@@ -76,16 +76,16 @@ internal sealed class SlotTemplate
         {
             var (template, values) = state;
             var position = 0;
-            for (var i = 0; i < template.slots.Length; i++)
+            for (var i = 0; i < template._slots.Length; i++)
             {
-                template.literals[i].AsSpan().CopyTo(span[position..]);
-                position += template.literals[i].Length;
-                var value = values[template.slots[i]];
+                template._literals[i].AsSpan().CopyTo(span[position..]);
+                position += template._literals[i].Length;
+                var value = values[template._slots[i]];
                 value.AsSpan().CopyTo(span[position..]);
                 position += value.Length;
             }
 
-            template.literals[^1].AsSpan().CopyTo(span[position..]);
+            template._literals[^1].AsSpan().CopyTo(span[position..]);
         });
     }
 }

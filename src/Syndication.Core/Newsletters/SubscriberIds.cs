@@ -15,7 +15,7 @@ public sealed class SubscriberIds
     /// <summary>Separates these MACs from any other use of the same key by mistake.</summary>
     private const string Context = "syndication/subscriber-id/v1\n";
 
-    private readonly byte[] key;
+    private readonly byte[] _key;
 
     public SubscriberIds(byte[] key)
     {
@@ -25,14 +25,14 @@ public sealed class SubscriberIds
             throw new ArgumentException($"The subscriber id key must be at least {TokenKeyRing.MinimumKeyBytes} bytes.", nameof(key));
         }
 
-        this.key = (byte[])key.Clone();
+        _key = (byte[])key.Clone();
     }
 
     /// <summary>32 lowercase hex digits (128 bits): safe in URLs, table keys and tokens.</summary>
     public string IdFor(EmailAddress address)
     {
         ArgumentNullException.ThrowIfNull(address);
-        var mac = HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(Context + address.CanonicalKey));
+        var mac = HMACSHA256.HashData(_key, Encoding.UTF8.GetBytes(Context + address.CanonicalKey));
         return Convert.ToHexStringLower(mac.AsSpan(0, 16));
     }
 }

@@ -66,13 +66,13 @@ public sealed class TokenKeyRing
 
     public const int MaximumKeyIdLength = 16;
 
-    private readonly Dictionary<string, byte[]> keys;
+    private readonly Dictionary<string, byte[]> _keys;
 
     public TokenKeyRing(string currentKeyId, IReadOnlyDictionary<string, byte[]> keys)
     {
         ArgumentNullException.ThrowIfNull(currentKeyId);
         ArgumentNullException.ThrowIfNull(keys);
-        this.keys = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        _keys = new Dictionary<string, byte[]>(StringComparer.Ordinal);
         foreach (var (id, key) in keys)
         {
             if (!IsValidKeyId(id))
@@ -86,10 +86,10 @@ public sealed class TokenKeyRing
             }
 
             // A copy: the caller's array must not be able to change a key after the ring checked it.
-            this.keys[id] = (byte[])key.Clone();
+            _keys[id] = (byte[])key.Clone();
         }
 
-        if (!this.keys.ContainsKey(currentKeyId))
+        if (!_keys.ContainsKey(currentKeyId))
         {
             throw new ArgumentException($"The current token key id '{currentKeyId}' is not in the key ring.", nameof(currentKeyId));
         }
@@ -99,7 +99,7 @@ public sealed class TokenKeyRing
 
     public string CurrentKeyId { get; }
 
-    public IEnumerable<string> KeyIds => keys.Keys;
+    public IEnumerable<string> KeyIds => _keys.Keys;
 
     /// <summary>Builds a ring from configuration, where keys are base64 strings.</summary>
     public static TokenKeyRing FromBase64(string currentKeyId, IReadOnlyDictionary<string, string> base64Keys)
@@ -121,9 +121,9 @@ public sealed class TokenKeyRing
         return new TokenKeyRing(currentKeyId, keys);
     }
 
-    internal byte[] CurrentKey => keys[CurrentKeyId];
+    internal byte[] CurrentKey => _keys[CurrentKeyId];
 
-    internal bool TryGetKey(string keyId, out byte[] key) => keys.TryGetValue(keyId, out key!);
+    internal bool TryGetKey(string keyId, out byte[] key) => _keys.TryGetValue(keyId, out key!);
 
     internal static bool IsValidKeyId(string? id) =>
         id is { Length: > 0 and <= MaximumKeyIdLength } && id.All(char.IsAsciiLetterOrDigit);
@@ -155,18 +155,18 @@ public sealed class SubscriberTokens
     private const int FixedBytes = 1 + 1 + 1 + 8 + 8 + 1;
     private const long MaximumUnixSeconds = 253_402_300_799; // 9999-12-31T23:59:59Z, the end of DateTimeOffset
 
-    private readonly TokenKeyRing keys;
-    private readonly TimeProvider time;
-    private readonly TimeSpan confirmLifetime;
+    private readonly TokenKeyRing _keys;
+    private readonly TimeProvider _time;
+    private readonly TimeSpan _confirmLifetime;
 
     public SubscriberTokens(TokenKeyRing keys, TimeProvider time, TimeSpan? confirmLifetime = null)
     {
         ArgumentNullException.ThrowIfNull(keys);
         ArgumentNullException.ThrowIfNull(time);
-        this.keys = keys;
-        this.time = time;
-        this.confirmLifetime = confirmLifetime ?? DefaultConfirmLifetime;
-        if (this.confirmLifetime <= TimeSpan.Zero)
+        _keys = keys;
+        _time = time;
+        _confirmLifetime = confirmLifetime ?? DefaultConfirmLifetime;
+        if (_confirmLifetime <= TimeSpan.Zero)
         {
             throw new ArgumentOutOfRangeException(nameof(confirmLifetime), "The confirm token lifetime must be positive.");
         }
@@ -185,10 +185,10 @@ public sealed class SubscriberTokens
             throw new ArgumentException($"A subscriber id must be 1 to {MaximumSubscriberIdLength} characters of A-Z, a-z, 0-9, '-' and '_'.", nameof(subscriberId));
         }
 
-        var now = time.GetUtcNow();
+        var now = _time.GetUtcNow();
         var issuedAt = now.ToUnixTimeSeconds();
-        var expiresAt = purpose == TokenPurpose.Confirm ? now.Add(confirmLifetime).ToUnixTimeSeconds() : 0;
-        var keyId = keys.CurrentKeyId;
+        var expiresAt = purpose == TokenPurpose.Confirm ? now.Add(_confirmLifetime).ToUnixTimeSeconds() : 0;
+        var keyId = _keys.CurrentKeyId;
 
         var length = FixedBytes + keyId.Length + subscriberId.Length;
         Span<byte> buffer = stackalloc byte[length + TagBytes];
@@ -203,7 +203,7 @@ public sealed class SubscriberTokens
         offset += 8;
         buffer[offset++] = (byte)subscriberId.Length;
         offset += Encoding.ASCII.GetBytes(subscriberId, buffer[offset..]);
-        HMACSHA256.HashData(keys.CurrentKey, buffer[..offset], buffer[offset..]);
+        HMACSHA256.HashData(_keys.CurrentKey, buffer[..offset], buffer[offset..]);
         return Base64Url.EncodeToString(buffer);
     }
 
@@ -267,7 +267,7 @@ public sealed class SubscriberTokens
             return new(TokenStatus.Malformed, null);
         }
 
-        if (!keys.TryGetKey(keyId, out var key))
+        if (!_keys.TryGetKey(keyId, out var key))
         {
             return new(TokenStatus.UnknownKey, null);
         }
@@ -292,7 +292,7 @@ public sealed class SubscriberTokens
         }
 
         DateTimeOffset? expiry = expiresAt == 0 ? null : DateTimeOffset.FromUnixTimeSeconds(expiresAt);
-        if (expiry is { } end && time.GetUtcNow() >= end)
+        if (expiry is { } end && _time.GetUtcNow() >= end)
         {
             return new(TokenStatus.Expired, null);
         }

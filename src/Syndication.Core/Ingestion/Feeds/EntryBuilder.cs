@@ -3,9 +3,9 @@ namespace Syndication.Core.Ingestion.Feeds;
 /// <summary>Collects one entry's fields as a forward-only reader meets them.</summary>
 internal sealed class EntryBuilder
 {
-    private List<string>? authors;
-    private List<string>? categories;
-    private List<FeedImage>? images;
+    private List<string>? _authors;
+    private List<string>? _categories;
+    private List<FeedImage>? _images;
 
     public string? Id { get; set; }
 
@@ -23,9 +23,9 @@ internal sealed class EntryBuilder
 
     public void AddAuthor(string? name)
     {
-        if (!string.IsNullOrWhiteSpace(name) && !(authors ??= []).Contains(name))
+        if (!string.IsNullOrWhiteSpace(name) && !(_authors ??= []).Contains(name))
         {
-            authors.Add(name);
+            _authors.Add(name);
         }
     }
 
@@ -34,7 +34,7 @@ internal sealed class EntryBuilder
         var trimmed = term?.Trim();
         if (!string.IsNullOrEmpty(trimmed))
         {
-            (categories ??= []).Add(trimmed);
+            (_categories ??= []).Add(trimmed);
         }
     }
 
@@ -43,7 +43,7 @@ internal sealed class EntryBuilder
         url = url.Trim();
         if (url.Length > 0)
         {
-            (images ??= []).Add(new FeedImage(url, alt, width, height, credit, thumbnail));
+            (_images ??= []).Add(new FeedImage(url, alt, width, height, credit, thumbnail));
         }
     }
 
@@ -57,11 +57,11 @@ internal sealed class EntryBuilder
             Link = Link,
             SummaryHtml = Summary,
             ContentHtml = Content,
-            Author = authors is null ? null : string.Join(", ", authors),
+            Author = _authors is null ? null : string.Join(", ", _authors),
             Published = Published,
             Updated = Updated,
-            Categories = (IReadOnlyList<string>?)categories ?? [],
-            Images = images is null ? [] : Pictures(images),
+            Categories = (IReadOnlyList<string>?)_categories ?? [],
+            Images = _images is null ? [] : Pictures(_images),
         };
     }
 

@@ -104,13 +104,13 @@ public sealed class ZoneAbbreviations
     /// <summary>Built once per host: a pipeline reads the same few sources over and over.</summary>
     private static readonly ConcurrentDictionary<string, ZoneAbbreviations> ByHost = new(StringComparer.OrdinalIgnoreCase);
 
-    private readonly FrozenDictionary<string, TimeSpan> offsets;
-    private readonly FrozenDictionary<string, TimeSpan>.AlternateLookup<ReadOnlySpan<char>> lookup;
+    private readonly FrozenDictionary<string, TimeSpan> _offsets;
+    private readonly FrozenDictionary<string, TimeSpan>.AlternateLookup<ReadOnlySpan<char>> _lookup;
 
     private ZoneAbbreviations(Dictionary<string, TimeSpan> offsets)
     {
-        this.offsets = offsets.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
-        lookup = this.offsets.GetAlternateLookup<ReadOnlySpan<char>>();
+        _offsets = offsets.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
+        _lookup = _offsets.GetAlternateLookup<ReadOnlySpan<char>>();
     }
 
     /// <summary>IST is India (+05:30), CST US Central, BST British Summer Time, AST Atlantic.</summary>
@@ -159,11 +159,11 @@ public sealed class ZoneAbbreviations
     public ZoneAbbreviations With(string abbreviation, TimeSpan offset)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(abbreviation);
-        var copy = new Dictionary<string, TimeSpan>(offsets, StringComparer.OrdinalIgnoreCase) { [abbreviation] = offset };
+        var copy = new Dictionary<string, TimeSpan>(_offsets, StringComparer.OrdinalIgnoreCase) { [abbreviation] = offset };
         return new ZoneAbbreviations(copy);
     }
 
-    public bool TryGetOffset(ReadOnlySpan<char> abbreviation, out TimeSpan offset) => lookup.TryGetValue(abbreviation, out offset);
+    public bool TryGetOffset(ReadOnlySpan<char> abbreviation, out TimeSpan offset) => _lookup.TryGetValue(abbreviation, out offset);
 
     private static Dictionary<string, TimeSpan> Merge(Dictionary<string, TimeSpan> ambiguous)
     {
