@@ -47,25 +47,25 @@ public sealed class SendGridTransport : IMailTransport
 {
     public const int MaxPersonalizations = 1000;
 
-    private readonly SendGridClient client;
-    private readonly SendGridSettings settings;
-    private readonly TimeProvider time;
+    private readonly SendGridClient _client;
+    private readonly SendGridSettings _settings;
+    private readonly TimeProvider _time;
 
     public SendGridTransport(HttpClient http, SendGridSettings settings, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(http);
         ArgumentNullException.ThrowIfNull(settings);
-        this.settings = settings;
-        this.time = time;
-        client = new SendGridClient(http, new SendGridClientOptions { ApiKey = settings.ApiKey, Host = settings.Host });
+        _settings = settings;
+        _time = time;
+        _client = new SendGridClient(http, new SendGridClientOptions { ApiKey = settings.ApiKey, Host = settings.Host });
     }
 
-    public string Destination => $"SendGrid ({settings.Host})";
+    public string Destination => $"SendGrid ({_settings.Host})";
 
     /// <summary>Mail requests made, retries included.</summary>
-    public long Requests => Interlocked.Read(ref requests);
+    public long Requests => Interlocked.Read(ref _requests);
 
-    private long requests;
+    private long _requests;
 
     public async Task<SendResult> SendAsync(MailBatch batch, CancellationToken cancellationToken)
     {
@@ -80,7 +80,7 @@ public sealed class SendGridTransport : IMailTransport
         int throttled = 0, serverErrors = 0;
         TimeSpan? longestRetryAfter = null;
         SendResult Result(SendResult result) => result with { TooManyRequests = throttled, ServerErrors = serverErrors, RetryAfter = longestRetryAfter };
-        for (var attempt = 1; attempt <= settings.MaxAttempts; attempt++)
+        for (var attempt = 1; attempt <= _settings.MaxAttempts; attempt++)
         {
             if (cancellationToken.IsCancellationRequested)
             {
@@ -88,17 +88,17 @@ public sealed class SendGridTransport : IMailTransport
             }
 
             Response response;
-            using (var timeout = new CancellationTokenSource(settings.RequestTimeout))
+            using (var timeout = new CancellationTokenSource(_settings.RequestTimeout))
             {
                 try
                 {
-                    Interlocked.Increment(ref requests);
-                    response = await client.SendEmailAsync(message, timeout.Token);
+                    Interlocked.Increment(ref _requests);
+                    response = await _client.SendEmailAsync(message, timeout.Token);
                 }
                 catch (Exception ex) when (ex is OperationCanceledException or HttpRequestException or IOException)
                 {
                     // The request may have reached SendGrid: resending could mail everyone twice.
-                    var what = ex is OperationCanceledException ? $"No answer within {settings.RequestTimeout.TotalSeconds:0} s" : $"The connection failed ({ex.Message})";
+                    var what = ex is OperationCanceledException ? $"No answer within {_settings.RequestTimeout.TotalSeconds:0} s" : $"The connection failed ({ex.Message})";
                     return Result(new SendResult(BatchState.Uncertain, null, what + "; SendGrid may have accepted the batch, so it is not resent.", attempt));
                 }
             }
@@ -118,7 +118,7 @@ public sealed class SendGridTransport : IMailTransport
                 throttled++;
                 wait = RetryAfter(response) ?? Backoff(attempt);
                 longestRetryAfter = longestRetryAfter is { } longest && longest > wait ? longest : wait;
-                if (wait > settings.MaxRetryAfter)
+                if (wait > _settings.MaxRetryAfter)
                 {
                     return Result(new SendResult(BatchState.Retry, null, $"{lastReason} (Retry-After {wait.TotalSeconds:0} s is longer than the run waits)", attempt));
                 }
@@ -133,11 +133,11 @@ public sealed class SendGridTransport : IMailTransport
                 return Result(new SendResult(BatchState.Failed, null, lastReason, attempt, TooLarge: status == (int)HttpStatusCode.RequestEntityTooLarge));
             }
 
-            if (attempt < settings.MaxAttempts)
+            if (attempt < _settings.MaxAttempts)
             {
                 try
                 {
-                    await Task.Delay(wait, time, cancellationToken);
+                    await Task.Delay(wait, _time, cancellationToken);
                 }
                 catch (OperationCanceledException)
                 {
@@ -146,7 +146,7 @@ public sealed class SendGridTransport : IMailTransport
             }
         }
 
-        return Result(new SendResult(BatchState.Retry, null, $"{lastReason} (after {settings.MaxAttempts} attempts)", settings.MaxAttempts));
+        return Result(new SendResult(BatchState.Retry, null, $"{lastReason} (after {_settings.MaxAttempts} attempts)", _settings.MaxAttempts));
     }
 
     /// <summary>The v3 request body: shared content with substitution tags, one personalization per recipient.</summary>
@@ -179,13 +179,13 @@ public sealed class SendGridTransport : IMailTransport
 
     private TimeSpan Backoff(int attempt)
     {
-        var exponential = settings.BackoffBase.TotalMilliseconds * Math.Pow(2, attempt - 1);
+        var exponential = _settings.BackoffBase.TotalMilliseconds * Math.Pow(2, attempt - 1);
         return TimeSpan.FromMilliseconds(Math.Min(exponential, 60_000) * (0.75 + (Random.Shared.NextDouble() * 0.5)));
     }
 
     /// <summary>SendGrid's Retry-After as received, read by the core's one parser (a day at most; the caller compares it with what a run waits).</summary>
     private TimeSpan? RetryAfter(Response response) =>
-        Syndication.Core.Time.RetryAfter.Parse(response.Headers is { } headers && headers.NonValidated.TryGetValues("Retry-After", out var values) ? values.FirstOrDefault() : null, time.GetUtcNow());
+        Syndication.Core.Time.RetryAfter.Parse(response.Headers is { } headers && headers.NonValidated.TryGetValues("Retry-After", out var values) ? values.FirstOrDefault() : null, _time.GetUtcNow());
 
     private static async Task<string> Body(Response response)
     {
@@ -210,26 +210,26 @@ public sealed class SendGridTransport : IMailTransport
 /// </summary>
 public sealed class OutboxTransport : IMailTransport
 {
-    private readonly BlobContainerClient? container;
-    private readonly DirectoryInfo? folder;
-    private readonly TimeProvider time;
+    private readonly BlobContainerClient? _container;
+    private readonly DirectoryInfo? _folder;
+    private readonly TimeProvider _time;
 
     public OutboxTransport(BlobContainerClient container, TimeProvider time)
     {
-        this.container = container;
-        this.time = time;
+        _container = container;
+        _time = time;
     }
 
     public OutboxTransport(DirectoryInfo folder, TimeProvider time)
     {
-        this.folder = folder;
-        this.time = time;
+        _folder = folder;
+        _time = time;
     }
 
-    public string Destination => container is not null ? $"the outbox container {container.Uri}" : $"the folder {folder!.FullName}";
+    public string Destination => _container is not null ? $"the outbox container {_container.Uri}" : $"the folder {_folder!.FullName}";
 
     /// <summary>Where a recipient's email of a folder lands: a blob URL or a file path.</summary>
-    public string Location(string path) => container is not null ? container.GetBlobClient(path).Uri.ToString() : Path.Combine(folder!.FullName, path.Replace('/', Path.DirectorySeparatorChar));
+    public string Location(string path) => _container is not null ? _container.GetBlobClient(path).Uri.ToString() : Path.Combine(_folder!.FullName, path.Replace('/', Path.DirectorySeparatorChar));
 
     public static string PathOf(MailBatch batch, MailRecipient recipient)
     {
@@ -241,16 +241,16 @@ public sealed class OutboxTransport : IMailTransport
     public async Task<SendResult> SendAsync(MailBatch batch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        var now = time.GetUtcNow();
+        var now = _time.GetUtcNow();
         foreach (var recipient in batch.Recipients)
         {
             var message = MailBatches.Personal(batch, recipient);
             var messageId = $"{batch.Folder.Replace('/', '.')}.{recipient.SubscriberId}@outbox.syndication";
             var eml = Encoding.UTF8.GetBytes(EmlWriter.Write(message, batch.FromAddress, batch.FromName, now, messageId));
             var path = PathOf(batch, recipient);
-            if (container is not null)
+            if (_container is not null)
             {
-                await container.GetBlobClient(path).UploadAsync(
+                await _container.GetBlobClient(path).UploadAsync(
                     BinaryData.FromBytes(eml),
                     new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = "message/rfc822" } },
                     CancellationToken.None);

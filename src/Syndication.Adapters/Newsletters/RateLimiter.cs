@@ -13,7 +13,7 @@ namespace Syndication.Adapters.Newsletters;
 /// </summary>
 public sealed class RateLimiter(StorageAccount account)
 {
-    private long purgedHour = -1;
+    private long _purgedHour = -1;
 
     private TableClient Table => account.Table(StorageNames.RateLimitsTable);
 
@@ -25,7 +25,7 @@ public sealed class RateLimiter(StorageAccount account)
     public async Task<int> PurgeExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
         var hour = now.UtcTicks / TimeSpan.TicksPerHour;
-        if (Interlocked.Exchange(ref purgedHour, hour) == hour)
+        if (Interlocked.Exchange(ref _purgedHour, hour) == hour)
         {
             return 0;
         }

@@ -36,9 +36,9 @@ public sealed class SendLedger(StorageAccount account)
     private const string CountsRow = "~counts";
 
     /// <summary>Transactions submitted by this process, to check the cost (about one per 100 recipients).</summary>
-    public long Transactions => Interlocked.Read(ref transactions);
+    public long Transactions => Interlocked.Read(ref _transactions);
 
-    private long transactions;
+    private long _transactions;
 
     private TableClient Table => account.Table(StorageNames.SendLedgerTable);
 
@@ -262,7 +262,7 @@ public sealed class SendLedger(StorageAccount account)
                     TableTransactionActionType.UpsertReplace,
                     new TableEntity(partition.Key, "r" + id) { ["Batch"] = batch }));
                 await Table.SubmitTransactionAsync(actions, cancellationToken);
-                Interlocked.Increment(ref transactions);
+                Interlocked.Increment(ref _transactions);
             }
         }
 
