@@ -50,7 +50,7 @@ public sealed class AlertStage(
     TimeProvider time,
     ILogger<AlertStage> logger)
 {
-    private readonly AlertRules rules = new(options.Value.Alerts);
+    private readonly AlertRules _rules = new(options.Value.Alerts);
 
     /// <summary>Sends every alert that is due now; with none due this costs one query.</summary>
     public async Task<IReadOnlyList<AlertReport>> SendDueAsync(CancellationToken cancellationToken)
@@ -144,7 +144,7 @@ public sealed class AlertStage(
         if (existing is null)
         {
             var today = await ledger.AlertsOfDayAsync(edition.Id, localDate, cancellationToken);
-            var decision = rules.Decide(edition, publishedAt, now, today.Count);
+            var decision = _rules.Decide(edition, publishedAt, now, today.Count);
             if (byEditor && decision.Verdict != AlertVerdict.Send && today.Count < settings.PerDay)
             {
                 decision = decision with { Verdict = AlertVerdict.Send, Reason = "sent by an editor" };

@@ -45,7 +45,7 @@ public sealed class NewsletterStage(
     private const int ThrottledIssueDays = 7;
 
     /// <summary>The warm-up's first day once read (it never changes once recorded).</summary>
-    private DateOnly? warmupStart;
+    private DateOnly? _warmupStart;
 
     public IMailTransport Transport => transport;
 
@@ -432,7 +432,7 @@ public sealed class NewsletterStage(
         var now = time.GetUtcNow();
         var settings = options.Value;
         var limits = SendingLimits.From(settings);
-        var start = warmupStart ??= await quota.WarmupStartAsync(settings.WarmupStart, now, cancellationToken);
+        var start = _warmupStart ??= await quota.WarmupStartAsync(settings.WarmupStart, now, cancellationToken);
         var grant = await quota.ReserveAsync(now, wanted, (hour, day) => limits.Allowance(start, now, hour, day), cancellationToken);
         if (grant.Granted < wanted)
         {

@@ -42,7 +42,7 @@ public sealed class SubscriptionService(
     ILogger<SubscriptionService> logger)
 {
     private static readonly TimeSpan RateWindow = TimeSpan.FromHours(1);
-    private readonly Lazy<SendGridEventVerifier?> verifier = new(() =>
+    private readonly Lazy<SendGridEventVerifier?> _verifier = new(() =>
         keys.Value.WebhookVerificationKey is { Length: > 0 } key ? new SendGridEventVerifier(key, time) : null);
 
     public NewsletterResponse SubscribeForm() => new(200, pages.Subscribe(links.Subscribe()));
@@ -260,7 +260,7 @@ public sealed class SubscriptionService(
     /// </summary>
     public NewsletterResponse? RefuseWebhookHeaders(string? signature, string? timestamp)
     {
-        if (verifier.Value is not { } check)
+        if (_verifier.Value is not { } check)
         {
             logger.LogWarning("SendGrid webhook called, but Syndication:Newsletter:WebhookVerificationKey is not set: refused");
             return new(401, "The webhook is not configured.", "text/plain; charset=utf-8");
@@ -284,7 +284,7 @@ public sealed class SubscriptionService(
     /// </summary>
     public async Task<NewsletterResponse> WebhookAsync(string? signature, string? timestamp, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
     {
-        var check = verifier.Value;
+        var check = _verifier.Value;
         if (check is null)
         {
             logger.LogWarning("SendGrid webhook called, but Syndication:Newsletter:WebhookVerificationKey is not set: refused");
