@@ -10,12 +10,12 @@ namespace Syndication.Tests.Newsletters;
 
 public sealed class DigestRendererTests
 {
-    private readonly DigestRenderer renderer = new(Options(), DigestFixtures.Catalog);
+    private readonly DigestRenderer _renderer = new(Options(), DigestFixtures.Catalog);
 
     private static IHtmlDocument Html(DigestMessage message) => new HtmlParser().ParseDocument(message.Html);
 
     private DigestMessage Render(DigestIssue? issue = null, DigestRecipient? recipient = null) =>
-        renderer.ForIssue(issue ?? SampleIssue()).Render(recipient ?? Recipient());
+        _renderer.ForIssue(issue ?? SampleIssue()).Render(recipient ?? Recipient());
 
     [Fact]
     public void The_html_is_a_600px_email_with_color_scheme_meta_preheader_and_view_in_browser_link()
@@ -73,8 +73,8 @@ public sealed class DigestRendererTests
     public void A_reader_without_sectors_gets_every_story_and_one_whose_sectors_have_none_gets_them_with_a_note()
     {
         var all = Html(Render(recipient: Recipient(sectors: [])));
-        var none = renderer.ForIssue(SampleIssue()).Prepared(["sport"]);
-        var noneHtml = Html(renderer.Personalize(none, Recipient(sectors: ["sport"])));
+        var none = _renderer.ForIssue(SampleIssue()).Prepared(["sport"]);
+        var noneHtml = Html(_renderer.Personalize(none, Recipient(sectors: ["sport"])));
 
         Assert.Equal(5, all.QuerySelectorAll("td.story").Length);
         Assert.Null(all.QuerySelector(".note"));
@@ -198,7 +198,7 @@ public sealed class DigestRendererTests
     [Fact]
     public void Each_sector_selection_is_prepared_once_however_many_readers_share_it()
     {
-        var issue = renderer.ForIssue(SampleIssue());
+        var issue = _renderer.ForIssue(SampleIssue());
 
         for (var i = 0; i < 50; i++)
         {
@@ -213,9 +213,9 @@ public sealed class DigestRendererTests
     [Fact]
     public void Personalizing_a_prepared_digest_equals_rendering_it_from_scratch_for_that_reader()
     {
-        var prepared = renderer.Prepare(SampleIssue(), ["health", "education"]);
+        var prepared = _renderer.Prepare(SampleIssue(), ["health", "education"]);
 
-        var a = renderer.Personalize(prepared, Recipient(n: 1));
+        var a = _renderer.Personalize(prepared, Recipient(n: 1));
         var b = new DigestRenderer(Options(), DigestFixtures.Catalog).ForIssue(SampleIssue()).Render(Recipient(n: 1));
 
         Assert.Equal(b.Html, a.Html);
@@ -230,8 +230,8 @@ public sealed class DigestRendererTests
         var decision = schedule.Evaluate(new DateTimeOffset(2026, 11, 24, 23, 5, 0, TimeSpan.Zero), null);
         var issue = SampleIssue() with { Edition = schedule.Edition, IssueKey = decision.IssueKey, LocalDate = decision.LocalDate };
 
-        Assert.Equal("Syndication News Asia Pacific daily digest: Wednesday, 25 November 2026", renderer.Subject(issue));
-        Assert.Equal("Syndication News India weekly digest: Wednesday, 25 November 2026", renderer.Subject(SampleIssue() with { Cadence = NewsletterCadence.Weekly }));
+        Assert.Equal("Syndication News Asia Pacific daily digest: Wednesday, 25 November 2026", _renderer.Subject(issue));
+        Assert.Equal("Syndication News India weekly digest: Wednesday, 25 November 2026", _renderer.Subject(SampleIssue() with { Cadence = NewsletterCadence.Weekly }));
     }
 
     [Fact]

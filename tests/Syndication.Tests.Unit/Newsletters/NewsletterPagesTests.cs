@@ -12,21 +12,21 @@ public sealed class NewsletterPagesTests
     private static readonly Uri PreferencesUrl = new("https://news.example.com/newsletter/p/TOKEN_p");
     private static readonly Uri ConfirmUrl = new("https://news.example.com/newsletter/c/TOKEN_c");
 
-    private readonly NewsletterPages pages = new(Options(), DigestFixtures.Catalog);
+    private readonly NewsletterPages _pages = new(Options(), DigestFixtures.Catalog);
 
     public static TheoryData<string> PageNames => ["subscribe", "subscribe-errors", "check-inbox", "confirm", "confirmed", "preferences", "unsubscribe", "unsubscribed", "invalid"];
 
     private string Render(string name) => name switch
     {
-        "subscribe" => pages.Subscribe(SubscribeAction),
-        "subscribe-errors" => pages.Subscribe(SubscribeAction, "nope", new SubscriptionChoices("india", ["health"], NewsletterCadence.Weekly), [new FormError("email", EmailAddress.Problem)]),
-        "check-inbox" => pages.CheckInbox(),
-        "confirm" => pages.ConfirmButton(ConfirmUrl),
-        "confirmed" => pages.Confirmed(),
-        "preferences" => pages.Preferences(PreferencesUrl, new SubscriptionChoices("india", ["health", "education"], NewsletterCadence.Daily)),
-        "unsubscribe" => pages.UnsubscribeConfirm(UnsubscribeUrl),
-        "unsubscribed" => pages.Unsubscribed(SubscribeAction),
-        "invalid" => pages.LinkInvalid(SubscribeAction),
+        "subscribe" => _pages.Subscribe(SubscribeAction),
+        "subscribe-errors" => _pages.Subscribe(SubscribeAction, "nope", new SubscriptionChoices("india", ["health"], NewsletterCadence.Weekly), [new FormError("email", EmailAddress.Problem)]),
+        "check-inbox" => _pages.CheckInbox(),
+        "confirm" => _pages.ConfirmButton(ConfirmUrl),
+        "confirmed" => _pages.Confirmed(),
+        "preferences" => _pages.Preferences(PreferencesUrl, new SubscriptionChoices("india", ["health", "education"], NewsletterCadence.Daily)),
+        "unsubscribe" => _pages.UnsubscribeConfirm(UnsubscribeUrl),
+        "unsubscribed" => _pages.Unsubscribed(SubscribeAction),
+        "invalid" => _pages.LinkInvalid(SubscribeAction),
         _ => throw new ArgumentOutOfRangeException(nameof(name)),
     };
 
@@ -69,7 +69,7 @@ public sealed class NewsletterPagesTests
     [Fact]
     public void The_subscribe_form_posts_email_edition_sectors_and_cadence()
     {
-        var document = Parse(pages.Subscribe(SubscribeAction));
+        var document = Parse(_pages.Subscribe(SubscribeAction));
         var form = (IHtmlFormElement)document.QuerySelector("form")!;
 
         Assert.Equal("post", form.Method);
@@ -108,7 +108,7 @@ public sealed class NewsletterPagesTests
     [Fact]
     public void What_was_typed_is_html_encoded()
     {
-        var html = pages.Subscribe(SubscribeAction, "\"><script>alert(1)</script>", null, [new FormError("email", "<b>bad</b>")]);
+        var html = _pages.Subscribe(SubscribeAction, "\"><script>alert(1)</script>", null, [new FormError("email", "<b>bad</b>")]);
         var document = Parse(html);
 
         Assert.Empty(document.QuerySelectorAll("script, b"));
@@ -136,7 +136,7 @@ public sealed class NewsletterPagesTests
     [Fact]
     public void The_preferences_form_shows_the_current_choices_has_no_email_and_unsubscribes_through_its_own_link()
     {
-        var document = Parse(pages.Preferences(PreferencesUrl, new SubscriptionChoices("africa", ["energy", "transport"], NewsletterCadence.Weekly), saved: true));
+        var document = Parse(_pages.Preferences(PreferencesUrl, new SubscriptionChoices("africa", ["energy", "transport"], NewsletterCadence.Weekly), saved: true));
 
         Assert.Null(document.QuerySelector("input[name=email]"));
         Assert.Equal(PreferencesUrl.AbsoluteUri, document.QuerySelector("form")!.GetAttribute("action"));
@@ -163,7 +163,7 @@ public sealed class NewsletterPagesTests
     [Fact]
     public void Check_your_inbox_says_the_same_for_every_address_and_shows_none()
     {
-        var html = pages.CheckInbox();
+        var html = _pages.CheckInbox();
 
         Assert.Contains("7 days", html, StringComparison.Ordinal);
         Assert.DoesNotContain("@", Parse(html).QuerySelector("main")!.TextContent, StringComparison.Ordinal);

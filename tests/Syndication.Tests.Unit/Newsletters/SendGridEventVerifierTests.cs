@@ -24,14 +24,14 @@ public sealed class SendGridEventVerifierTests : IDisposable
         ]
         """;
 
-    private readonly ECDsa sendGridKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-    private readonly FakeTimeProvider clock = new(DateTimeOffset.FromUnixTimeSeconds(1795590100));
+    private readonly ECDsa _sendGridKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+    private readonly FakeTimeProvider _clock = new(DateTimeOffset.FromUnixTimeSeconds(1795590100));
 
-    public void Dispose() => sendGridKey.Dispose();
+    public void Dispose() => _sendGridKey.Dispose();
 
-    private string PublicKey => Convert.ToBase64String(sendGridKey.ExportSubjectPublicKeyInfo());
+    private string PublicKey => Convert.ToBase64String(_sendGridKey.ExportSubjectPublicKeyInfo());
 
-    private SendGridEventVerifier Verifier(TimeSpan? tolerance = null) => new(PublicKey, clock, tolerance);
+    private SendGridEventVerifier Verifier(TimeSpan? tolerance = null) => new(PublicKey, _clock, tolerance);
 
     /// <summary>What SendGrid does: sign timestamp + body with its private key, DER-encoded, base64 in a header.</summary>
     private static (string Signature, string Timestamp) Sign(ECDsa key, DateTimeOffset at, byte[] body)
@@ -46,7 +46,7 @@ public sealed class SendGridEventVerifierTests : IDisposable
     public void A_batch_signed_by_sendgrid_verifies()
     {
         var body = Encoding.UTF8.GetBytes(Batch);
-        var (signature, timestamp) = Sign(sendGridKey, clock.GetUtcNow().AddSeconds(-5), body);
+        var (signature, timestamp) = Sign(_sendGridKey, _clock.GetUtcNow().AddSeconds(-5), body);
 
         Assert.Equal(WebhookVerification.Valid, Verifier().Verify(signature, timestamp, body));
     }
@@ -55,16 +55,16 @@ public sealed class SendGridEventVerifierTests : IDisposable
     public void A_pem_public_key_is_accepted_too()
     {
         var body = Encoding.UTF8.GetBytes(Batch);
-        var (signature, timestamp) = Sign(sendGridKey, clock.GetUtcNow(), body);
+        var (signature, timestamp) = Sign(_sendGridKey, _clock.GetUtcNow(), body);
 
-        Assert.Equal(WebhookVerification.Valid, new SendGridEventVerifier(sendGridKey.ExportSubjectPublicKeyInfoPem(), clock).Verify(signature, timestamp, body));
+        Assert.Equal(WebhookVerification.Valid, new SendGridEventVerifier(_sendGridKey.ExportSubjectPublicKeyInfoPem(), _clock).Verify(signature, timestamp, body));
     }
 
     [Fact]
     public void A_tampered_body_is_refused()
     {
         var body = Encoding.UTF8.GetBytes(Batch);
-        var (signature, timestamp) = Sign(sendGridKey, clock.GetUtcNow(), body);
+        var (signature, timestamp) = Sign(_sendGridKey, _clock.GetUtcNow(), body);
         var tampered = Encoding.UTF8.GetBytes(Batch.Replace("\"event\":\"open\"", "\"event\":\"spamreport\"", StringComparison.Ordinal));
         var reformatted = Encoding.UTF8.GetBytes(Batch.Replace("\n", "\r\n", StringComparison.Ordinal));
 
@@ -78,7 +78,7 @@ public sealed class SendGridEventVerifierTests : IDisposable
     {
         using var attacker = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var body = Encoding.UTF8.GetBytes(Batch);
-        var (signature, timestamp) = Sign(attacker, clock.GetUtcNow(), body);
+        var (signature, timestamp) = Sign(attacker, _clock.GetUtcNow(), body);
 
         Assert.Equal(WebhookVerification.BadSignature, Verifier().Verify(signature, timestamp, body));
     }
@@ -87,7 +87,7 @@ public sealed class SendGridEventVerifierTests : IDisposable
     public void A_signature_moved_to_another_timestamp_is_refused()
     {
         var body = Encoding.UTF8.GetBytes(Batch);
-        var (signature, timestamp) = Sign(sendGridKey, clock.GetUtcNow().AddMinutes(-1), body);
+        var (signature, timestamp) = Sign(_sendGridKey, _clock.GetUtcNow().AddMinutes(-1), body);
         var later = (long.Parse(timestamp, CultureInfo.InvariantCulture) + 30).ToString(CultureInfo.InvariantCulture);
 
         Assert.Equal(WebhookVerification.BadSignature, Verifier().Verify(signature, later, body));
@@ -97,9 +97,9 @@ public sealed class SendGridEventVerifierTests : IDisposable
     public void An_old_signature_is_refused_as_a_replay_and_so_is_one_from_the_future()
     {
         var body = Encoding.UTF8.GetBytes(Batch);
-        var (old, oldTimestamp) = Sign(sendGridKey, clock.GetUtcNow().AddMinutes(-11), body);
-        var (recent, recentTimestamp) = Sign(sendGridKey, clock.GetUtcNow().AddMinutes(-9), body);
-        var (future, futureTimestamp) = Sign(sendGridKey, clock.GetUtcNow().AddMinutes(11), body);
+        var (old, oldTimestamp) = Sign(_sendGridKey, _clock.GetUtcNow().AddMinutes(-11), body);
+        var (recent, recentTimestamp) = Sign(_sendGridKey, _clock.GetUtcNow().AddMinutes(-9), body);
+        var (future, futureTimestamp) = Sign(_sendGridKey, _clock.GetUtcNow().AddMinutes(11), body);
 
         Assert.Equal(WebhookVerification.StaleTimestamp, Verifier().Verify(old, oldTimestamp, body));
         Assert.Equal(WebhookVerification.Valid, Verifier().Verify(recent, recentTimestamp, body));
@@ -128,10 +128,10 @@ public sealed class SendGridEventVerifierTests : IDisposable
         using var rsa = RSA.Create(2048);
         using var p384 = ECDsa.Create(ECCurve.NamedCurves.nistP384);
 
-        Assert.Throws<ArgumentException>(() => new SendGridEventVerifier("bm90IGEga2V5", clock));
-        Assert.Throws<ArgumentException>(() => new SendGridEventVerifier(Convert.ToBase64String(rsa.ExportSubjectPublicKeyInfo()), clock));
-        Assert.Throws<ArgumentException>(() => new SendGridEventVerifier(Convert.ToBase64String(p384.ExportSubjectPublicKeyInfo()), clock));
-        Assert.Throws<ArgumentException>(() => new SendGridEventVerifier("", clock));
+        Assert.Throws<ArgumentException>(() => new SendGridEventVerifier("bm90IGEga2V5", _clock));
+        Assert.Throws<ArgumentException>(() => new SendGridEventVerifier(Convert.ToBase64String(rsa.ExportSubjectPublicKeyInfo()), _clock));
+        Assert.Throws<ArgumentException>(() => new SendGridEventVerifier(Convert.ToBase64String(p384.ExportSubjectPublicKeyInfo()), _clock));
+        Assert.Throws<ArgumentException>(() => new SendGridEventVerifier("", _clock));
     }
 
     [Fact]

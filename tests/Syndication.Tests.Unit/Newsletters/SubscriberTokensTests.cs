@@ -11,10 +11,10 @@ public sealed class SubscriberTokensTests
     private static readonly byte[] KeyA = Enumerable.Range(1, 32).Select(i => (byte)i).ToArray();
     private static readonly byte[] KeyB = Enumerable.Range(101, 32).Select(i => (byte)i).ToArray();
 
-    private readonly FakeTimeProvider clock = new(new DateTimeOffset(2026, 11, 25, 7, 0, 0, TimeSpan.Zero));
+    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 11, 25, 7, 0, 0, TimeSpan.Zero));
 
     private SubscriberTokens Tokens(string current = "a", params (string Id, byte[] Key)[] keys) =>
-        new(new TokenKeyRing(current, keys.Length == 0 ? new Dictionary<string, byte[]> { ["a"] = KeyA } : keys.ToDictionary(k => k.Id, k => k.Key)), clock);
+        new(new TokenKeyRing(current, keys.Length == 0 ? new Dictionary<string, byte[]> { ["a"] = KeyA } : keys.ToDictionary(k => k.Id, k => k.Key)), _clock);
 
     [Theory]
     [InlineData(TokenPurpose.Confirm)]
@@ -31,7 +31,7 @@ public sealed class SubscriberTokensTests
         Assert.Equal(Subscriber, result.Token!.SubscriberId);
         Assert.Equal(purpose, result.Token.Purpose);
         Assert.Equal("a", result.Token.KeyId);
-        Assert.Equal(clock.GetUtcNow(), result.Token.IssuedAt);
+        Assert.Equal(_clock.GetUtcNow(), result.Token.IssuedAt);
     }
 
     [Fact]
@@ -51,11 +51,11 @@ public sealed class SubscriberTokensTests
         var tokens = Tokens();
         var token = tokens.Issue(TokenPurpose.Confirm, Subscriber);
 
-        clock.Advance(TimeSpan.FromDays(7) - TimeSpan.FromSeconds(1));
+        _clock.Advance(TimeSpan.FromDays(7) - TimeSpan.FromSeconds(1));
         Assert.True(tokens.Verify(token, TokenPurpose.Confirm).IsValid);
         Assert.Equal(new DateTimeOffset(2026, 12, 2, 7, 0, 0, TimeSpan.Zero), tokens.Verify(token, TokenPurpose.Confirm).Token!.ExpiresAt);
 
-        clock.Advance(TimeSpan.FromSeconds(1));
+        _clock.Advance(TimeSpan.FromSeconds(1));
         Assert.Equal(TokenStatus.Expired, tokens.Verify(token, TokenPurpose.Confirm).Status);
     }
 
@@ -66,7 +66,7 @@ public sealed class SubscriberTokensTests
         var unsubscribe = tokens.Issue(TokenPurpose.Unsubscribe, Subscriber);
         var preferences = tokens.Issue(TokenPurpose.Preferences, Subscriber);
 
-        clock.Advance(TimeSpan.FromDays(3650));
+        _clock.Advance(TimeSpan.FromDays(3650));
 
         Assert.True(tokens.Verify(unsubscribe, TokenPurpose.Unsubscribe).IsValid);
         Assert.True(tokens.Verify(preferences, TokenPurpose.Preferences).IsValid);
