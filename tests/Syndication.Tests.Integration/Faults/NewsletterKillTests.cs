@@ -167,21 +167,21 @@ public sealed class NewsletterKillTests(ITestOutputHelper output)
     /// <summary>The built CLI (<c>syndication.dll</c>, copied beside the tests) as a child process, with its output captured.</summary>
     private sealed class Cli : IDisposable
     {
-        private readonly Process process;
-        private readonly StringBuilder output = new();
+        private readonly Process _process;
+        private readonly StringBuilder _output = new();
 
         private Cli(Process process)
         {
-            this.process = process;
+            _process = process;
         }
 
         public string Output
         {
             get
             {
-                lock (output)
+                lock (_output)
                 {
-                    return output.ToString();
+                    return _output.ToString();
                 }
             }
         }
@@ -220,11 +220,11 @@ public sealed class NewsletterKillTests(ITestOutputHelper output)
                 start.Environment["Syndication__Newsletter__" + name] = value;
             }
             var cli = new Cli(new Process { StartInfo = start });
-            cli.process.OutputDataReceived += (_, e) => cli.Append(e.Data);
-            cli.process.ErrorDataReceived += (_, e) => cli.Append(e.Data);
-            cli.process.Start();
-            cli.process.BeginOutputReadLine();
-            cli.process.BeginErrorReadLine();
+            cli._process.OutputDataReceived += (_, e) => cli.Append(e.Data);
+            cli._process.ErrorDataReceived += (_, e) => cli.Append(e.Data);
+            cli._process.Start();
+            cli._process.BeginOutputReadLine();
+            cli._process.BeginErrorReadLine();
             return cli;
         }
 
@@ -235,7 +235,7 @@ public sealed class NewsletterKillTests(ITestOutputHelper output)
             using var timeout = new CancellationTokenSource(limit);
             try
             {
-                await cli.process.WaitForExitAsync(timeout.Token);
+                await cli._process.WaitForExitAsync(timeout.Token);
             }
             catch (OperationCanceledException)
             {
@@ -243,46 +243,46 @@ public sealed class NewsletterKillTests(ITestOutputHelper output)
                 Assert.Fail($"The CLI did not finish within {limit.TotalSeconds:0} s:\n{cli.Output}");
             }
 
-            cli.process.WaitForExit(); // the last lines of output
-            return (cli.process.ExitCode, cli.Output);
+            cli._process.WaitForExit(); // the last lines of output
+            return (cli._process.ExitCode, cli.Output);
         }
 
         /// <summary>Waits for <paramref name="signal"/>, failing (with the CLI's output) if the process ends first or time runs out.</summary>
         public async Task WaitForAsync(Task signal, TimeSpan limit)
         {
-            var exited = process.WaitForExitAsync();
+            var exited = _process.WaitForExitAsync();
             var done = await Task.WhenAny(signal, exited, Task.Delay(limit));
             if (done != signal)
             {
                 Kill();
-                Assert.Fail((done == exited ? $"The CLI exited ({process.ExitCode}) first" : $"Nothing within {limit.TotalSeconds:0} s") + $":\n{Output}");
+                Assert.Fail((done == exited ? $"The CLI exited ({_process.ExitCode}) first" : $"Nothing within {limit.TotalSeconds:0} s") + $":\n{Output}");
             }
         }
 
         /// <summary>SIGKILL to the process and its children: no finally block, no flush, no last ledger write.</summary>
         public void Kill()
         {
-            if (!process.HasExited)
+            if (!_process.HasExited)
             {
-                process.Kill(entireProcessTree: true);
+                _process.Kill(entireProcessTree: true);
             }
 
-            process.WaitForExit();
+            _process.WaitForExit();
         }
 
         public void Dispose()
         {
             Kill();
-            process.Dispose();
+            _process.Dispose();
         }
 
         private void Append(string? line)
         {
             if (line is not null)
             {
-                lock (output)
+                lock (_output)
                 {
-                    output.AppendLine(line);
+                    _output.AppendLine(line);
                 }
             }
         }

@@ -153,24 +153,24 @@ public sealed class UpstreamStormTests(ITestOutputHelper output)
     {
         private static readonly byte[] Garbage = GarbageBytes();
         private static readonly byte[] Bomb = GzipBomb();
-        private readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> requests = new(StringComparer.Ordinal);
-        private int inFlight;
-        private int mostInFlight;
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> _requests = new(StringComparer.Ordinal);
+        private int _inFlight;
+        private int _mostInFlight;
 
         public System.Collections.Concurrent.ConcurrentDictionary<string, long> BytesSent { get; } = new(StringComparer.Ordinal);
 
-        public int MostInFlight => Volatile.Read(ref mostInFlight);
+        public int MostInFlight => Volatile.Read(ref _mostInFlight);
 
-        public int Requests(string path) => requests.GetValueOrDefault(path);
+        public int Requests(string path) => _requests.GetValueOrDefault(path);
 
         public async Task HandleAsync(HttpContext context)
         {
             var path = context.Request.Path.Value!.TrimStart('/');
-            requests.AddOrUpdate(path, 1, (_, n) => n + 1);
-            var open = Interlocked.Increment(ref inFlight);
-            for (var most = Volatile.Read(ref mostInFlight); open > most; most = Volatile.Read(ref mostInFlight))
+            _requests.AddOrUpdate(path, 1, (_, n) => n + 1);
+            var open = Interlocked.Increment(ref _inFlight);
+            for (var most = Volatile.Read(ref _mostInFlight); open > most; most = Volatile.Read(ref _mostInFlight))
             {
-                Interlocked.CompareExchange(ref mostInFlight, open, most);
+                Interlocked.CompareExchange(ref _mostInFlight, open, most);
             }
 
             try
@@ -183,7 +183,7 @@ public sealed class UpstreamStormTests(ITestOutputHelper output)
             }
             finally
             {
-                Interlocked.Decrement(ref inFlight);
+                Interlocked.Decrement(ref _inFlight);
             }
         }
 

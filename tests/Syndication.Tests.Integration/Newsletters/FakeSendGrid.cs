@@ -51,10 +51,10 @@ internal sealed class FakeSendGrid : IAsyncDisposable
 {
     public const string ApiKey = "SG.loopback-test-key";
 
-    private readonly ConcurrentQueue<SendGridFault> faults = new();
-    private readonly System.Diagnostics.Stopwatch clock = System.Diagnostics.Stopwatch.StartNew();
-    private readonly TaskCompletionSource<int> hung = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private int requests;
+    private readonly ConcurrentQueue<SendGridFault> _faults = new();
+    private readonly System.Diagnostics.Stopwatch _clock = System.Diagnostics.Stopwatch.StartNew();
+    private readonly TaskCompletionSource<int> _hung = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _requests;
 
     private FakeSendGrid()
     {
@@ -70,19 +70,19 @@ internal sealed class FakeSendGrid : IAsyncDisposable
     /// <summary>Personalizations per request, in the order requests arrived.</summary>
     public ConcurrentQueue<int> Personalizations { get; } = new();
 
-    public int MailRequests => Volatile.Read(ref requests);
+    public int MailRequests => Volatile.Read(ref _requests);
 
     /// <summary>Every authorized mail request, in the order they were answered.</summary>
     public ConcurrentQueue<MailRequestRecord> Log { get; } = new();
 
     /// <summary>Completes with the number of the first request held open (<see cref="SendGridFault.AcceptThenHang"/> after delivering it, or <see cref="SendGridFault.Hang"/>).</summary>
-    public Task<int> Hung => hung.Task;
+    public Task<int> Hung => _hung.Task;
 
     /// <summary>Called with the number of a request answered 202, once the answer has been sent.</summary>
     public Action<int>? OnAccepted { get; set; }
 
     /// <summary>Time since the fake started, on the clock of <see cref="Log"/>.</summary>
-    public TimeSpan Now => clock.Elapsed;
+    public TimeSpan Now => _clock.Elapsed;
 
     /// <summary>How long <see cref="SendGridFault.AcceptThenTimeout"/> waits before answering: longer than the client's timeout.</summary>
     public TimeSpan TimeoutDelay { get; set; } = TimeSpan.FromSeconds(3);
@@ -101,12 +101,12 @@ internal sealed class FakeSendGrid : IAsyncDisposable
     {
         foreach (var fault in queued)
         {
-            faults.Enqueue(fault);
+            _faults.Enqueue(fault);
         }
     }
 
     /// <summary>Drops the faults not yet used: the requests to come are answered 202.</summary>
-    public void ClearFaults() => faults.Clear();
+    public void ClearFaults() => _faults.Clear();
 
     /// <summary>
     /// What a real send needs beside the key (a postal address, an authenticated From domain), and a
@@ -150,7 +150,7 @@ internal sealed class FakeSendGrid : IAsyncDisposable
             return;
         }
 
-        var number = Interlocked.Increment(ref requests);
+        var number = Interlocked.Increment(ref _requests);
         if (context.Request.Headers.Authorization != $"Bearer {ApiKey}")
         {
             context.Response.StatusCode = StatusCodes.Status401Unauthorized;
@@ -158,39 +158,39 @@ internal sealed class FakeSendGrid : IAsyncDisposable
             return;
         }
 
-        var arrived = clock.Elapsed;
+        var arrived = _clock.Elapsed;
         OnRequest?.Invoke(number);
-        var fault = faults.TryDequeue(out var queued) ? queued : SendGridFault.None;
+        var fault = _faults.TryDequeue(out var queued) ? queued : SendGridFault.None;
         switch (fault)
         {
             case SendGridFault.TooManyRequests:
                 context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
                 context.Response.Headers.RetryAfter = "1";
-                Log.Enqueue(new MailRequestRecord(number, fault, arrived, clock.Elapsed, 0));
+                Log.Enqueue(new MailRequestRecord(number, fault, arrived, _clock.Elapsed, 0));
                 await context.Response.WriteAsync("""{"errors":[{"message":"too many requests"}]}""");
                 return;
             case SendGridFault.ServerError:
                 context.Response.StatusCode = StatusCodes.Status500InternalServerError;
-                Log.Enqueue(new MailRequestRecord(number, fault, arrived, clock.Elapsed, 0));
+                Log.Enqueue(new MailRequestRecord(number, fault, arrived, _clock.Elapsed, 0));
                 await context.Response.WriteAsync("""{"errors":[{"message":"internal error"}]}""");
                 return;
             case SendGridFault.TooLarge:
                 context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
-                Log.Enqueue(new MailRequestRecord(number, fault, arrived, clock.Elapsed, 0));
+                Log.Enqueue(new MailRequestRecord(number, fault, arrived, _clock.Elapsed, 0));
                 await context.Response.WriteAsync("""{"errors":[{"message":"payload too large"}]}""");
                 return;
             case SendGridFault.Hang:
-                Log.Enqueue(new MailRequestRecord(number, fault, arrived, clock.Elapsed, 0));
-                hung.TrySetResult(number);
+                Log.Enqueue(new MailRequestRecord(number, fault, arrived, _clock.Elapsed, 0));
+                _hung.TrySetResult(number);
                 await HangAsync(context);
                 return;
         }
 
         var delivered = await DeliverAsync(context.Request.Body);
-        Log.Enqueue(new MailRequestRecord(number, fault, arrived, clock.Elapsed, delivered));
+        Log.Enqueue(new MailRequestRecord(number, fault, arrived, _clock.Elapsed, delivered));
         if (fault == SendGridFault.AcceptThenHang)
         {
-            hung.TrySetResult(number);
+            _hung.TrySetResult(number);
             await HangAsync(context);
             return;
         }
@@ -226,9 +226,9 @@ internal sealed class FakeSendGrid : IAsyncDisposable
     }
 
     /// <summary>Personalizations received in all requests that were answered 202 or timed out after delivery.</summary>
-    public long DeliveredCount => Interlocked.Read(ref deliveredCount);
+    public long DeliveredCount => Interlocked.Read(ref _deliveredCount);
 
-    private long deliveredCount;
+    private long _deliveredCount;
 
     /// <summary>Only counts (no record of who got what), so a run of 100,000 measures the sender, not this fake.</summary>
     public bool CountOnly { get; init; }
@@ -249,7 +249,7 @@ internal sealed class FakeSendGrid : IAsyncDisposable
         {
             var count = root.GetProperty("personalizations").GetArrayLength();
             Personalizations.Enqueue(count);
-            Interlocked.Add(ref deliveredCount, count);
+            Interlocked.Add(ref _deliveredCount, count);
             return count;
         }
 
