@@ -29,23 +29,23 @@ public class DigestRenderingBenchmarks
         ["governance", "economy"], [],
     ];
 
-    private readonly PublicationCatalog catalog = new(new SyndicationOptions());
-    private readonly NewsletterOptions options = new() { PublisherName = "Syndication News Ltd", PostalAddress = "1 Example Street, Mumbai 400001, India" };
-    private DigestRenderer renderer = null!;
-    private DigestIssue issue = null!;
-    private DigestRecipient[] readers = null!;
-    private DigestIssueRenderer warm = null!;
-    private string htmlSource = null!;
-    private string textSource = null!;
+    private readonly PublicationCatalog _catalog = new(new SyndicationOptions());
+    private readonly NewsletterOptions _options = new() { PublisherName = "Syndication News Ltd", PostalAddress = "1 Example Street, Mumbai 400001, India" };
+    private DigestRenderer _renderer = null!;
+    private DigestIssue _issue = null!;
+    private DigestRecipient[] _readers = null!;
+    private DigestIssueRenderer _warm = null!;
+    private string _htmlSource = null!;
+    private string _textSource = null!;
 
     [GlobalSetup]
     public void Setup()
     {
-        renderer = new DigestRenderer(options, catalog);
+        _renderer = new DigestRenderer(_options, _catalog);
         var sectors = new[] { "health", "education", "economy", "agriculture", "energy", "environment", "science-technology", "governance" };
-        issue = new DigestIssue
+        _issue = new DigestIssue
         {
-            Edition = catalog.FindEdition("india")!,
+            Edition = _catalog.FindEdition("india")!,
             IssueKey = "india/2026-11-25",
             LocalDate = new DateOnly(2026, 11, 25),
             ArchiveUrl = new Uri("https://news.example.com/newsletter/archive/india/2026-11-25"),
@@ -62,7 +62,7 @@ public class DigestRenderingBenchmarks
         };
         var tokens = new SubscriberTokens(new TokenKeyRing("k1", new Dictionary<string, byte[]> { ["k1"] = new byte[32] }), TimeProvider.System);
         var ids = new SubscriberIds(new byte[32]);
-        readers = [.. Enumerable.Range(0, Readers).Select(i =>
+        _readers = [.. Enumerable.Range(0, Readers).Select(i =>
         {
             var email = EmailAddress.Parse($"reader{i}@example.com");
             var id = ids.IdFor(email);
@@ -76,20 +76,20 @@ public class DigestRenderingBenchmarks
                 Name = i % 3 == 0 ? $"Reader {i}" : null,
             };
         })];
-        warm = renderer.ForIssue(issue);
-        foreach (var reader in readers)
+        _warm = _renderer.ForIssue(_issue);
+        foreach (var reader in _readers)
         {
-            warm.Render(reader);
+            _warm.Render(reader);
         }
 
-        htmlSource = Resource("digest.html.liquid");
-        textSource = Resource("digest.txt.liquid");
+        _htmlSource = Resource("digest.html.liquid");
+        _textSource = Resource("digest.txt.liquid");
 
         // The comparison is fair only if both ways produce the same email.
         for (var i = 0; i < Selections.Length; i++)
         {
-            var ours = warm.Render(readers[i]);
-            var (html, text) = RenderNaively(readers[i]);
+            var ours = _warm.Render(_readers[i]);
+            var (html, text) = RenderNaively(_readers[i]);
             if (ours.Html != html || ours.Text != text)
             {
                 throw new InvalidOperationException($"The naive rendering differs from ours for reader {i}.");
@@ -104,7 +104,7 @@ public class DigestRenderingBenchmarks
         var length = 0;
         for (var i = 0; i < NaiveEmails; i++)
         {
-            var (html, text) = RenderNaively(readers[i]);
+            var (html, text) = RenderNaively(_readers[i]);
             length += html.Length + text.Length;
         }
 
@@ -115,9 +115,9 @@ public class DigestRenderingBenchmarks
     [Benchmark(OperationsPerInvoke = Readers)]
     public int OursIncludingPreparation()
     {
-        var session = renderer.ForIssue(issue);
+        var session = _renderer.ForIssue(_issue);
         var length = 0;
-        foreach (var reader in readers)
+        foreach (var reader in _readers)
         {
             var message = session.Render(reader);
             length += message.Html.Length + message.Text.Length;
@@ -131,9 +131,9 @@ public class DigestRenderingBenchmarks
     public int OursPersonalizeOnly()
     {
         var length = 0;
-        foreach (var reader in readers)
+        foreach (var reader in _readers)
         {
-            var message = warm.Render(reader);
+            var message = _warm.Render(reader);
             length += message.Html.Length + message.Text.Length;
         }
 
@@ -143,9 +143,9 @@ public class DigestRenderingBenchmarks
     private (string Html, string Text) RenderNaively(DigestRecipient reader)
     {
         var parser = new FluidParser();
-        var htmlTemplate = parser.Parse(htmlSource);
-        var textTemplate = parser.Parse(textSource);
-        var prepared = warm.Prepared(reader.Sectors);
+        var htmlTemplate = parser.Parse(_htmlSource);
+        var textTemplate = parser.Parse(_textSource);
+        var prepared = _warm.Prepared(reader.Sectors);
         var model = Model(reader, prepared);
         var templateOptions = new TemplateOptions { CultureInfo = CultureInfo.InvariantCulture };
         var html = htmlTemplate.Render(Context(model, templateOptions), HtmlEncoder.Default);
@@ -168,14 +168,14 @@ public class DigestRenderingBenchmarks
     /// <summary>The same values the renderer gives its templates, with the reader's own in place of the slots.</summary>
     private Dictionary<string, object?> Model(DigestRecipient reader, PreparedDigest prepared)
     {
-        var links = new NewsletterLinks(options);
+        var links = new NewsletterLinks(_options);
         var wanted = prepared.SectorKey.Length == 0 ? [] : prepared.SectorKey.Split(',');
-        var stories = issue.Stories
+        var stories = _issue.Stories
             .Where(s => wanted.Length == 0 || s.Sectors.Any(wanted.Contains))
             .Take(prepared.StoryCount)
             .Select(s =>
             {
-                var sector = catalog.FindSector(s.Sectors.FirstOrDefault(wanted.Contains) ?? s.Sectors[0])!.Name;
+                var sector = _catalog.FindSector(s.Sectors.FirstOrDefault(wanted.Contains) ?? s.Sectors[0])!.Name;
                 return new Dictionary<string, object?>
                 {
                     ["headline"] = s.Headline,
@@ -190,21 +190,21 @@ public class DigestRenderingBenchmarks
             .ToList();
         return new Dictionary<string, object?>
         {
-            ["lang"] = catalog.Site.Language,
+            ["lang"] = _catalog.Site.Language,
             ["subject"] = prepared.Subject,
             ["preheader"] = MailText.Truncate((string)stories[0]["summary"]!, 140),
-            ["site_name"] = catalog.Site.Name,
-            ["site_url"] = catalog.Site.BaseUrl,
-            ["edition_name"] = issue.Edition.Name,
-            ["date_text"] = MailText.LongDate(issue.LocalDate),
+            ["site_name"] = _catalog.Site.Name,
+            ["site_url"] = _catalog.Site.BaseUrl,
+            ["edition_name"] = _issue.Edition.Name,
+            ["date_text"] = MailText.LongDate(_issue.LocalDate),
             ["cadence_text"] = "daily",
-            ["archive_url"] = issue.ArchiveUrl.AbsoluteUri,
+            ["archive_url"] = _issue.ArchiveUrl.AbsoluteUri,
             ["stories"] = stories,
-            ["trending"] = issue.Trending.Select((t, i) => new Dictionary<string, object?> { ["rank"] = i + 1, ["headline"] = t.Headline, ["url"] = t.Url.AbsoluteUri }).ToList(),
+            ["trending"] = _issue.Trending.Select((t, i) => new Dictionary<string, object?> { ["rank"] = i + 1, ["headline"] = t.Headline, ["url"] = t.Url.AbsoluteUri }).ToList(),
             ["fell_back"] = false,
-            ["sectors_text"] = string.Join(", ", wanted.Select(id => catalog.FindSector(id)!.Name)),
-            ["publisher_name"] = options.PublisherName,
-            ["postal_address"] = options.PostalAddress,
+            ["sectors_text"] = string.Join(", ", wanted.Select(id => _catalog.FindSector(id)!.Name)),
+            ["publisher_name"] = _options.PublisherName,
+            ["postal_address"] = _options.PostalAddress,
             ["unsubscribe_url"] = links.Unsubscribe(reader.UnsubscribeToken).AbsoluteUri,
             ["preferences_url"] = links.Preferences(reader.PreferencesToken).AbsoluteUri,
             ["greeting"] = reader.Name is null ? "Hello," : $"Hello {reader.Name},",
