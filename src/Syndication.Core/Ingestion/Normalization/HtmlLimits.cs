@@ -18,8 +18,8 @@ public static class HtmlLimits
 
     /// <summary>
     /// Tags in one fragment: a long read has two or three thousand. HtmlSanitizer's walk of long runs
-    /// of siblings costs more than linear time (docs/security.md, "Bounded work for any input"), so this limit
-    /// is what bounds it.
+    /// of siblings costs more than linear time (docs/security.md, "Bounded work for any input"), so
+    /// this limit is what bounds it.
     /// </summary>
     public const int MaxElements = 10_000;
 
