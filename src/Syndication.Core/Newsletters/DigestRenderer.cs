@@ -163,7 +163,8 @@ public sealed class DigestRenderer
     /// A prepared variant as one SendGrid-style batch: the bodies keep a substitution tag where each
     /// reader's links and greeting go (an HTML-encoded and a plain one per slot, as SendGrid
     /// substitutes the same value in both bodies), and each recipient carries the values, their
-    /// <c>List-Unsubscribe</c> headers and the opaque custom args. Filling the tags gives exactly
+    /// <c>List-Unsubscribe</c> headers and the opaque custom args (issue, batch and subscriber: what
+    /// SendGrid's events carry back, so the webhook finds the recipient in the send ledger). Filling the tags gives exactly
     /// what <see cref="Personalize"/> gives.
     /// </summary>
     public MailBatch Batch(PreparedDigest digest, string batchId, IReadOnlyList<DigestRecipient> recipients)
@@ -203,6 +204,7 @@ public sealed class DigestRenderer
                 CustomArgs = new Dictionary<string, string>(StringComparer.Ordinal)
                 {
                     ["issue"] = digest.IssueKey,
+                    ["batch"] = batchId,
                     ["subscriber"] = recipient.SubscriberId,
                 },
             });
