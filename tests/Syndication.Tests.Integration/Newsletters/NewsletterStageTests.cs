@@ -245,6 +245,34 @@ public sealed class NewsletterStageTests
     }
 
     [Fact]
+    public async Task A_ledger_written_when_recipients_had_a_row_each_is_still_honoured_by_the_next_run()
+    {
+        await using var sendGrid = await FakeSendGrid.StartAsync();
+        await using var pipeline = await PipelineWithStoriesAsync(sendGrid.Settings());
+        var confirmed = await SeedAsync(pipeline, "reader", 30);
+
+        // As a run before the ids moved onto the batch rows left it: a sent batch without ids, and a
+        // recipient row per reader it went to.
+        var sentBefore = confirmed.OrderBy(s => s.Id, StringComparer.Ordinal).Take(12).ToList();
+        var table = pipeline.Storage.Table(StorageNames.SendLedgerTable);
+        const string issue = "global/2026-11-25";
+        await table.UpsertEntityAsync(new Azure.Data.Tables.TableEntity(SendLedger.Partition(issue), SendLedger.BatchRow(1))
+        {
+            ["State"] = nameof(BatchState.Sent), ["Recipients"] = 12, ["MessageId"] = "earlier", ["Attempts"] = 1,
+        });
+        foreach (var reader in sentBefore)
+        {
+            await table.UpsertEntityAsync(new Azure.Data.Tables.TableEntity(SendLedger.RecipientPartition(issue, reader.Id), "r" + reader.Id) { ["Batch"] = 1 });
+        }
+
+        var report = await pipeline.Get<NewsletterStage>().SendIssueAsync(Global(pipeline), NewsletterCadence.Daily, Today, dryRun: false, CancellationToken.None);
+
+        Assert.True(report.Finished);
+        Assert.Equal((18, 12), (report.Sent, report.AlreadyHandled));
+        AssertExactlyOnce(sendGrid.Delivered, confirmed.Except(sentBefore));
+    }
+
+    [Fact]
     public async Task Sending_to_2500_costs_three_mail_requests_and_one_ledger_write_per_batch_with_opaque_custom_args_and_one_click_unsubscribe()
     {
         await using var sendGrid = await FakeSendGrid.StartAsync();
