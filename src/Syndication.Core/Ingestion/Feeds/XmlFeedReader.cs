@@ -1,6 +1,7 @@
 // Long on purpose: one forward pass reads every XML feed family (RSS 0.9x/2.0, RDF, Atom 0.3/1.0)
 // and their extension namespaces; split by format, three readers would repeat the element loop and
 // the item builder they share.
+using System.Buffers;
 using System.Text;
 using System.Xml;
 
@@ -32,13 +33,14 @@ internal static class XmlFeedReader
         {
             var (reader, isUtf8) = FeedBytes.OpenXml(data);
             using var _ = reader;
+            Atomize(reader.NameTable);
             reader.MoveToContent();
             if (reader.NodeType != XmlNodeType.Element)
             {
                 throw new RejectedInputException("The feed has no root element.");
             }
 
-            var context = new Context(reader, zones, isUtf8);
+            using var context = new Context(reader, zones, isUtf8);
             return (reader.LocalName, reader.NamespaceURI) switch
             {
                 ("rss", _) => ReadRss(context),
@@ -134,30 +136,30 @@ internal static class XmlFeedReader
         switch (r.NamespaceURI, r.LocalName)
         {
             case (var ns, "title") when IsRss(ns):
-                channel.Title = First(channel.Title, NullIfEmpty(c.Text().Trim()));
+                channel.Title = First(channel.Title, c.TrimmedText());
                 break;
             case (var ns, "link") when IsRss(ns):
-                channel.Link = First(channel.Link, NullIfEmpty(c.Text().Trim()));
+                channel.Link = First(channel.Link, c.TrimmedText());
                 break;
             case (var ns, "language") when IsRss(ns):
             case (DcNs, "language"):
-                channel.Language = First(channel.Language, NullIfEmpty(c.Text().Trim()));
+                channel.Language = First(channel.Language, c.TrimmedText());
                 break;
             case (var ns, "pubDate") when IsRss(ns):
-                channel.Published = First(channel.Published, c.Date(c.Text()));
+                channel.Published = First(channel.Published, c.Date());
                 break;
             case (var ns, "lastBuildDate") when IsRss(ns):
             case (DcNs, "date"):
-                channel.Updated = First(channel.Updated, c.Date(c.Text()));
+                channel.Updated = First(channel.Updated, c.Date());
                 break;
             case (var ns, "ttl") when IsRss(ns):
-                channel.TtlMinutes ??= Int(c.Text().Trim());
+                channel.TtlMinutes ??= Int(c.TrimmedText());
                 break;
             case (var ns, "skipHours") when IsRss(ns):
-                ReadSkipList(r, "hour", text => int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var hour) && hour <= 23 ? hour : null, channel.SkipHours);
+                ReadSkipList(c, "hour", text => int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var hour) && hour <= 23 ? hour : null, channel.SkipHours);
                 break;
             case (var ns, "skipDays") when IsRss(ns):
-                ReadSkipList(r, "day", text => Enum.GetNames<DayOfWeek>().Contains(text, StringComparer.OrdinalIgnoreCase) ? Enum.Parse<DayOfWeek>(text, ignoreCase: true) : null, channel.SkipDays);
+                ReadSkipList(c, "day", text => Enum.GetNames<DayOfWeek>().Contains(text, StringComparer.OrdinalIgnoreCase) ? Enum.Parse<DayOfWeek>(text, ignoreCase: true) : null, channel.SkipDays);
                 break;
             default:
                 r.Skip();
@@ -166,16 +168,17 @@ internal static class XmlFeedReader
     }
 
     /// <summary>RSS <c>skipHours</c>/<c>skipDays</c>: each child element named <paramref name="name"/> once (RSS allows 24 hours and 7 days).</summary>
-    private static void ReadSkipList<T>(XmlReader r, string name, Func<string, T?> parse, List<T> into)
+    private static void ReadSkipList<T>(Context c, string name, Func<string, T?> parse, List<T> into)
         where T : struct
     {
+        var r = c.Reader;
         for (var depth = Enter(r); NextChild(r, depth);)
         {
             if (!IsRss(r.NamespaceURI) || r.LocalName != name)
             {
                 r.Skip();
             }
-            else if (parse(ReadText(r).Trim()) is { } value && !into.Contains(value))
+            else if (parse(c.TrimmedRawText() ?? "") is { } value && !into.Contains(value))
             {
                 into.Add(value);
             }
@@ -200,39 +203,39 @@ internal static class XmlFeedReader
                     e.Title = First(e.Title, c.Text());
                     break;
                 case (var ns, "link") when IsRss(ns):
-                    e.Link = First(e.Link, NullIfEmpty(c.Text().Trim()));
+                    e.Link = First(e.Link, c.TrimmedText());
                     break;
                 case (var ns, "guid") when IsRss(ns):
                     // RSS 2.0: a guid is a permalink unless it says isPermaLink="false".
                     guidIsPermaLink = !string.Equals(r.GetAttribute("isPermaLink")?.Trim(), "false", StringComparison.OrdinalIgnoreCase);
-                    e.Id = NullIfEmpty(c.Text().Trim()) ?? e.Id;
+                    e.Id = c.TrimmedText() ?? e.Id;
                     break;
                 case (var ns, "description") when IsRss(ns):
-                    e.Summary = First(e.Summary, NullIfEmpty(c.Markup().Trim()));
+                    e.Summary = First(e.Summary, c.TrimmedMarkup());
                     break;
                 case (ContentNs, "encoded"):
-                    e.Content = First(e.Content, NullIfEmpty(c.Markup().Trim()));
+                    e.Content = First(e.Content, c.TrimmedMarkup());
                     break;
                 case (var ns, "pubDate") when IsRss(ns):
                 case (AtomNs, "published"):
                 case (DcTermsNs, "issued"):
                 case (DcTermsNs, "created"):
-                    e.Published = First(e.Published, c.Date(c.Text()));
+                    e.Published = First(e.Published, c.Date());
                     break;
                 case (DcNs, "date"):
                 case (AtomNs, "updated"):
                 case (DcTermsNs, "modified"):
-                    e.Updated = First(e.Updated, c.Date(c.Text()));
+                    e.Updated = First(e.Updated, c.Date());
                     break;
                 case (var ns, "author") when IsRss(ns):
                     e.AddAuthor(RssAuthorName(c.Text()));
                     break;
                 case (DcNs, "creator"):
-                    e.AddAuthor(c.Text().Trim());
+                    e.AddAuthor(c.TrimmedText());
                     break;
                 case (var ns, "category") when IsRss(ns):
                 case (DcNs, "subject"):
-                    e.AddCategory(c.Text());
+                    e.AddCategory(c.TrimmedText());
                     break;
                 case (var ns, "enclosure") when IsRss(ns):
                     Enclosure(r, e);
@@ -288,7 +291,7 @@ internal static class XmlFeedReader
                     r.Skip();
                     break;
                 case "updated" or "modified":
-                    channel.Updated = First(channel.Updated, c.Date(c.Text()));
+                    channel.Updated = First(channel.Updated, c.Date());
                     break;
                 default:
                     r.Skip();
@@ -329,7 +332,7 @@ internal static class XmlFeedReader
             switch (r.LocalName)
             {
                 case "id":
-                    e.Id = First(e.Id, NullIfEmpty(c.Text().Trim()));
+                    e.Id = First(e.Id, c.TrimmedText());
                     break;
                 case "title":
                     e.Title = First(e.Title, ReadTextConstruct(c, plain: true));
@@ -338,17 +341,17 @@ internal static class XmlFeedReader
                     AtomLink(r, e);
                     break;
                 case "published" or "issued" or "created":
-                    e.Published = First(e.Published, c.Date(c.Text()));
+                    e.Published = First(e.Published, c.Date());
                     break;
                 case "updated" or "modified":
-                    e.Updated = First(e.Updated, c.Date(c.Text()));
+                    e.Updated = First(e.Updated, c.Date());
                     break;
                 case "author":
                     for (var authorDepth = Enter(r); NextChild(r, authorDepth);)
                     {
                         if (r.NamespaceURI == atomNs && r.LocalName == "name")
                         {
-                            e.AddAuthor(c.Text().Trim());
+                            e.AddAuthor(c.TrimmedText());
                         }
                         else
                         {
@@ -421,8 +424,8 @@ internal static class XmlFeedReader
         switch (type)
         {
             case "html" or "text/html":
-                var html = c.Text();
-                return plain ? HtmlText.ToPlainText(html) : html;
+                // As HTML the text is trimmed by every caller: one string, trimmed as it is made.
+                return plain ? HtmlText.ToPlainText(c.Text()) : c.TrimmedText() ?? "";
             case "xhtml" or "application/xhtml+xml":
                 var markup = c.Markup().Replace(" xmlns=\"" + XhtmlNs + "\"", "", StringComparison.Ordinal).Trim();
                 if (markup.StartsWith("<div", StringComparison.Ordinal) && markup.EndsWith("</div>", StringComparison.Ordinal))
@@ -483,12 +486,12 @@ internal static class XmlFeedReader
                     {
                         // The description says what the picture shows; a title is the next best thing.
                         var isDescription = r.LocalName == "description";
-                        var text = NullIfEmpty(PlainText(c.Text()));
+                        var text = NullIfEmpty(c.PlainText());
                         alt = isDescription ? text ?? alt : alt ?? text;
                     }
                     else if (IsMedia(r.NamespaceURI) && r.LocalName == "credit")
                     {
-                        credit = First(credit, NullIfEmpty(c.Text().Trim()));
+                        credit = First(credit, c.TrimmedText());
                     }
                     else
                     {
@@ -570,85 +573,6 @@ internal static class XmlFeedReader
         return true;
     }
 
-    /// <summary>The text of the current element (text and CDATA, with the text of any child elements); moves past its end.</summary>
-    private static string ReadText(XmlReader r)
-    {
-        if (r.IsEmptyElement)
-        {
-            r.Read();
-            return "";
-        }
-
-        var depth = r.Depth;
-        string? single = null;
-        StringBuilder? builder = null;
-        r.Read();
-        while (r.Depth > depth)
-        {
-            if (r.NodeType is XmlNodeType.Text or XmlNodeType.CDATA or XmlNodeType.Whitespace or XmlNodeType.SignificantWhitespace)
-            {
-                Append(ref single, ref builder, r.Value);
-            }
-
-            r.Read();
-        }
-
-        r.Read();
-        return builder?.ToString() ?? single ?? "";
-    }
-
-    /// <summary>
-    /// The content of the current element as HTML: text and CDATA as they are (escaped HTML is
-    /// HTML), and child elements, which some feeds put in unescaped, serialised back as markup.
-    /// </summary>
-    private static string ReadMarkup(XmlReader r)
-    {
-        if (r.IsEmptyElement)
-        {
-            r.Read();
-            return "";
-        }
-
-        var depth = r.Depth;
-        string? single = null;
-        StringBuilder? builder = null;
-        r.Read();
-        while (r.Depth > depth)
-        {
-            if (r.NodeType == XmlNodeType.Element)
-            {
-                Append(ref single, ref builder, r.ReadOuterXml());
-                continue;
-            }
-
-            if (r.NodeType is XmlNodeType.Text or XmlNodeType.CDATA or XmlNodeType.Whitespace or XmlNodeType.SignificantWhitespace)
-            {
-                Append(ref single, ref builder, r.Value);
-            }
-
-            r.Read();
-        }
-
-        r.Read();
-        return builder?.ToString() ?? single ?? "";
-    }
-
-    private static void Append(ref string? single, ref StringBuilder? builder, string value)
-    {
-        if (builder is not null)
-        {
-            builder.Append(value);
-        }
-        else if (single is null)
-        {
-            single = value;
-        }
-        else
-        {
-            builder = new StringBuilder(single.Length + value.Length + 16).Append(single).Append(value);
-        }
-    }
-
     /// <summary>RSS 2.0 wants <c>email (Name)</c> in <c>author</c>; the name is the byline.</summary>
     private static string RssAuthorName(string author)
     {
@@ -661,10 +585,6 @@ internal static class XmlFeedReader
 
         return text;
     }
-
-    /// <summary>Most captions have no markup or entities; those skip the HTML-to-text pass.</summary>
-    private static string PlainText(string text) =>
-        text.AsSpan().IndexOfAny("<&\r\n\t") < 0 ? text.Trim() : HtmlText.ToPlainText(text);
 
     private static bool IsRss(string ns) => ns.Length == 0 || ns == Rss10Ns || ns == Rss090Ns;
 
@@ -706,21 +626,185 @@ internal static class XmlFeedReader
 
     private static DateTimeOffset? First(DateTimeOffset? current, DateTimeOffset? next) => current ?? next;
 
-    private sealed class Context(XmlReader reader, ZoneAbbreviations zones, bool isUtf8)
+/// <summary>
+    /// Adds the names this reader compares with to the reader's name table before it reads any, so
+    /// that the names it returns are these very strings and compare equal by reference.
+    /// </summary>
+    private static void Atomize(XmlNameTable names)
     {
+        foreach (var name in (ReadOnlySpan<string>)[
+            AtomNs, Atom03Ns, RdfNs, Rss10Ns, Rss090Ns, ContentNs, DcNs, DcTermsNs, MediaNs, MediaNsNoSlash,
+            "rss", "RDF", "feed", "channel", "item", "entry", "title", "link", "language", "pubDate", "lastBuildDate",
+            "date", "ttl", "skipHours", "skipDays", "hour", "day", "guid", "description", "encoded", "published",
+            "issued", "created", "updated", "modified", "author", "creator", "category", "subject", "enclosure", "id",
+            "name", "summary", "content", "group", "keywords", "thumbnail", "credit"])
+        {
+            names.Add(name);
+        }
+    }
+
+    /// <summary>
+    /// Reads element text into one buffer kept for the whole feed (through
+    /// <see cref="XmlReader.ReadValueChunk"/>, so no string per text node), repairs and trims it
+    /// there, and makes one string of the result.
+    /// </summary>
+    private sealed class Context(XmlReader reader, ZoneAbbreviations zones, bool isUtf8) : IDisposable
+    {
+        private char[] _text = ArrayPool<char>.Shared.Rent(4096);
+        private char[]? _repaired;
+
         public XmlReader Reader { get; } = reader;
 
-        public DateTimeOffset? Date(string text) => FeedDates.Parse(text, zones);
+        /// <summary>The current element's text as a date; moves past its end.</summary>
+        public DateTimeOffset? Date() => FeedDates.Parse(Read(markup: false), zones);
 
-        public string Text() => Repair(ReadText(Reader));
+        /// <summary>The text of the current element (text and CDATA, with the text of any child elements); moves past its end.</summary>
+        public string Text() => new(Read(markup: false));
 
-        public string Markup() => Repair(ReadMarkup(Reader));
+        /// <summary><see cref="Text"/> trimmed, or null when nothing is left.</summary>
+        public string? TrimmedText() => NullIfEmpty(Read(markup: false).Trim());
+
+        /// <summary><see cref="TrimmedText"/> without the repair of double-encoded UTF-8.</summary>
+        public string? TrimmedRawText()
+        {
+            var length = ReadText();
+            return NullIfEmpty(_text.AsSpan(0, length).Trim());
+        }
+
+        /// <summary>
+        /// The content of the current element as HTML, trimmed, or null when nothing is left: text
+        /// and CDATA as they are (escaped HTML is HTML), and child elements, which some feeds put in
+        /// unescaped, serialised back as markup.
+        /// </summary>
+        public string? TrimmedMarkup() => NullIfEmpty(Read(markup: true).Trim());
+
+        /// <summary>The content of the current element as HTML (see <see cref="TrimmedMarkup"/>), untrimmed.</summary>
+        public string Markup() => new(Read(markup: true));
+
+        /// <summary>
+        /// The text as plain text, trimmed: most captions have no markup or entities, and those
+        /// skip the HTML-to-text pass.
+        /// </summary>
+        public string PlainText()
+        {
+            var text = Read(markup: false);
+            return text.IndexOfAny("<&\r\n\t") < 0 ? new string(text.Trim()) : HtmlText.ToPlainText(new string(text));
+        }
 
         /// <summary>Double-encoded UTF-8 can only be told apart, and undone, in a document that is UTF-8.</summary>
         public string Repair(string text) => isUtf8 ? Mojibake.Repair(text) : text;
+
+        public void Dispose()
+        {
+            ArrayPool<char>.Shared.Return(_text);
+            if (_repaired is not null)
+            {
+                ArrayPool<char>.Shared.Return(_repaired);
+            }
+        }
+
+        private static string? NullIfEmpty(ReadOnlySpan<char> text) => text.IsEmpty ? null : new string(text);
+
+        private ReadOnlySpan<char> Read(bool markup)
+        {
+            // The read may move the text to a larger buffer: the length first, then the buffer.
+            var length = markup ? ReadMarkup() : ReadText();
+            var text = _text.AsSpan(0, length);
+            return isUtf8 && Mojibake.TryRepair(text, ref _repaired, out var repaired) ? _repaired.AsSpan(0, repaired) : text;
+        }
+
+        private int ReadText()
+        {
+            var r = Reader;
+            if (r.IsEmptyElement)
+            {
+                r.Read();
+                return 0;
+            }
+
+            var depth = r.Depth;
+            var length = 0;
+            r.Read();
+            while (r.Depth > depth)
+            {
+                if (r.NodeType is XmlNodeType.Text or XmlNodeType.CDATA or XmlNodeType.Whitespace or XmlNodeType.SignificantWhitespace)
+                {
+                    length = AppendValue(length);
+                }
+
+                r.Read();
+            }
+
+            r.Read();
+            return length;
+        }
+
+        private int ReadMarkup()
+        {
+            var r = Reader;
+            if (r.IsEmptyElement)
+            {
+                r.Read();
+                return 0;
+            }
+
+            var depth = r.Depth;
+            var length = 0;
+            r.Read();
+            while (r.Depth > depth)
+            {
+                if (r.NodeType == XmlNodeType.Element)
+                {
+                    var element = r.ReadOuterXml();
+                    Reserve(length, element.Length);
+                    element.CopyTo(_text.AsSpan(length));
+                    length += element.Length;
+                    continue;
+                }
+
+                if (r.NodeType is XmlNodeType.Text or XmlNodeType.CDATA or XmlNodeType.Whitespace or XmlNodeType.SignificantWhitespace)
+                {
+                    length = AppendValue(length);
+                }
+
+                r.Read();
+            }
+
+            r.Read();
+            return length;
+        }
+
+        /// <summary>The current node's value after the first <paramref name="length"/> characters of the buffer; gives the new length.</summary>
+        private int AppendValue(int length)
+        {
+            while (true)
+            {
+                Reserve(length, 1024);
+                var read = Reader.ReadValueChunk(_text, length, _text.Length - length);
+                if (read == 0)
+                {
+                    return length;
+                }
+
+                length += read;
+            }
+        }
+
+        private void Reserve(int length, int more)
+        {
+            if (_text.Length - length >= more)
+            {
+                return;
+            }
+
+            var larger = ArrayPool<char>.Shared.Rent(Math.Max(_text.Length * 2, length + more));
+            _text.AsSpan(0, length).CopyTo(larger);
+            ArrayPool<char>.Shared.Return(_text);
+            _text = larger;
+        }
     }
 
-    private sealed class ChannelBuilder
+        private sealed class ChannelBuilder
     {
         public string? Title { get; set; }
 
