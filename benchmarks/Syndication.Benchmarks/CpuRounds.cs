@@ -58,9 +58,11 @@ internal static class CpuRounds
         }
 
         Thread.Sleep(TimeSpan.FromSeconds(1));
-        // Round 0 is a further warm-up, not counted: the runtime keeps compiling hot methods
-        // again (tier 1) for a while after the first calls, on background threads whose
-        // processor time counts.
+        // Warm-up rounds, not counted, until no case got more than 5% faster than in the round
+        // before (at most 8): the runtime keeps compiling hot methods again (tier 1, with what it
+        // has seen) for a while after the first calls, on background threads whose processor
+        // time counts, and a large library (Fluid, AngleSharp) takes seconds to settle.
+        var warmups = 0;
         for (var round = -1; round < rounds; round++)
         {
             var totals = cases.ToDictionary(c => c, _ => (Cpu: TimeSpan.Zero, Wall: TimeSpan.Zero, Allocated: 0L, Operations: 0.0));
@@ -77,6 +79,17 @@ internal static class CpuRounds
 
             if (round < 0)
             {
+                var settled = cases.All(c => c.WarmupMicroseconds is { } before && totals[c].Cpu.TotalMicroseconds / totals[c].Operations > before * 0.95);
+                foreach (var c in cases)
+                {
+                    c.WarmupMicroseconds = totals[c].Cpu.TotalMicroseconds / totals[c].Operations;
+                }
+
+                if (!settled && ++warmups < 8)
+                {
+                    round--;
+                }
+
                 continue;
             }
 
@@ -89,7 +102,7 @@ internal static class CpuRounds
             }
         }
 
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"// {type.Name}: {rounds} rounds; in each, every case given the same processor time in 10 interleaved slices; medians of the rounds"));
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"// {type.Name}: {warmups + 1} warm-up rounds, then {rounds} rounds; in each, every case given the same processor time in 10 interleaved slices; medians of the rounds"));
         output.WriteLine("| category | case | CPU µs per op (median) | CPU µs, each round | wall µs (median) | allocated KB per op | CPU ratio to baseline (median) | ratio, each round |");
         output.WriteLine("|---|---|---:|---|---:|---:|---:|---|");
         foreach (var c in cases)
@@ -98,7 +111,7 @@ internal static class CpuRounds
             var ratios = baseline is null ? null : c.CpuMicroseconds.Zip(baseline.CpuMicroseconds, (x, b) => x / b).ToList();
             output.WriteLine(string.Create(
                 CultureInfo.InvariantCulture,
-                $"| {c.Category} | {c.Name} | {Median(c.CpuMicroseconds):F1} | {string.Join(", ", c.CpuMicroseconds.Select(v => v.ToString("F1", CultureInfo.InvariantCulture)))} | {Median(c.WallMicroseconds):F1} | {c.AllocatedKilobytes:F1} | {(ratios is null ? "" : Median(ratios).ToString("F3", CultureInfo.InvariantCulture))} | {(ratios is null ? "" : string.Join(", ", ratios.Select(v => v.ToString("F3", CultureInfo.InvariantCulture))))} |"));
+                $"| {c.Category} | {c.Name} | {Median(c.CpuMicroseconds):F1} | {string.Join(", ", c.CpuMicroseconds.Select(v => v.ToString("F1", CultureInfo.InvariantCulture)))} | {Median(c.WallMicroseconds):F1} | {c.AllocatedKilobytes:F1} | {(ratios is null ? "" : Median(ratios).ToString("G4", CultureInfo.InvariantCulture))} | {(ratios is null ? "" : string.Join(", ", ratios.Select(v => v.ToString("G4", CultureInfo.InvariantCulture))))} |"));
         }
     }
 
@@ -151,5 +164,7 @@ internal static class CpuRounds
         public List<double> WallMicroseconds { get; } = [];
 
         public double AllocatedKilobytes { get; set; }
+
+        public double? WarmupMicroseconds { get; set; }
     }
 }
