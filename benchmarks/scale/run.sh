@@ -48,6 +48,9 @@ export Syndication__Newsletter__SendGridHost="http://127.0.0.1:$mail"
 export Syndication__Newsletter__PostalAddress="1 Example Street, Springfield"
 export Syndication__Newsletter__AuthenticatedDomains="news.example.com"
 export Syndication__Newsletter__WarmupStartDate="2020-01-01"
+# Real mail needs its own keys (the public development keys never sign it): fresh ones per run, never stored.
+export Syndication__Newsletter__TokenSigningKey="scale:$(head -c 32 /dev/urandom | base64 -w0)"
+export Syndication__Newsletter__SubscriberIdKey="$(head -c 32 /dev/urandom | base64 -w0)"
 for _ in $(seq 50); do (exec 3<>"/dev/tcp/127.0.0.1/$table") 2>/dev/null && break; sleep 0.2; done
 
 # Wrappers, so GNU time measures the CLI process itself.
