@@ -57,7 +57,6 @@ internal static class Mojibake
         Span<byte> bytes = text.Length <= 256 ? stackalloc byte[text.Length] : (rented = ArrayPool<byte>.Shared.Rent(text.Length));
         try
         {
-            Ascii.FromUtf16(text[..first], bytes, out _);
             var need = 0;
             var i = first;
             while (i < text.Length)
@@ -113,8 +112,16 @@ internal static class Mojibake
                 i++;
             }
 
+            if (need != 0)
+            {
+                return false;
+            }
+
+            // The ASCII before the first other character last: most text that is not double
+            // encoded is refused at that character, before the run before it is copied.
+            Ascii.FromUtf16(text[..first], bytes, out _);
             var utf8 = bytes[..text.Length];
-            if (need != 0 || !Utf8.IsValid(utf8))
+            if (!Utf8.IsValid(utf8))
             {
                 return false;
             }
