@@ -58,6 +58,13 @@ internal sealed record Verb(TextWriter Output, Option<string?> Storage, Option<b
             Output.WriteLine($"error: storage answered {ex.Status} {ex.ErrorCode}: {ex.Message.Split('\n')[0]}");
             return 1;
         }
+        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            // Not Ctrl+C: the run's lease was lost (the store too slow to renew it) or a request timed
+            // out. System.CommandLine would exit 1 without a word; say it, and that a re-run resumes.
+            Output.WriteLine($"error: the run stopped before it finished ({ex.Message}); what it wrote stays, and the next run goes on from there.");
+            return 1;
+        }
     }
 
     /// <summary>A verb's action over the pipeline: <see cref="WithSessionAsync"/> with the parse result bound.</summary>
