@@ -114,7 +114,7 @@ public sealed class IngestStage(
     {
         var size = new FileInfo(path).Length;
         var file = size > options.Value.Ingest.MaxFileBytes
-            ? new DroppedFile(name, BinaryData.Empty, size, IncomingETag: null)
+            ? new DroppedFile(name, BinaryData.Empty, size)
             : DroppedFile.Local(name, BinaryData.FromBytes(await File.ReadAllBytesAsync(path, cancellationToken)));
         return await IngestAsync(file, cancellationToken);
     }
@@ -201,7 +201,7 @@ public sealed class IngestStage(
 
         if (existing is not null && existing.Article.Fingerprint == InputGuard.Run(() => ArticleNormalizer.Fingerprint(draft)))
         {
-            if (file is { IncomingETag: not null })
+            if (file is { InIncoming: true })
             {
                 // Still in incoming/: perhaps an earlier attempt stopped after writing the article and
                 // before recording its change, and without the record it would never reach the index.
@@ -219,7 +219,7 @@ public sealed class IngestStage(
         }
 
         var article = InputGuard.Run(() => normalizer.Normalize(draft, existing?.Article, origin));
-        await store.SaveAsync(article, existing?.ETag, cancellationToken);
+        await store.SaveAsync(article, existing?.Version, cancellationToken);
         await store.RecordChangeAsync(article, existing?.Article, clock.GetUtcNow(), cancellationToken);
         if (file is not null)
         {

@@ -71,7 +71,7 @@ public static class NewsletterServices
 
             return keys.OutboxFolder.Length > 0
                 ? new OutboxTransport(new DirectoryInfo(keys.OutboxFolder), time)
-                : new OutboxTransport(sp.GetRequiredService<StorageAccount>().Container(StorageNames.OutboxContainer), time);
+                : new OutboxTransport(sp.GetRequiredService<StorageAccount>(), time);
         });
         services.AddSingleton<NewsletterArchive>();
         services.AddSingleton<NewsletterStage>();

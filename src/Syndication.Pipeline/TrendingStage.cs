@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -59,14 +58,14 @@ public sealed class TrendingStage(
     public async Task<PageViewCountOutcome> CountAsync(string name, CancellationToken cancellationToken)
     {
         await account.EnsureLayoutAsync(cancellationToken);
-        using var download = await views.OpenAsync(name, cancellationToken);
-        if (download is null)
+        using var log = await views.OpenAsync(name, cancellationToken);
+        if (log is null)
         {
             logger.LogInformation("Skipped page-view log {File}: no longer in pageviews/", name);
             return new PageViewCountOutcome(name, true, false, null, 0, [], 0, null);
         }
 
-        if (download.Details.Metadata.ContainsKey(PageViewStore.CountedMetadata))
+        if (log.Counted)
         {
             logger.LogInformation("Skipped page-view log {File}: counted before", name);
             return new PageViewCountOutcome(name, false, true, null, 0, [], 0, null);
@@ -78,18 +77,18 @@ public sealed class TrendingStage(
         string fileKey;
         using (var sha = SHA256.Create())
         {
-            await using (var hashing = new CryptoStream(download.Content, sha, CryptoStreamMode.Read, leaveOpen: true))
+            await using (var hashing = new CryptoStream(log.Content, sha, CryptoStreamMode.Read, leaveOpen: true))
             {
                 try
                 {
                     aggregation = await PageViewAggregator.AggregateAsync(hashing, cancellationToken: cancellationToken);
                 }
-                catch (Exception ex) when (ex is not (Azure.RequestFailedException or IOException or OperationCanceledException or OutOfMemoryException))
+                catch (Exception ex) when (!OpenedPageViewLog.IsReadFailure(ex) && ex is not (OperationCanceledException or OutOfMemoryException))
                 {
                     // The aggregator counts what it cannot read as malformed lines and is fuzzed never to
                     // throw; should a log still make it, that is the log's fault: it is recorded in
                     // rejected/ with the reason, marked so no sweep retries it, and the run goes on.
-                    await RejectLogAsync(name, download.Details.ETag, download.Details.ContentLength, ex, cancellationToken);
+                    await RejectLogAsync(log, ex, cancellationToken);
                     return new PageViewCountOutcome(name, false, false, null, 0, [], 0, null);
                 }
             }
@@ -106,7 +105,7 @@ public sealed class TrendingStage(
 
         var write = await views.AddAsync(fileKey, known, cancellationToken);
         var outcome = new PageViewCountOutcome(name, false, false, aggregation, resolved.UnresolvedViews, resolved.UnresolvedKeys, unknownEditionViews, write);
-        await views.MarkCountedAsync(name, download.Details.ETag, Report(outcome, fileKey, now), cancellationToken);
+        await views.MarkCountedAsync(log, Report(outcome, fileKey, now), cancellationToken);
 
         logger.LogInformation(
             "Counted page-view log {File}: {Lines} lines, {Stored} views stored in {Rows} rows ({Transactions} transactions), {Bots} bot views, {Repeats} repeated views, {UnknownArticle} views of unknown articles, {UnknownEdition} of unknown editions",
@@ -193,34 +192,27 @@ public sealed class TrendingStage(
         await documents.PublishAsync(document, options.Value.Feeds.CacheControl, cancellationToken);
     }
 
-    private async Task RejectLogAsync(string name, Azure.ETag etag, long bytes, Exception ex, CancellationToken cancellationToken)
+    private async Task RejectLogAsync(OpenedPageViewLog log, Exception ex, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
         var reason = $"It could not be counted: {ex.GetType().Name}: {ex.Message}";
-        await dropZone.RecordAsync(StoredNames.PageViewsPrefix, name, new Rejection($"{StorageNames.PageViewsContainer}/{name}", "count", reason, null, null, now, bytes), cancellationToken);
-        var ascii = new string([.. reason.Take(1000).Select(c => c is >= ' ' and <= '~' ? c : '?')]);
-        await views.MarkCountedAsync(
-            name,
-            etag,
-            new Dictionary<string, string>(StringComparer.Ordinal) { [PageViewStore.CountedMetadata] = now.ToString("O", CultureInfo.InvariantCulture), ["rejected"] = ascii },
-            cancellationToken);
-        logger.LogWarning(ex, "Page-view log {File} could not be counted: {Reason}", name, reason);
+        await dropZone.RecordAsync(StoredNames.PageViewsPrefix, log.Name, new Rejection($"{StorageNames.PageViewsContainer}/{log.Name}", "count", reason, null, null, now, log.Length), cancellationToken);
+        await views.MarkRejectedAsync(log, now, reason, cancellationToken);
+        logger.LogWarning(ex, "Page-view log {File} could not be counted: {Reason}", log.Name, reason);
     }
 
-    private static Dictionary<string, string> Report(PageViewCountOutcome outcome, string fileKey, DateTimeOffset at)
+    private static PageViewLogReport Report(PageViewCountOutcome outcome, string fileKey, DateTimeOffset at)
     {
         var aggregation = outcome.Aggregation!;
-        return new Dictionary<string, string>(StringComparer.Ordinal)
-        {
-            [PageViewStore.CountedMetadata] = at.ToString("O", CultureInfo.InvariantCulture),
-            ["filekey"] = fileKey,
-            ["lines"] = aggregation.TotalLines.ToString(CultureInfo.InvariantCulture),
-            ["views"] = outcome.StoredViews.ToString(CultureInfo.InvariantCulture),
-            ["bots"] = aggregation.BotViews.ToString(CultureInfo.InvariantCulture),
-            ["repeats"] = aggregation.DuplicateSessionViews.ToString(CultureInfo.InvariantCulture),
-            ["unknown"] = (outcome.UnknownArticleViews + outcome.UnknownEditionViews).ToString(CultureInfo.InvariantCulture),
-            ["malformed"] = aggregation.MalformedLines.ToString(CultureInfo.InvariantCulture),
-            ["malformedlines"] = string.Join(',', aggregation.FirstMalformedLines),
-        };
+        return new PageViewLogReport(
+            at,
+            fileKey,
+            aggregation.TotalLines,
+            outcome.StoredViews,
+            aggregation.BotViews,
+            aggregation.DuplicateSessionViews,
+            outcome.UnknownArticleViews + outcome.UnknownEditionViews,
+            aggregation.MalformedLines,
+            aggregation.FirstMalformedLines);
     }
 }

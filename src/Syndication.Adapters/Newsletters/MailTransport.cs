@@ -220,6 +220,12 @@ public sealed class OutboxTransport : IMailTransport
         this.time = time;
     }
 
+    /// <summary>The <c>outbox</c> container of the pipeline's storage account.</summary>
+    public OutboxTransport(Storage.StorageAccount account, TimeProvider time)
+        : this((account ?? throw new ArgumentNullException(nameof(account))).Container(Storage.StorageNames.OutboxContainer), time)
+    {
+    }
+
     public OutboxTransport(DirectoryInfo folder, TimeProvider time)
     {
         this.folder = folder;

@@ -79,7 +79,7 @@ public sealed class SubscriberStore(StorageAccount account)
                 await DeleteIfExistsAsync(EditionPartition(before.Edition, before.Id), before.Id, cancellationToken);
             }
 
-            if (before.IsMailable && (!after.IsMailable || before.Edition != after.Edition || before.Cadence != after.Cadence || (before.Alerts && !after.Alerts)))
+            if (Subscriber.LeavesPlannedSends(before, after))
             {
                 await RecordChangeAsync(after.Id, at, cancellationToken);
             }
@@ -120,6 +120,7 @@ public sealed class SubscriberStore(StorageAccount account)
         foreach (var bucket in Buckets)
         {
             var partition = EditionPartition(edition, bucket.ToString());
+            // Subscriber.IsMailable, asked of the table so that only mailable rows travel.
             var filter = TableClient.CreateQueryFilter($"PartitionKey eq {partition} and State eq {SubscriberState.Confirmed.ToString()} and Cadence eq {cadence.ToString()} and Suppressed eq false");
             await foreach (var entity in Table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, cancellationToken: cancellationToken))
             {
@@ -137,6 +138,7 @@ public sealed class SubscriberStore(StorageAccount account)
         foreach (var bucket in Buckets)
         {
             var partition = EditionPartition(edition, bucket.ToString());
+            // Subscriber.IsAlertable, asked of the table.
             var filter = TableClient.CreateQueryFilter($"PartitionKey eq {partition} and State eq {SubscriberState.Confirmed.ToString()} and Alerts eq true and Suppressed eq false");
             await foreach (var entity in Table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, cancellationToken: cancellationToken))
             {

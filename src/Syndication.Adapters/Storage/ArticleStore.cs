@@ -7,8 +7,19 @@ using Syndication.Core.Articles;
 
 namespace Syndication.Adapters.Storage;
 
-/// <summary>An article as stored, with the ETag that guards the next write.</summary>
-public sealed record StoredArticle(Article Article, ETag ETag);
+/// <summary>An article as stored, with the version that guards the next write.</summary>
+public sealed record StoredArticle(Article Article, StoredVersion Version);
+
+/// <summary>
+/// The version of a stored article that a write is conditioned on (its blob's ETag), opaque outside
+/// the adapters: two are equal when they name the same version.
+/// </summary>
+public readonly record struct StoredVersion
+{
+    internal StoredVersion(ETag etag) => ETag = etag;
+
+    internal ETag ETag { get; }
+}
 
 /// <summary>
 /// The article store: one canonical JSON blob per article (<c>articles/{id}.json</c>), and a record
@@ -26,7 +37,7 @@ public sealed class ArticleStore(StorageAccount account)
             var content = await blob.DownloadContentAsync(cancellationToken);
             var article = content.Value.Content.ToObjectFromJson<Article>(Json)
                 ?? throw new InvalidDataException($"Article blob {blob.Name} is empty.");
-            return new StoredArticle(article, content.Value.Details.ETag);
+            return new StoredArticle(article, new StoredVersion(content.Value.Details.ETag));
         }
         catch (RequestFailedException ex) when (ex.Status == (int)HttpStatusCode.NotFound)
         {
@@ -38,11 +49,11 @@ public sealed class ArticleStore(StorageAccount account)
     /// Writes the article blob. A new article must not exist yet; an update must match the ETag it
     /// was read with. Either way a concurrent writer makes this throw <see cref="ArticleConflictException"/>.
     /// </summary>
-    public async Task<ETag> SaveAsync(Article article, ETag? readWith, CancellationToken cancellationToken)
+    public async Task<StoredVersion> SaveAsync(Article article, StoredVersion? readWith, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(article);
         var blob = account.Container(StorageNames.ArticlesContainer).GetBlobClient(BlobName(article.Id));
-        var conditions = readWith is { } etag ? new BlobRequestConditions { IfMatch = etag } : new BlobRequestConditions { IfNoneMatch = ETag.All };
+        var conditions = readWith is { } version ? new BlobRequestConditions { IfMatch = version.ETag } : new BlobRequestConditions { IfNoneMatch = ETag.All };
         try
         {
             var response = await blob.UploadAsync(
@@ -53,7 +64,7 @@ public sealed class ArticleStore(StorageAccount account)
                     HttpHeaders = new BlobHttpHeaders { ContentType = "application/json; charset=utf-8" },
                 },
                 cancellationToken);
-            return response.Value.ETag;
+            return new StoredVersion(response.Value.ETag);
         }
         catch (RequestFailedException ex) when (ex.Status is (int)HttpStatusCode.Conflict or (int)HttpStatusCode.PreconditionFailed)
         {

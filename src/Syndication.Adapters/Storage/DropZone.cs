@@ -9,16 +9,22 @@ using Syndication.Core.Ingestion;
 namespace Syndication.Adapters.Storage;
 
 /// <summary>
-/// A file to ingest, read once. <see cref="IncomingETag"/> is the version read from <c>incoming/</c>,
-/// or null for a file handed over directly (the CLI's local files). A file over the size cap is not
+/// A file to ingest, read once: from <c>incoming/</c> (<see cref="InIncoming"/>), or handed over
+/// directly (the CLI's local files, an agency feed's document). A file over the size cap is not
 /// read: its <see cref="Content"/> is empty and <see cref="Length"/> says how large it is.
 /// </summary>
-public sealed record DroppedFile(string Name, BinaryData Content, long Length, ETag? IncomingETag)
+public sealed record DroppedFile(string Name, BinaryData Content, long Length)
 {
     public bool WasRead => Content.ToMemory().Length == Length;
 
+    /// <summary>The file was read from <c>incoming/</c>, where it stays until it is archived or rejected.</summary>
+    public bool InIncoming => IncomingETag is not null;
+
+    /// <summary>The version read from <c>incoming/</c>: only that version is removed from it.</summary>
+    internal ETag? IncomingETag { get; init; }
+
     public static DroppedFile Local(string name, BinaryData content) =>
-        new(name, content, (content ?? throw new ArgumentNullException(nameof(content))).ToMemory().Length, IncomingETag: null);
+        new(name, content, (content ?? throw new ArgumentNullException(nameof(content))).ToMemory().Length);
 }
 
 /// <summary>Why a file was rejected: what <c>rejected/{name}.error.json</c> says.</summary>
@@ -50,11 +56,11 @@ public sealed class DropZone(StorageAccount account, TimeProvider clock)
             var length = download.Details.ContentLength;
             if (length > maxBytes)
             {
-                return new DroppedFile(name, BinaryData.Empty, length, download.Details.ETag);
+                return new DroppedFile(name, BinaryData.Empty, length) { IncomingETag = download.Details.ETag };
             }
 
             var content = await BinaryData.FromStreamAsync(download.Content, cancellationToken);
-            return new DroppedFile(name, content, length, download.Details.ETag);
+            return new DroppedFile(name, content, length) { IncomingETag = download.Details.ETag };
         }
         catch (RequestFailedException ex) when (ex.Status == (int)HttpStatusCode.NotFound)
         {
@@ -69,7 +75,7 @@ public sealed class DropZone(StorageAccount account, TimeProvider clock)
         await account.EnsureLayoutAsync(cancellationToken);
         var response = await account.Container(StorageNames.IncomingContainer).GetBlobClient(name)
             .UploadAsync(content, overwrite: true, cancellationToken);
-        return new DroppedFile(name, content, content.ToMemory().Length, response.Value.ETag);
+        return new DroppedFile(name, content, content.ToMemory().Length) { IncomingETag = response.Value.ETag };
     }
 
     /// <summary>Names of the files waiting in <c>incoming/</c>.</summary>

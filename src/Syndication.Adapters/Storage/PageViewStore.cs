@@ -15,8 +15,52 @@ namespace Syndication.Adapters.Storage;
 /// <param name="Conflicts">Transactions refused because another writer changed a row first, then re-read and retried.</param>
 public sealed record PageViewWrite(int RowsWritten, int RowsAlreadyCounted, int Transactions, int Conflicts);
 
-/// <summary>A page-view log in <c>pageviews/</c>: its name, version and whether it has been counted.</summary>
-public sealed record PageViewLogFile(string Name, long Length, ETag ETag, bool Counted);
+/// <summary>A page-view log in <c>pageviews/</c>: its name, size and whether it has been counted.</summary>
+public sealed record PageViewLogFile(string Name, long Length, bool Counted);
+
+/// <summary>What counting made of one log, kept with it (<see cref="PageViewStore.MarkCountedAsync"/>).</summary>
+/// <param name="FileKey">The key its views were added under (a hash prefix of its bytes).</param>
+/// <param name="Views">Views stored; <paramref name="Unknown"/> views of unknown articles or editions were not.</param>
+/// <param name="FirstMalformedLines">Line numbers of the first malformed lines.</param>
+public sealed record PageViewLogReport(
+    DateTimeOffset CountedAt, string FileKey, long Lines, long Views, long Bots, long Repeats, long Unknown, long Malformed, IReadOnlyList<long> FirstMalformedLines);
+
+/// <summary>
+/// A page-view log opened for counting: its bytes, whether it was counted before, and the version
+/// read, which <see cref="PageViewStore.MarkCountedAsync"/> and <see cref="PageViewStore.MarkRejectedAsync"/>
+/// mark so a log replaced meanwhile stays to be counted. The caller disposes it.
+/// </summary>
+public sealed class OpenedPageViewLog : IDisposable
+{
+    internal OpenedPageViewLog(string name, Stream content, long length, ETag version, bool counted)
+    {
+        Name = name;
+        Content = content;
+        Length = length;
+        Version = version;
+        Counted = counted;
+    }
+
+    public string Name { get; }
+
+    /// <summary>The log's bytes as they stream from storage; reading may fail as <see cref="IsReadFailure"/> says.</summary>
+    public Stream Content { get; }
+
+    public long Length { get; }
+
+    /// <summary>The log was marked counted (or rejected) before: its views are in the table already.</summary>
+    public bool Counted { get; }
+
+    internal ETag Version { get; }
+
+    /// <summary>
+    /// True when <paramref name="exception"/> is storage failing to deliver the log (the service's
+    /// answer, the connection), which a later run retries; false when it is the log's own fault.
+    /// </summary>
+    public static bool IsReadFailure(Exception exception) => exception is RequestFailedException or IOException;
+
+    public void Dispose() => Content.Dispose();
+}
 
 /// <summary>
 /// Hourly view counts in the <c>PageViewCounts</c> table: partition = UTC hour (<c>yyyyMMddHH</c>),
@@ -29,7 +73,7 @@ public sealed record PageViewLogFile(string Name, long Length, ETag ETag, bool C
 public sealed class PageViewStore(StorageAccount account)
 {
     /// <summary>Blob metadata set on a counted log: when, and what was made of it.</summary>
-    public const string CountedMetadata = "counted";
+    private const string CountedMetadata = "counted";
 
     /// <summary>File keys kept per row: 2,000 × 13 characters stays under the 32K characters of a Table string.</summary>
     public const int MaxFilesPerRow = 2_000;
@@ -39,11 +83,13 @@ public sealed class PageViewStore(StorageAccount account)
     private const string HourFormat = "yyyyMMddHH";
 
     /// <summary>Opens a log for reading, or null when it is gone. The caller disposes the result.</summary>
-    public async Task<BlobDownloadStreamingResult?> OpenAsync(string name, CancellationToken cancellationToken)
+    public async Task<OpenedPageViewLog?> OpenAsync(string name, CancellationToken cancellationToken)
     {
         try
         {
-            return (await Logs.GetBlobClient(name).DownloadStreamingAsync(cancellationToken: cancellationToken)).Value;
+            var download = (await Logs.GetBlobClient(name).DownloadStreamingAsync(cancellationToken: cancellationToken)).Value;
+            var details = download.Details;
+            return new OpenedPageViewLog(name, download.Content, details.ContentLength, details.ETag, details.Metadata.ContainsKey(CountedMetadata));
         }
         catch (RequestFailedException ex) when (ex.Status == (int)HttpStatusCode.NotFound)
         {
@@ -63,19 +109,55 @@ public sealed class PageViewStore(StorageAccount account)
     {
         await foreach (var item in Logs.GetBlobsAsync(new GetBlobsOptions { Traits = BlobTraits.Metadata }, cancellationToken))
         {
-            yield return new PageViewLogFile(item.Name, item.Properties.ContentLength ?? 0, item.Properties.ETag ?? default, item.Metadata.ContainsKey(CountedMetadata));
+            yield return new PageViewLogFile(item.Name, item.Properties.ContentLength ?? 0, item.Metadata.ContainsKey(CountedMetadata));
         }
     }
 
     /// <summary>
-    /// Marks the version that was read as counted, with its report in the metadata. A log replaced
-    /// since (another ETag) stays unmarked, so the sweep counts the new version.
+    /// Marks the version that was read as counted, with its report in the metadata (<c>counted</c>,
+    /// <c>filekey</c>, <c>lines</c>, <c>views</c>, <c>bots</c>, <c>repeats</c>, <c>unknown</c>,
+    /// <c>malformed</c>, <c>malformedlines</c>). A log replaced since (another ETag) stays unmarked,
+    /// so the sweep counts the new version.
     /// </summary>
-    public async Task<bool> MarkCountedAsync(string name, ETag readVersion, IDictionary<string, string> report, CancellationToken cancellationToken)
+    public Task<bool> MarkCountedAsync(OpenedPageViewLog log, PageViewLogReport report, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(log);
+        ArgumentNullException.ThrowIfNull(report);
+        return SetMetadataAsync(log, new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            [CountedMetadata] = report.CountedAt.ToString("O", CultureInfo.InvariantCulture),
+            ["filekey"] = report.FileKey,
+            ["lines"] = report.Lines.ToString(CultureInfo.InvariantCulture),
+            ["views"] = report.Views.ToString(CultureInfo.InvariantCulture),
+            ["bots"] = report.Bots.ToString(CultureInfo.InvariantCulture),
+            ["repeats"] = report.Repeats.ToString(CultureInfo.InvariantCulture),
+            ["unknown"] = report.Unknown.ToString(CultureInfo.InvariantCulture),
+            ["malformed"] = report.Malformed.ToString(CultureInfo.InvariantCulture),
+            ["malformedlines"] = string.Join(',', report.FirstMalformedLines),
+        }, cancellationToken);
+    }
+
+    /// <summary>
+    /// Marks the version that was read as done although it could not be counted (its record is in
+    /// <c>rejected/</c>), so no sweep retries it: <c>counted</c> and <c>rejected</c>, the reason as
+    /// metadata can hold it (printable ASCII, at most 1,000 characters).
+    /// </summary>
+    public Task<bool> MarkRejectedAsync(OpenedPageViewLog log, DateTimeOffset at, string reason, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(log);
+        ArgumentNullException.ThrowIfNull(reason);
+        return SetMetadataAsync(log, new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            [CountedMetadata] = at.ToString("O", CultureInfo.InvariantCulture),
+            ["rejected"] = new string([.. reason.Take(1000).Select(c => c is >= ' ' and <= '~' ? c : '?')]),
+        }, cancellationToken);
+    }
+
+    private async Task<bool> SetMetadataAsync(OpenedPageViewLog log, Dictionary<string, string> metadata, CancellationToken cancellationToken)
     {
         try
         {
-            await Logs.GetBlobClient(name).SetMetadataAsync(report, new BlobRequestConditions { IfMatch = readVersion }, cancellationToken);
+            await Logs.GetBlobClient(log.Name).SetMetadataAsync(metadata, new BlobRequestConditions { IfMatch = log.Version }, cancellationToken);
             return true;
         }
         catch (RequestFailedException ex) when (ex.Status is (int)HttpStatusCode.PreconditionFailed or (int)HttpStatusCode.NotFound)

@@ -70,7 +70,47 @@ public static class NewsroomRules
     /// <summary>The date the public sees: the creation instant, or the embargo when later.</summary>
     public static DateTimeOffset PublicDate(DateTimeOffset created, DateTimeOffset? embargoedUntil) =>
         (embargoedUntil is { } lift && lift > created ? lift : created).ToUniversalTime();
+
+    /// <summary>
+    /// What the record of stories out of public view (which newsletters check their stories against,
+    /// before any feed build has run) needs when <paramref name="article"/> is ingested at
+    /// <paramref name="at"/>: a version not public now is recorded, with its lift when it has one;
+    /// a public version clears the record only where an earlier version may have made one (killed or
+    /// embargoed), so an ordinary update costs nothing.
+    /// </summary>
+    public static Withdrawal WithdrawalOf(Article article, Article? previous, DateTimeOffset at)
+    {
+        ArgumentNullException.ThrowIfNull(article);
+        var state = At(article, at);
+        if (!state.IsPublic)
+        {
+            return new Withdrawal(WithdrawalChange.Record, state.LiftsAt);
+        }
+
+        return previous is not null && (previous.Status != PublicationStatus.Usable || previous.EmbargoedUntil is not null)
+            ? new Withdrawal(WithdrawalChange.Clear, null)
+            : new Withdrawal(WithdrawalChange.None, null);
+    }
+
+    /// <summary>Whether a story recorded out of public view with <paramref name="liftsAt"/> (null: a kill) is still out of view at <paramref name="at"/>.</summary>
+    public static bool IsStillWithdrawn(DateTimeOffset? liftsAt, DateTimeOffset at) => liftsAt is not { } lift || lift > at;
 }
+
+/// <summary>What the record of stories out of public view does with an ingested version.</summary>
+public enum WithdrawalChange
+{
+    /// <summary>Nothing: public, and no earlier version can have been recorded.</summary>
+    None,
+
+    /// <summary>Record it (or keep it recorded) as out of view, until its lift if it has one.</summary>
+    Record,
+
+    /// <summary>Public again: remove the record an earlier version may have left.</summary>
+    Clear,
+}
+
+/// <param name="LiftsAt">With <see cref="WithdrawalChange.Record"/>: when an embargoed story becomes public; null for a kill.</param>
+public readonly record struct Withdrawal(WithdrawalChange Change, DateTimeOffset? LiftsAt);
 
 /// <summary>Says when a held story lifts in the terms of those who wait for it: UTC, and each of its editions' own zone.</summary>
 public static class EmbargoText

@@ -51,3 +51,19 @@ public static class StoryClusters
         return clusters;
     }
 }
+
+/// <summary>
+/// A feed shows each story once: walking articles newest first, only the first (newest) telling of
+/// each story cluster is admitted; an article alone is its own cluster.
+/// </summary>
+public sealed class OneTellingPerStory
+{
+    private readonly HashSet<string> seen = new(StringComparer.Ordinal);
+
+    /// <summary>True for the first article met of its cluster (<paramref name="clusterId"/>; null: its own).</summary>
+    public bool Admits(string id, string? clusterId)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        return seen.Add(clusterId ?? id);
+    }
+}

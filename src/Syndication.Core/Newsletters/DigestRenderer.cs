@@ -124,36 +124,16 @@ public sealed class DigestRenderer
     {
         ArgumentNullException.ThrowIfNull(digest);
         ArgumentNullException.ThrowIfNull(recipient);
-        if (!SubscriberTokens.IsValidSubscriberId(recipient.SubscriberId))
-        {
-            throw new ArgumentException("The recipient's subscriber id is not a valid id.", nameof(recipient));
-        }
-
-        var unsubscribe = links.UnsubscribeUrl(recipient.UnsubscribeToken);
-        var preferences = links.PreferencesUrl(recipient.PreferencesToken);
-        var name = MailText.HeaderValue(recipient.Name, MaximumNameLength);
-        var greeting = name.Length == 0 ? "Hello," : $"Hello {name},";
-
-        var encoder = HtmlEncoder.Default;
-        var html = digest.Html.Fill([encoder.Encode(unsubscribe), encoder.Encode(preferences), encoder.Encode(greeting)]);
-        var text = digest.Text.Fill([unsubscribe, preferences, greeting]);
+        var name = Values(recipient, out var html, out var text);
         return new DigestMessage
         {
             ToAddress = recipient.Email.Value,
-            ToName = name.Length == 0 ? null : name,
+            ToName = name,
             Subject = digest.Subject,
-            Html = html,
-            Text = text,
-            Headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
-            {
-                ["List-Unsubscribe"] = links.ListUnsubscribe(recipient.UnsubscribeToken),
-                ["List-Unsubscribe-Post"] = NewsletterLinks.ListUnsubscribePost,
-            },
-            CustomArgs = new Dictionary<string, string>(StringComparer.Ordinal)
-            {
-                ["issue"] = digest.IssueKey,
-                ["subscriber"] = recipient.SubscriberId,
-            },
+            Html = digest.Html.Fill(html),
+            Text = digest.Text.Fill(text),
+            Headers = UnsubscribeHeaders(recipient),
+            CustomArgs = CustomArgs(digest, recipient),
             IssueKey = digest.IssueKey,
             SubscriberId = recipient.SubscriberId,
         };
@@ -181,7 +161,7 @@ public sealed class DigestRenderer
         var mailRecipients = new List<MailRecipient>(recipients.Count);
         foreach (var recipient in recipients)
         {
-            var message = Values(recipient, out var html, out var text);
+            var name = Values(recipient, out var html, out var text);
             var substitutions = new Dictionary<string, string>(SlotCount * 2, StringComparer.Ordinal);
             for (var slot = 0; slot < SlotCount; slot++)
             {
@@ -192,19 +172,11 @@ public sealed class DigestRenderer
             mailRecipients.Add(new MailRecipient
             {
                 Address = recipient.Email.Value,
-                Name = message,
+                Name = name,
                 SubscriberId = recipient.SubscriberId,
                 Substitutions = substitutions,
-                Headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
-                {
-                    ["List-Unsubscribe"] = links.ListUnsubscribe(recipient.UnsubscribeToken),
-                    ["List-Unsubscribe-Post"] = NewsletterLinks.ListUnsubscribePost,
-                },
-                CustomArgs = new Dictionary<string, string>(StringComparer.Ordinal)
-                {
-                    ["issue"] = digest.IssueKey,
-                    ["subscriber"] = recipient.SubscriberId,
-                },
+                Headers = UnsubscribeHeaders(recipient),
+                CustomArgs = CustomArgs(digest, recipient),
             });
         }
 
@@ -232,7 +204,21 @@ public sealed class DigestRenderer
         return digest.Html.Fill([subscribe, subscribe, "Hello,"]);
     }
 
-    /// <summary>The per-reader values of the slots, HTML-encoded and plain; returns the sanitized display name.</summary>
+    /// <summary>RFC 8058 one-click unsubscribe for this reader, as every email of theirs carries it.</summary>
+    private Dictionary<string, string> UnsubscribeHeaders(DigestRecipient recipient) => new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["List-Unsubscribe"] = links.ListUnsubscribe(recipient.UnsubscribeToken),
+        ["List-Unsubscribe-Post"] = NewsletterLinks.ListUnsubscribePost,
+    };
+
+    /// <summary>What SendGrid's events carry back to the delivery report: the issue and the subscriber, opaque ids only.</summary>
+    private static Dictionary<string, string> CustomArgs(PreparedDigest digest, DigestRecipient recipient) => new(StringComparer.Ordinal)
+    {
+        ["issue"] = digest.IssueKey,
+        ["subscriber"] = recipient.SubscriberId,
+    };
+
+    /// <summary>The per-reader values of the slots, HTML-encoded and plain; returns the sanitized display name, null when none.</summary>
     private string? Values(DigestRecipient recipient, out string[] html, out string[] text)
     {
         if (!SubscriberTokens.IsValidSubscriberId(recipient.SubscriberId))

@@ -49,4 +49,18 @@ public sealed record Subscriber
 
     /// <summary>Whether a breaking-news alert may be sent to this subscriber now.</summary>
     public bool IsAlertable => IsMailable && Alerts;
+
+    /// <summary>
+    /// Whether a send that planned for <paramref name="before"/> must re-check them before their
+    /// batch now that they are <paramref name="after"/>: they were mailable and now are not, or moved
+    /// to another edition or cadence, or turned alerts off. A change that only adds mail (a new
+    /// confirmation, alerts on) waits for the next send.
+    /// </summary>
+    public static bool LeavesPlannedSends(Subscriber before, Subscriber after)
+    {
+        ArgumentNullException.ThrowIfNull(before);
+        ArgumentNullException.ThrowIfNull(after);
+        return before.IsMailable
+            && (!after.IsMailable || before.Edition != after.Edition || before.Cadence != after.Cadence || (before.Alerts && !after.Alerts));
+    }
 }

@@ -51,23 +51,7 @@ public sealed record TrendingDocument
             Items = [.. box.Items.Select(item =>
             {
                 var (section, image) = details(item.ArticleId);
-                return new TrendingDocumentItem
-                {
-                    Rank = item.Rank,
-                    ArticleId = item.ArticleId,
-                    Headline = item.Headline,
-                    Url = item.Url,
-                    Image = image is null ? null : new TrendingImage(image.Url, image.Alt),
-                    Section = section,
-                    Published = item.Published,
-                    Score = Math.Round(item.Score, 6),
-                    Views = item.Views,
-                    DecayedViews = Math.Round(item.DecayedViews, 3),
-                    GlobalShare = Math.Round(item.GlobalShare, 6),
-                    PriorViews = Math.Round(item.PriorViews, 3),
-                    PreviousRank = item.PreviousRank,
-                    Held = item.Held,
-                };
+                return TrendingDocumentItem.From(item, section, image);
             })],
         };
     }
@@ -125,7 +109,11 @@ public sealed record TrendingFormula(double HalfLifeHours, double EligibilityWin
 
 public sealed record TrendingImage(Uri Url, string? Alt);
 
-/// <summary>One place in the box, with the parts of its score (see <see cref="TrendingItem"/>).</summary>
+/// <summary>
+/// One place in the box as stored in <c>trending/{edition}.json</c> and read by the site, the
+/// newsletter and the status page: the contract, which changes only with them. It is made from the
+/// ranker's <see cref="TrendingItem"/> by <see cref="From"/> alone.
+/// </summary>
 public sealed record TrendingDocumentItem
 {
     public required int Rank { get; init; }
@@ -160,4 +148,31 @@ public sealed record TrendingDocumentItem
 
     /// <summary>Kept in place by hysteresis although a challenger scored slightly higher.</summary>
     public required bool Held { get; init; }
+
+    /// <summary>
+    /// The stored place of a ranked article: scores rounded to what a reader can tell apart (shares
+    /// and the score to 6 places, views to 3), the article's section and picture added; its story
+    /// cluster and its move since the last box are the ranker's and are not stored.
+    /// </summary>
+    public static TrendingDocumentItem From(TrendingItem item, SectionType section, ArticleImage? image)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        return new TrendingDocumentItem
+        {
+            Rank = item.Rank,
+            ArticleId = item.ArticleId,
+            Headline = item.Headline,
+            Url = item.Url,
+            Image = image is null ? null : new TrendingImage(image.Url, image.Alt),
+            Section = section,
+            Published = item.Published,
+            Score = Math.Round(item.Score, 6),
+            Views = item.Views,
+            DecayedViews = Math.Round(item.DecayedViews, 3),
+            GlobalShare = Math.Round(item.GlobalShare, 6),
+            PriorViews = Math.Round(item.PriorViews, 3),
+            PreviousRank = item.PreviousRank,
+            Held = item.Held,
+        };
+    }
 }

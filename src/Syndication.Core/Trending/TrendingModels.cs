@@ -53,7 +53,14 @@ public sealed record TrendingRanking(DateTimeOffset ComputedAt, IReadOnlyList<Tr
 /// <param name="Items">Best first; at most <see cref="TrendingOptions.TopCount"/>.</param>
 public sealed record TrendingBox(string Edition, double DecayedTotal, IReadOnlyList<TrendingItem> Items);
 
-/// <summary>One ranked article with every part of its score, so a surprising box can be explained.</summary>
+/// <summary>
+/// One ranked article as the ranker computed it: every part of its score at full precision, with
+/// its story cluster and its move since the previous box. It lives for one run and is never stored:
+/// what readers get is a <see cref="TrendingDocumentItem"/>, the stored contract, made from it in
+/// one place (<see cref="TrendingDocumentItem.From"/>: scores rounded, section and picture added,
+/// the cluster and the move left out), so the ranker can change what it computes without
+/// changing a byte of <c>trending/{edition}.json</c>.
+/// </summary>
 public sealed record TrendingItem
 {
     /// <summary>1-based position in the box.</summary>

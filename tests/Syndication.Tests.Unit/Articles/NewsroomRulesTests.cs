@@ -130,4 +130,43 @@ public sealed class NewsroomRulesTests
         Assert.Equal(first.Url, corrected.Url);
         Assert.Equal("Fixed a name.", later.Correction);
     }
+
+    private static Article Story(PublicationStatus status = PublicationStatus.Usable, DateTimeOffset? embargo = null) => new()
+    {
+        Id = "story",
+        SourceKey = "urn:story",
+        Slug = "story",
+        Url = new Uri("https://news.example.com/news/story"),
+        Headline = "Story",
+        BodyHtml = "<p>Body</p>",
+        Created = Created,
+        Updated = Created,
+        Status = status,
+        EmbargoedUntil = embargo,
+        Fingerprint = "f",
+    };
+
+    [Fact]
+    public void A_kill_and_an_embargo_not_yet_lifted_are_recorded_out_of_view_the_embargo_until_its_lift()
+    {
+        Assert.Equal(new Withdrawal(WithdrawalChange.Record, null), NewsroomRules.WithdrawalOf(Story(PublicationStatus.Canceled), Story(), Created.AddHours(1)));
+        Assert.Equal(new Withdrawal(WithdrawalChange.Record, Lift), NewsroomRules.WithdrawalOf(Story(embargo: Lift), previous: null, Created.AddHours(1)));
+    }
+
+    [Fact]
+    public void A_public_version_clears_the_record_only_where_an_earlier_version_may_have_left_one()
+    {
+        Assert.Equal(WithdrawalChange.Clear, NewsroomRules.WithdrawalOf(Story(), Story(PublicationStatus.Withheld), Created.AddHours(1)).Change);
+        Assert.Equal(WithdrawalChange.Clear, NewsroomRules.WithdrawalOf(Story(), Story(embargo: Lift), Created.AddHours(1)).Change);
+        Assert.Equal(WithdrawalChange.None, NewsroomRules.WithdrawalOf(Story(), Story(), Created.AddHours(1)).Change);
+        Assert.Equal(WithdrawalChange.None, NewsroomRules.WithdrawalOf(Story(), previous: null, Created.AddHours(1)).Change);
+    }
+
+    [Fact]
+    public void A_withdrawn_story_stays_out_of_view_until_its_lift_and_a_kill_for_good()
+    {
+        Assert.True(NewsroomRules.IsStillWithdrawn(null, Lift.AddYears(1)));
+        Assert.True(NewsroomRules.IsStillWithdrawn(Lift, Lift.AddTicks(-1)));
+        Assert.False(NewsroomRules.IsStillWithdrawn(Lift, Lift));
+    }
 }

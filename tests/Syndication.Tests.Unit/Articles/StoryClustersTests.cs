@@ -73,4 +73,16 @@ public sealed class StoryClustersTests
         Assert.Equal("photo-only", clusters["photo-only"]);
         Assert.Equal("agency-a", clusters["agency-b"]);
     }
+
+    [Fact]
+    public void A_feed_walking_newest_first_shows_each_story_once_by_its_newest_telling()
+    {
+        var stories = new OneTellingPerStory();
+
+        Assert.True(stories.Admits("agency-b", "agency-a")); // the newest copy stands for the story
+        Assert.True(stories.Admits("alone", null));
+        Assert.False(stories.Admits("agency-a", "agency-a")); // the older telling of the same story
+        Assert.True(stories.Admits("other", "other"));
+        Assert.False(stories.Admits("alone", null));
+    }
 }

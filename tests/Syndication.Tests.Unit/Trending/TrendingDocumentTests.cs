@@ -45,4 +45,55 @@ public sealed class TrendingDocumentTests
     {
         Assert.Same(Box, Box.Without(new HashSet<string> { "z" }));
     }
+
+    /// <summary>
+    /// A document as stored by the ranking runs before the shapes were documented apart (written by
+    /// <see cref="TrendingDocument.From"/> and <see cref="TrendingDocument.ToUtf8Json"/> at that commit):
+    /// what the site, the newsletter and the status page read today.
+    /// </summary>
+    private static readonly string StoredFixture = Path.Combine(Repository.Root, "tests", "Syndication.Tests.Unit", "Trending", "Fixtures", "trending-india.json");
+
+    [Fact]
+    public void A_stored_document_reads_back_and_writes_the_same_bytes()
+    {
+        var stored = File.ReadAllBytes(StoredFixture);
+
+        var document = TrendingDocument.Parse(stored);
+
+        Assert.NotNull(document);
+        Assert.Equal(["a1b2c3d4e5f60718", "ffeeddccbbaa9988"], document.ArticleIds);
+        Assert.Equal("The House in session", document.Items[0].Image?.Alt);
+        Assert.Equal(SectionType.Opinion, document.Items[0].Section);
+        Assert.Equal(0.314159, document.Items[0].Score);
+        Assert.True(document.Items[1].Held);
+        Assert.Equal(System.Text.Encoding.UTF8.GetString(stored), System.Text.Encoding.UTF8.GetString(document.ToUtf8Json()));
+    }
+
+    [Fact]
+    public void A_ranked_box_is_stored_rounded_with_its_section_and_picture_and_without_the_rankers_own_fields()
+    {
+        var published = new DateTimeOffset(2026, 11, 25, 6, 30, 0, TimeSpan.FromHours(5.5));
+        var box = new TrendingBox("india", 1234.56789, [
+            new TrendingItem
+            {
+                Rank = 1, ArticleId = "a1b2c3d4e5f60718", Headline = "Monsoon \"session\" opens <today> & more", Url = new Uri("https://news.example.com/india/monsoon-session"),
+                ClusterId = "a1b2c3d4e5f60718", Published = published, Views = 420, DecayedViews = 398.1234567, GlobalShare = 0.123456789, PriorViews = 12.3456789,
+                Score = 0.3141592653, PreviousRank = 2, RankChange = 1, Held = false,
+            },
+            new TrendingItem
+            {
+                Rank = 2, ArticleId = "ffeeddccbbaa9988", Headline = "मुंबई में बारिश", Published = published.AddHours(-3), Views = 77, DecayedViews = 60.0004999,
+                GlobalShare = 0.0000004, PriorViews = 0.00004, Score = 0.0499999949, Held = true,
+            },
+        ]);
+
+        var document = TrendingDocument.From(box, new DateTimeOffset(2026, 11, 25, 10, 0, 0, TimeSpan.Zero), new TrendingOptions(), id => id == "a1b2c3d4e5f60718"
+            ? (SectionType.Opinion, new ArticleImage(new Uri("https://news.example.com/img/monsoon.jpg"), "The House in session"))
+            : (SectionType.News, null));
+
+        var json = System.Text.Encoding.UTF8.GetString(document.ToUtf8Json());
+        Assert.Equal(File.ReadAllText(StoredFixture), json);
+        Assert.DoesNotContain("clusterId", json, StringComparison.Ordinal);
+        Assert.DoesNotContain("rankChange", json, StringComparison.Ordinal);
+    }
 }

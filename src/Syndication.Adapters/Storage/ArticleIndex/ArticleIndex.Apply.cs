@@ -1,4 +1,4 @@
-// ArticleIndex, applying a page of changes to the index rows: newsroom rules, story clusters, size-capped transactions.
+// ArticleIndex, applying a page of changes to the index rows where the core places them (IndexPlacement, StoryClusters), in size-capped transactions.
 using System.Globalization;
 using Azure;
 using Azure.Data.Tables;
@@ -9,14 +9,30 @@ namespace Syndication.Adapters.Storage;
 
 public sealed partial class ArticleIndex
 {
-    /// <summary>A change record as <see cref="FirstPublication"/> reads it.</summary>
-    private static RecordedVersion RecordedVersionOf(TableEntity change) =>
-        new(change.GetInt32("Version"), change.GetBoolean("PreviousEmbargoed") == true, change.GetDateTimeOffset("PreviousPublic"), change.GetDateTimeOffset("ChangedAt"));
+    /// <summary>A change record (or a held story come to its lift) as <see cref="IndexPlacement"/> reads it.</summary>
+    private static PendingVersion PendingVersionOf(TableEntity change) => new()
+    {
+        Id = change.GetString("Id"),
+        Version = change.GetInt32("Version"),
+        Key = change.RowKey,
+        Listed = change.GetBoolean("Listed") == true,
+        Created = change.GetDateTimeOffset("Created")!.Value,
+        Updated = change.GetDateTimeOffset("Updated"),
+        EmbargoedUntil = change.GetDateTimeOffset("EmbargoedUntil"),
+        Scopes = Split(change.GetString("Scopes")),
+        PreviousScopes = Split(change.GetString("PreviousScopes")),
+        PreviousPublic = change.GetDateTimeOffset("PreviousPublic"),
+        PreviousEmbargoed = change.GetBoolean("PreviousEmbargoed") == true,
+        ChangedAt = change.GetDateTimeOffset("ChangedAt"),
+        Urgency = change.GetInt32("Urgency"),
+        FromHeld = change.PartitionKey == HeldPartition,
+    };
 
     /// <summary>
-    /// Applies one page of changes as <see cref="NewsroomRules"/> has it at <paramref name="now"/>: a
-    /// public version is listed in its scopes at its public date, a held one waits in
-    /// <see cref="HeldPartition"/>, a killed one leaves every scope. Returns the scopes it touched.
+    /// Applies one page of changes where <see cref="IndexPlacement"/> puts them at <paramref name="now"/>
+    /// (the newsroom's rules): rows upserted in the feeds an article is listed in and deleted from
+    /// the places it left, its held row written or removed, its alert recorded as due. Returns the
+    /// scopes it touched.
     /// </summary>
     private async Task<HashSet<string>> ApplyAsync(List<TableEntity> pending, DateTimeOffset now, ApplyOutcome outcome, CancellationToken cancellationToken)
     {
@@ -26,31 +42,16 @@ public sealed partial class ArticleIndex
         var touched = new HashSet<string>(StringComparer.Ordinal);
         var heldWrites = new List<Func<CancellationToken, Task>>();
         var changes = account.Table(StorageNames.ArticleChangesTable);
-        foreach (var versions in pending.GroupBy(c => c.GetString("Id")))
+        foreach (var records in pending.GroupBy(c => c.GetString("Id")))
         {
-            // The newest version wins: by version, then row key (a held row and the record it came from never meet).
-            var latest = versions.MaxBy(c => (c.GetInt32("Version") ?? 0, c.RowKey), VersionOrder)!;
-            var id = latest.GetString("Id");
-            var created = latest.GetDateTimeOffset("Created")!.Value;
-            var state = NewsroomRules.At(
-                latest.GetBoolean("Listed") == true ? PublicationStatus.Usable : PublicationStatus.Canceled,
-                created,
-                latest.GetDateTimeOffset("Updated") ?? created,
-                latest.GetDateTimeOffset("EmbargoedUntil"),
-                now);
-            var current = state.IsPublic ? Split(latest.GetString("Scopes")) : [];
-            var previousScopes = versions.SelectMany(c => Split(c.GetString("PreviousScopes"))).ToHashSet();
-            var everywhere = versions.SelectMany(c => Split(c.GetString("Scopes"))).Concat(previousScopes).ToHashSet();
+            var rows = records.ToList();
+            var versions = rows.ConvertAll(PendingVersionOf);
+            var placement = IndexPlacement.Of(versions, now);
+            var latest = rows[versions.FindIndex(v => ReferenceEquals(v, placement.Latest))];
+            var id = placement.Latest.Id;
+            var state = placement.State;
             var rowKey = IndexRowKey(state.PublicDate, id);
-
-            // Every place an earlier version may be listed: its scopes at its own public date.
-            var earlierPlaces = versions
-                .SelectMany(c => new[] { NewsroomRules.PublicDate(c.GetDateTimeOffset("Created")!.Value, c.GetDateTimeOffset("EmbargoedUntil")), c.GetDateTimeOffset("PreviousPublic") })
-                .OfType<DateTimeOffset>()
-                .Distinct()
-                .SelectMany(date => everywhere.Select(scope => (Partition: Partition(scope, date), RowKey: IndexRowKey(date, id))))
-                .ToHashSet();
-            foreach (var scope in current)
+            foreach (var scope in placement.ListedIn)
             {
                 var row = new TableEntity(Partition(scope, state.PublicDate), rowKey);
                 foreach (var field in IndexFieldNames)
@@ -68,13 +69,10 @@ public sealed partial class ArticleIndex
                 }
 
                 actions.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, row));
-                earlierPlaces.Remove((row.PartitionKey, rowKey));
             }
 
-            deletes.AddRange(earlierPlaces);
-            var fromHeld = versions.Any(c => c.PartitionKey == HeldPartition);
-            var mayBeHeld = fromHeld || versions.Any(c => c.GetBoolean("PreviousEmbargoed") == true);
-            if (state.Visibility == Visibility.Embargoed)
+            deletes.AddRange(placement.Unlisted.Select(place => (Partition(place.Scope, place.Date), IndexRowKey(place.Date, id))));
+            if (placement.Hold == HoldChange.Hold)
             {
                 var held = new TableEntity(HeldPartition, id);
                 foreach (var (key, value) in latest)
@@ -88,19 +86,19 @@ public sealed partial class ArticleIndex
                 held["LiftsAt"] = state.LiftsAt;
                 heldWrites.Add(ct => changes.UpsertEntityAsync(held, TableUpdateMode.Replace, ct));
             }
-            else if (mayBeHeld && !fromHeld)
+            else if (placement.Hold == HoldChange.Release)
             {
-                // Lifted, moved into the past, removed or killed by a new version: the held row goes
-                // (a row applied from the held partition leaves with the rest of the page).
+                // A row applied from the held partition leaves with the rest of the page; this one
+                // may hold an earlier version.
                 heldWrites.Add(ct => DeleteIfUnchangedAsync(changes, HeldPartition, id, ETag.All, ct));
             }
 
-            if (fromHeld && state.IsPublic)
+            if (placement.Lifted)
             {
                 outcome.Lifted++;
             }
 
-            if (state.IsPublic && Article.Breaking(latest.GetInt32("Urgency")) && FirstPublication.Is(versions.Select(RecordedVersionOf), fromHeld))
+            if (placement.AlertDue)
             {
                 var due = new TableEntity(AlertsDuePartition, id)
                 {
@@ -113,13 +111,12 @@ public sealed partial class ArticleIndex
                 outcome.AlertsDue++;
             }
 
-            if (!state.IsPublic && previousScopes.Count > 0)
+            if (placement.Withdrawn)
             {
                 outcome.Withdrawn.Add(id);
             }
 
-            // A story that was never public (held from its first version) changes no feed until its lift.
-            touched.UnionWith(state.IsPublic ? everywhere : previousScopes);
+            touched.UnionWith(placement.Touched);
         }
 
         var index = account.Table(StorageNames.ArticleIndexTable);

@@ -7,20 +7,18 @@ namespace Syndication.Adapters.Storage;
 public sealed partial class ArticleIndex
 {
     /// <summary>
-    /// The withdrawn row an ingested version needs (<see cref="WithdrawnPartition"/>): upsert it when
-    /// the version is not public now, delete it when it is and an earlier version was not; null: nothing to do.
+    /// The withdrawn row (<see cref="WithdrawnPartition"/>) an ingested version needs, as
+    /// <see cref="NewsroomRules.WithdrawalOf"/> decides: upsert it, or delete it; null: nothing to do.
     /// </summary>
     internal static (TableEntity Row, bool Upsert)? WithdrawnChange(Article article, Article? previous, DateTimeOffset at)
     {
-        var state = NewsroomRules.At(article, at);
-        if (!state.IsPublic)
+        var withdrawal = NewsroomRules.WithdrawalOf(article, previous, at);
+        return withdrawal.Change switch
         {
-            return (new TableEntity(WithdrawnPartition, article.Id) { ["Until"] = state.LiftsAt, ["Version"] = article.Version }, true);
-        }
-
-        return previous is not null && (previous.Status != PublicationStatus.Usable || previous.EmbargoedUntil is not null)
-            ? (new TableEntity(WithdrawnPartition, article.Id), false)
-            : null;
+            WithdrawalChange.Record => (new TableEntity(WithdrawnPartition, article.Id) { ["Until"] = withdrawal.LiftsAt, ["Version"] = article.Version }, true),
+            WithdrawalChange.Clear => (new TableEntity(WithdrawnPartition, article.Id), false),
+            _ => null,
+        };
     }
 
     /// <summary>
@@ -38,7 +36,7 @@ public sealed partial class ArticleIndex
             var filter = $"{TableClient.CreateQueryFilter($"PartitionKey eq {WithdrawnPartition}")} and ({rows})";
             await foreach (var row in changes.QueryAsync<TableEntity>(filter, select: ["RowKey", "Until"], cancellationToken: cancellationToken))
             {
-                if (row.GetDateTimeOffset("Until") is not { } until || until > at)
+                if (NewsroomRules.IsStillWithdrawn(row.GetDateTimeOffset("Until"), at))
                 {
                     withdrawn.Add(row.RowKey);
                 }

@@ -18,12 +18,12 @@ public sealed partial class ArticleIndex
     {
         var table = account.Table(StorageNames.ArticleIndexTable);
         var entries = new List<FeedEntry>(max);
-        var seenClusters = new HashSet<string>(StringComparer.Ordinal);
+        var stories = new OneTellingPerStory();
         await foreach (var page in table.QueryAsync<TableEntity>(ScopeFilter(scope), maxPerPage: Math.Min(max * 2, 1000), cancellationToken: cancellationToken).AsPages())
         {
             foreach (var entity in page.Values)
             {
-                if (!seenClusters.Add(entity.GetString("ClusterId") ?? entity.GetString("Id")))
+                if (!stories.Admits(entity.GetString("Id"), entity.GetString("ClusterId")))
                 {
                     continue;
                 }

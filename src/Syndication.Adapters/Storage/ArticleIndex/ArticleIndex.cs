@@ -125,9 +125,6 @@ public sealed partial class ArticleIndex(StorageAccount account, TimeProvider cl
 
     private static string[] Split(string? scopes) => string.IsNullOrEmpty(scopes) ? [] : scopes.Split(',');
 
-    private static readonly Comparer<(int Version, string RowKey)> VersionOrder = Comparer<(int Version, string RowKey)>.Create(
-        (a, b) => a.Version != b.Version ? a.Version.CompareTo(b.Version) : string.CompareOrdinal(a.RowKey, b.RowKey));
-
     /// <summary>Deletes the row if it is still at <paramref name="etag"/> (<see cref="ETag.All"/>: whatever it holds); a row already gone or changed since is left be.</summary>
     private static async Task DeleteIfUnchangedAsync(TableClient table, string partitionKey, string rowKey, ETag etag, CancellationToken cancellationToken)
     {
