@@ -1,9 +1,10 @@
 using BenchmarkDotNet.Running;
 using Syndication.Benchmarks;
 
-// `coverage` prints which corpus feeds each reader can read; `cpu` measures processor time per
-// pass of the feed readers (`cpu pageviews`, `cpu rss`: of those subjects), which a busy shared
-// machine distorts less than BenchmarkDotNet's wall clock; anything else goes to BenchmarkDotNet.
+// `coverage` prints which corpus feeds each reader can read; `cpu reader|rss|digest` times a
+// benchmark class's cases by processor time in rounds (median of 5 by default), which a busy
+// shared machine distorts less than BenchmarkDotNet's wall clock; `cpu pageviews` times the
+// page-view aggregation passes; anything else goes to BenchmarkDotNet.
 switch (args)
 {
     case ["coverage"]:
@@ -17,12 +18,19 @@ switch (args)
             args.Length > 3 ? int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : 3,
             plain: !args.Contains("noplain"));
         break;
-    case ["cpu", "rss", ..]:
-        // cpu rss [passes] [part of a case's name]
-        CpuTime.RunRss(Console.Out, args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 500, args.Length > 3 ? args[3] : null);
-        break;
-    case ["cpu", ..]:
-        CpuTime.Run(Console.Out, args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 200);
+    case ["cpu", var subject, ..] when subject is "reader" or "rss" or "digest":
+        // cpu reader|rss|digest [rounds] [milliseconds per measurement] [part of a case's name]
+        CpuRounds.Run(
+            Console.Out,
+            subject switch
+            {
+                "reader" => typeof(FeedReaderBenchmarks),
+                "rss" => typeof(RssWriterBenchmarks),
+                _ => typeof(DigestRenderingBenchmarks),
+            },
+            args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 5,
+            args.Length > 3 ? int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : 500,
+            args.Length > 4 ? args[4] : null);
         break;
     default:
         BenchmarkSwitcher.FromAssembly(typeof(FeedReaderBenchmarks).Assembly).Run(args);

@@ -293,16 +293,16 @@ public sealed class NewsletterStage(
     }
 
     /// <summary>
-    /// Merges the edition's mailable subscribers with the issue's ledger (both sorted by id, a page of
-    /// each in memory), gathers the unsent into batches per sector selection and sends each full one.
+    /// Streams the edition's mailable subscribers (a page in memory), passes over those the ledger's
+    /// batches already handled (none on an issue's first run), gathers the rest into batches per
+    /// sector selection and sends each full one.
     /// </summary>
     /// <param name="orphans">Batches this run found in flight from a run that died: reported as uncertain, so not counted again as handled before.</param>
     private async Task MergeAndSendAsync(DigestIssue issue, DigestIssueRenderer session, HashSet<int> handled, HashSet<int> orphans, DateTimeOffset started, bool dryRun, RunCounts report, CancellationToken cancellationToken)
     {
         var settings = options.Value;
         var buffers = new Dictionary<string, List<Subscriber>>(StringComparer.Ordinal);
-        await using var ledgerRows = ledger.RecipientsAsync(issue.IssueKey, cancellationToken).GetAsyncEnumerator(cancellationToken);
-        var ledgerRow = await ledgerRows.MoveNextAsync() ? ledgerRows.Current : null;
+        var planned = await ledger.PlannedAsync(issue.IssueKey, cancellationToken);
         var readers = issue.IsAlert ? subscribers.ListAlertableAsync(issue.Edition.Id, cancellationToken) : subscribers.ListMailableAsync(issue.Edition.Id, issue.Cadence, cancellationToken);
         await foreach (var subscriber in readers)
         {
@@ -311,15 +311,9 @@ public sealed class NewsletterStage(
                 break;
             }
 
-            // Both streams are sorted by subscriber id: a merge, with a page of each in memory.
-            while (ledgerRow is not null && string.CompareOrdinal(ledgerRow.SubscriberId, subscriber.Id) < 0)
+            if (planned.TryGetValue(subscriber.Id, out var batch) && handled.Contains(batch))
             {
-                ledgerRow = await ledgerRows.MoveNextAsync() ? ledgerRows.Current : null;
-            }
-
-            if (ledgerRow is not null && ledgerRow.SubscriberId == subscriber.Id && handled.Contains(ledgerRow.Batch))
-            {
-                if (!orphans.Contains(ledgerRow.Batch))
+                if (!orphans.Contains(batch))
                 {
                     report.AlreadyHandled++;
                 }

@@ -335,7 +335,8 @@ public sealed class SubscriptionService(
             if (e.CustomArgs.TryGetValue("issue", out var issue) && e.CustomArgs.TryGetValue("subscriber", out var recipient) && IsIssueKey(issue))
             {
                 // The recipient's row notes the event (an uncertain batch did go) and counts it for the delivery report.
-                var update = await ledger.ApplyEventAsync(issue, recipient, e, reports.ScannerWindow, cancellationToken);
+                var batchNumber = SendLedger.BatchNumber(e.CustomArgs.GetValueOrDefault("batch"));
+                var update = await ledger.ApplyEventAsync(issue, batchNumber, recipient, e, reports.ScannerWindow, cancellationToken);
                 if (update == DeliveryUpdate.Counted && RecipientDelivery.FlagOf(e) == DeliveryMarks.SpamReport)
                 {
                     await reports.CheckSpamRateAsync(issue, cancellationToken);

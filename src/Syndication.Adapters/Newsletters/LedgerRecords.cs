@@ -25,9 +25,6 @@ public enum BatchState
 /// <summary>One batch row of the ledger.</summary>
 public sealed record LedgerBatch(int Number, BatchState State, int Recipients, string? MessageId, string? Reason, int Attempts);
 
-/// <summary>One recipient row of the ledger: which batch they were put in, and any event SendGrid reported for them.</summary>
-public sealed record LedgerRecipient(string SubscriberId, int Batch, string? Seen);
-
 /// <summary>The issue row: when the run started, and when it finished.</summary>
 public sealed record LedgerIssue(string IssueKey, DateTimeOffset Started, DateTimeOffset? Finished)
 {

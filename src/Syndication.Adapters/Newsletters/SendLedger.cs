@@ -1,6 +1,7 @@
+using System.Collections.Concurrent;
+using System.Collections.Frozen;
 using System.Globalization;
 using System.Net;
-using System.Runtime.CompilerServices;
 using Azure;
 using Azure.Data.Tables;
 using Syndication.Adapters.Storage;
@@ -9,15 +10,16 @@ using Syndication.Core.Newsletters;
 namespace Syndication.Adapters.Newsletters;
 
 /// <summary>
-/// The send ledger. Per issue one partition (the issue key, '/' as '_') with a row per batch of up
-/// to 1,000 (<c>b000001</c>, its state, SendGrid's message id or the reason it failed) and the
-/// issue's row; and the recipient rows (<c>r{id}</c>, the batch they went in) in 16 partitions of
-/// the issue by the id's first hex digit (<c>{issue}-r7</c>), as <see cref="SubscriberStore"/>
-/// splits the list, so no partition grows with the list and the buckets read in order are sorted by
-/// id. Recipients are written in transactions of 100 before their batch is sent, so a run that
-/// crashed or was cancelled resumes with only the unsent; the state lives on the batch row, so a
-/// batch costs about one transaction per 100 recipients (a batch of ids in id order spans one or
-/// two buckets) and two small writes.
+/// The send ledger. Per issue one partition (the issue key, '/' as '_') with the issue's row and a
+/// row per batch of up to 1,000 (<c>b000001</c>): its state, SendGrid's message id or the reason it
+/// failed, and the ids of its recipients. A batch's row, ids included, is written in one request
+/// before the batch is sent, so a run that crashed or was cancelled resumes with only the unsent,
+/// and a send costs three small writes per 1,000 recipients whatever the store's pace per row.
+/// Delivery state lives in recipient rows (<c>r{id}</c>), written at SendGrid's first event for the
+/// recipient (checked against the batch's ids), in 16 partitions of the issue by the id's first hex
+/// digit (<c>{issue}-r7</c>) beside each bucket's counts, so no partition grows with the list.
+/// Ledgers written before the ids moved onto the batch rows had a recipient row per recipient from
+/// the start; those are still read.
 /// </summary>
 public sealed class SendLedger(StorageAccount account)
 {
@@ -35,7 +37,16 @@ public sealed class SendLedger(StorageAccount account)
     /// </summary>
     private const string CountsRow = "~counts";
 
-    /// <summary>Transactions submitted by this process, to check the cost (about one per 100 recipients).</summary>
+    /// <summary>
+    /// A batch's ids go on its row joined by ',' (ids never hold one) in properties of up to this many
+    /// characters: Table Storage holds up to 32K characters in a string property.
+    /// </summary>
+    private const int IdsChunk = 30_000;
+
+    /// <summary>Batches whose ids the webhook looked up lately: SendGrid posts a batch's events together.</summary>
+    private readonly ConcurrentDictionary<(string Issue, int Batch), FrozenSet<string>> _recentBatches = new();
+
+    /// <summary>Ledger writes submitted by this process to plan batches, to check the cost (one per batch).</summary>
     public long Transactions => Interlocked.Read(ref _transactions);
 
     private long _transactions;
@@ -48,6 +59,10 @@ public sealed class SendLedger(StorageAccount account)
         $"{Partition(issueKey)}-r{SubscriberStore.Bucket(subscriberId)}";
 
     public static string BatchRow(int number) => "b" + number.ToString("D6", CultureInfo.InvariantCulture);
+
+    /// <summary>The number of a batch row's key (<c>b000012</c>), as SendGrid's events carry it back.</summary>
+    public static int? BatchNumber(string? row) =>
+        row is { Length: >= 7 and <= 11 } && row[0] == 'b' && int.TryParse(row.AsSpan(1), NumberStyles.None, CultureInfo.InvariantCulture, out var number) ? number : null;
 
     public async Task<LedgerIssue?> GetIssueAsync(string issueKey, CancellationToken cancellationToken)
     {
@@ -229,7 +244,7 @@ public sealed class SendLedger(StorageAccount account)
     {
         var batches = new List<LedgerBatch>();
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {Partition(issueKey)} and RowKey ge {"b"} and RowKey lt {"c"}");
-        await foreach (var e in Table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
+        await foreach (var e in Table.QueryAsync<TableEntity>(filter, select: BatchFields, cancellationToken: cancellationToken))
         {
             batches.Add(FromBatchEntity(e));
         }
@@ -237,60 +252,143 @@ public sealed class SendLedger(StorageAccount account)
         return batches;
     }
 
-    /// <summary>The issue's recipient rows, sorted by subscriber id, streamed page by page, bucket after bucket.</summary>
-    public async IAsyncEnumerable<LedgerRecipient> RecipientsAsync(string issueKey, [EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <summary>
+    /// Who is in the issue's batches, and in which: from the batch rows' ids (one query of the issue's
+    /// partition), and for batches planned before the ids moved there, from their recipient rows.
+    /// Empty on an issue's first run; on a re-run it holds everyone planned so far.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, int>> PlannedAsync(string issueKey, CancellationToken cancellationToken)
     {
-        foreach (var bucket in SubscriberStore.Buckets)
+        var planned = new Dictionary<string, int>(StringComparer.Ordinal);
+        var legacy = false;
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {Partition(issueKey)} and RowKey ge {"b"} and RowKey lt {"c"}");
+        await foreach (var e in Table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
         {
-            var filter = TableClient.CreateQueryFilter($"PartitionKey eq {RecipientPartition(issueKey, bucket.ToString())} and RowKey ge {"r"} and RowKey lt {"s"}");
-            await foreach (var e in Table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, select: ["RowKey", "Batch", "Seen"], cancellationToken: cancellationToken))
+            var number = FromBatchEntity(e).Number;
+            if (IdsOf(e) is { } ids)
             {
-                yield return new LedgerRecipient(e.RowKey[1..], e.GetInt32("Batch") ?? 0, e.GetString("Seen"));
+                foreach (var id in ids)
+                {
+                    planned[id] = number;
+                }
+            }
+            else if ((e.GetInt32("Recipients") ?? 0) > 0)
+            {
+                legacy = true;
             }
         }
+
+        if (legacy)
+        {
+            foreach (var bucket in SubscriberStore.Buckets)
+            {
+                var rows = TableClient.CreateQueryFilter($"PartitionKey eq {RecipientPartition(issueKey, bucket.ToString())} and RowKey ge {"r"} and RowKey lt {"s"}");
+                await foreach (var e in Table.QueryAsync<TableEntity>(rows, maxPerPage: 1000, select: ["RowKey", "Batch"], cancellationToken: cancellationToken))
+                {
+                    if (e.GetInt32("Batch") is { } batch)
+                    {
+                        planned.TryAdd(e.RowKey[1..], batch);
+                    }
+                }
+            }
+        }
+
+        return planned;
     }
 
-    /// <summary>Records a batch's recipients (transactions of up to 100) and then the batch itself as planned.</summary>
+    private static readonly string[] BatchFields = ["RowKey", "State", "Recipients", "MessageId", "Reason", "Attempts"];
+
+    /// <summary>The ids on a batch row, or null for a row written before the ids moved onto batch rows.</summary>
+    private static string[]? IdsOf(TableEntity e)
+    {
+        if (e.GetInt32("IdParts") is not { } parts)
+        {
+            return null;
+        }
+
+        var joined = string.Concat(Enumerable.Range(0, parts).Select(part => e.GetString("Ids" + part.ToString(CultureInfo.InvariantCulture)) ?? ""));
+        return joined.Length == 0 ? [] : joined.Split(',');
+    }
+
+    /// <summary>Whether the batch's row lists the subscriber; a recent batch's ids are kept in memory.</summary>
+    private async Task<bool> IsPlannedAsync(string issueKey, int batch, string subscriberId, CancellationToken cancellationToken)
+    {
+        if (!_recentBatches.TryGetValue((issueKey, batch), out var ids))
+        {
+            var row = await Table.GetEntityIfExistsAsync<TableEntity>(Partition(issueKey), BatchRow(batch), cancellationToken: cancellationToken);
+            ids = (row.HasValue ? IdsOf(row.Value!) : null)?.ToFrozenSet(StringComparer.Ordinal) ?? FrozenSet<string>.Empty;
+            if (_recentBatches.Count >= 64)
+            {
+                _recentBatches.Clear();
+            }
+
+            _recentBatches[(issueKey, batch)] = ids;
+        }
+
+        return ids.Contains(subscriberId);
+    }
+
+    /// <summary>Records a batch as planned, with its recipients' ids, in one write to its row.</summary>
     public async Task PlanAsync(string issueKey, int batch, IReadOnlyList<string> subscriberIds, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(subscriberIds);
-        foreach (var partition in subscriberIds.GroupBy(id => RecipientPartition(issueKey, id), StringComparer.Ordinal))
+        if (subscriberIds.Any(id => id.Length == 0 || id.Contains(',', StringComparison.Ordinal)))
         {
-            foreach (var chunk in partition.Chunk(MaxTransaction))
-            {
-                var actions = chunk.Select(id => new TableTransactionAction(
-                    TableTransactionActionType.UpsertReplace,
-                    new TableEntity(partition.Key, "r" + id) { ["Batch"] = batch }));
-                await Table.SubmitTransactionAsync(actions, cancellationToken);
-                Interlocked.Increment(ref _transactions);
-            }
+            throw new ArgumentException("A subscriber id in the ledger is never empty and never holds ','.", nameof(subscriberIds));
         }
 
-        await SetBatchAsync(issueKey, new LedgerBatch(batch, BatchState.Planned, subscriberIds.Count, null, null, 0), cancellationToken);
+        var entity = BatchEntity(issueKey, new LedgerBatch(batch, BatchState.Planned, subscriberIds.Count, null, null, 0));
+        var joined = string.Join(',', subscriberIds);
+        var parts = 0;
+        for (var start = 0; start < joined.Length; start += IdsChunk)
+        {
+            entity["Ids" + parts++.ToString(CultureInfo.InvariantCulture)] = joined.Substring(start, Math.Min(IdsChunk, joined.Length - start));
+        }
+
+        entity["IdParts"] = parts;
+        await Table.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken);
+        Interlocked.Increment(ref _transactions);
     }
 
-    public Task SetBatchAsync(string issueKey, LedgerBatch batch, CancellationToken cancellationToken)
+    /// <summary>A batch's new state, merged into its row so that the ids written when it was planned stay.</summary>
+    public Task SetBatchAsync(string issueKey, LedgerBatch batch, CancellationToken cancellationToken) =>
+        Table.UpsertEntityAsync(BatchEntity(issueKey, batch), TableUpdateMode.Merge, cancellationToken);
+
+    private static TableEntity BatchEntity(string issueKey, LedgerBatch batch)
     {
         ArgumentNullException.ThrowIfNull(batch);
+
+        // A batch's message id and reason are set at most once, by its last state (its earlier states
+        // have neither), so a merge that leaves them out keeps nothing stale.
         var entity = new TableEntity(Partition(issueKey), BatchRow(batch.Number))
         {
             ["State"] = batch.State.ToString(),
             ["Recipients"] = batch.Recipients,
-            ["MessageId"] = batch.MessageId,
-            ["Reason"] = batch.Reason is { Length: > 1000 } reason ? reason[..1000] : batch.Reason,
             ["Attempts"] = batch.Attempts,
         };
-        return Table.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken);
+        if (batch.MessageId is not null)
+        {
+            entity["MessageId"] = batch.MessageId;
+        }
+
+        if (batch.Reason is not null)
+        {
+            entity["Reason"] = batch.Reason is { Length: > 1000 } reason ? reason[..1000] : batch.Reason;
+        }
+
+        return entity;
     }
 
     /// <summary>
     /// Merges a SendGrid event into the recipient's delivery state and, in the same transaction, the
     /// change it makes to the counts of the recipient's bucket (both rows ETag-guarded; a conflict
     /// with a concurrent post re-reads and tries again). A repeated or reordered event changes the
-    /// state as the first did or not at all, so it is counted once: bounded storage (the recipient
-    /// row exists already, plus 16 count rows per issue) and exact counts.
+    /// state as the first did or not at all, so it is counted once. The recipient's row is added by
+    /// the first event, only when the batch it names lists the recipient: bounded storage (a row per
+    /// recipient who was sent, plus 16 count rows per issue) and exact counts.
     /// </summary>
-    public async Task<DeliveryUpdate> ApplyEventAsync(string issueKey, string subscriberId, SendGridEvent e, TimeSpan scannerWindow, CancellationToken cancellationToken)
+    /// <param name="batch">The batch the event's custom args name; null when they name none (mail sent before they did).</param>
+    public async Task<DeliveryUpdate> ApplyEventAsync(string issueKey, int? batch, string subscriberId, SendGridEvent e, TimeSpan scannerWindow, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(e);
         var partition = RecipientPartition(issueKey, subscriberId);
@@ -311,9 +409,15 @@ public sealed class SendLedger(StorageAccount account)
                 }
             }
 
+            var added = recipient is null;
             if (recipient is null)
             {
-                return DeliveryUpdate.NotInLedger;
+                if (batch is not { } number || !await IsPlannedAsync(issueKey, number, subscriberId, cancellationToken))
+                {
+                    return DeliveryUpdate.NotInLedger;
+                }
+
+                recipient = new TableEntity(partition, recipientRow) { ["Batch"] = number };
             }
 
             var before = StateOf(recipient);
@@ -332,7 +436,13 @@ public sealed class SendLedger(StorageAccount account)
                 ["LastClickAt"] = after.LastClickAt,
                 ["Seen"] = recipient.GetString("Seen") ?? e.Event,
             };
-            var actions = new List<TableTransactionAction> { new(TableTransactionActionType.UpdateMerge, update, recipient.ETag) };
+            if (added)
+            {
+                update["Batch"] = recipient.GetInt32("Batch");
+            }
+
+            // Added by this event, or changed since it was read: a concurrent post's write makes this one conflict, and it reads again.
+            var actions = new List<TableTransactionAction> { added ? new(TableTransactionActionType.Add, update) : new(TableTransactionActionType.UpdateMerge, update, recipient.ETag) };
             if (!delta.IsZero)
             {
                 var total = (counts is null ? DeliveryCounts.Zero : CountsOf(counts)) + delta;

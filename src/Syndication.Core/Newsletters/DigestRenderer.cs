@@ -143,7 +143,8 @@ public sealed class DigestRenderer
     /// A prepared variant as one SendGrid-style batch: the bodies keep a substitution tag where each
     /// reader's links and greeting go (an HTML-encoded and a plain one per slot, as SendGrid
     /// substitutes the same value in both bodies), and each recipient carries the values, their
-    /// <c>List-Unsubscribe</c> headers and the opaque custom args. Filling the tags gives exactly
+    /// <c>List-Unsubscribe</c> headers and the opaque custom args (issue, batch and subscriber: what
+    /// SendGrid's events carry back, so the webhook finds the recipient in the send ledger). Filling the tags gives exactly
     /// what <see cref="Personalize"/> gives.
     /// </summary>
     public MailBatch Batch(PreparedDigest digest, string batchId, IReadOnlyList<DigestRecipient> recipients)
@@ -176,7 +177,7 @@ public sealed class DigestRenderer
                 SubscriberId = recipient.SubscriberId,
                 Substitutions = substitutions,
                 Headers = UnsubscribeHeaders(recipient),
-                CustomArgs = CustomArgs(digest, recipient),
+                CustomArgs = CustomArgs(digest, recipient, batchId),
             });
         }
 
@@ -211,12 +212,20 @@ public sealed class DigestRenderer
         ["List-Unsubscribe-Post"] = NewsletterLinks.ListUnsubscribePost,
     };
 
-    /// <summary>What SendGrid's events carry back to the delivery report: the issue and the subscriber, opaque ids only.</summary>
-    private static Dictionary<string, string> CustomArgs(PreparedDigest digest, DigestRecipient recipient) => new(StringComparer.Ordinal)
+    /// <summary>
+    /// What SendGrid's events carry back to the delivery report, opaque ids only: the issue, the
+    /// subscriber and, for a sent batch, the batch (where the send ledger lists the recipient).
+    /// </summary>
+    private static Dictionary<string, string> CustomArgs(PreparedDigest digest, DigestRecipient recipient, string? batchId = null)
     {
-        ["issue"] = digest.IssueKey,
-        ["subscriber"] = recipient.SubscriberId,
-    };
+        var args = new Dictionary<string, string>(StringComparer.Ordinal) { ["issue"] = digest.IssueKey, ["subscriber"] = recipient.SubscriberId };
+        if (batchId is not null)
+        {
+            args["batch"] = batchId;
+        }
+
+        return args;
+    }
 
     /// <summary>The per-reader values of the slots, HTML-encoded and plain; returns the sanitized display name, null when none.</summary>
     private string? Values(DigestRecipient recipient, out string[] html, out string[] text)

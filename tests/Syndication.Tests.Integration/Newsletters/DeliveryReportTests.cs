@@ -44,7 +44,7 @@ public sealed class DeliveryReportTests
         var t = pipeline.Clock.GetUtcNow().ToUnixTimeSeconds();
         var id = 0;
         string Ev(DeliveredMail to, string name, long at, string extra = "") =>
-            $$"""{"email":"{{to.To}}","timestamp":{{at}},"event":"{{name}}","sg_event_id":"ev-{{++id}}","sg_message_id":"m.{{to.Subscriber}}","issue":"{{to.Issue}}","subscriber":"{{to.Subscriber}}"{{extra}}}""";
+            $$"""{"email":"{{to.To}}","timestamp":{{at}},"event":"{{name}}","sg_event_id":"ev-{{++id}}","sg_message_id":"m.{{to.Subscriber}}","issue":"{{to.Issue}}","batch":"{{to.CustomArgs["batch"]}}","subscriber":"{{to.Subscriber}}"{{extra}}}""";
         const string Machine = ",\"sg_machine_open\":true";
         const string Person = ",\"sg_machine_open\":false";
 
@@ -56,6 +56,9 @@ public sealed class DeliveryReportTests
             Ev(r[0], "processed", t - 1), Ev(r[0], "delivered", t), Ev(r[0], "open", t + 1, Machine), Ev(r[0], "open", t + 600, Person),
             Ev(r[1], "processed", t - 1), Ev(r[1], "delivered", t), Ev(r[1], "open", t + 2, Machine),
             Ev(r[7], "deferred", t + 1), Ev(r[7], "deferred", t + 60),
+
+            // Signed, but for someone the batch it names did not list: it counts nothing.
+            Ev(r[0] with { To = "outsider@example.com", Subscriber = "0123456789abcdef" }, "delivered", t),
         };
         var second = new[]
         {

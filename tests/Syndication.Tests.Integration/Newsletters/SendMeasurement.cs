@@ -70,7 +70,7 @@ public sealed class SendMeasurement(ITestOutputHelper output)
             Assert.Equal((n + 999) / 1000, sendGrid.MailRequests);
             var line = string.Create(CultureInfo.InvariantCulture,
                 $"N={n:N0}: {sendGrid.MailRequests} mail requests (max {sendGrid.Personalizations.Max()} personalizations), " +
-                $"{ledger.Transactions - transactions} ledger transactions, {pipeline.Counter.Total - storageBefore} storage requests in all, " +
+                $"{ledger.Transactions - transactions} ledger batch writes, {pipeline.Counter.Total - storageBefore} storage requests in all, " +
                 $"send {clock.Elapsed.TotalSeconds:0.0} s ({n / clock.Elapsed.TotalSeconds:N0} recipients/s), " +
                 $"managed heap before {baseline / 1048576.0:0.0} MB, peak during the send {peak / 1048576.0:0.0} MB; seeding took {seeding.Elapsed.TotalSeconds:0} s");
             output.WriteLine(line);

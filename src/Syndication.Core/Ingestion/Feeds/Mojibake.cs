@@ -20,25 +20,67 @@ internal static class Mojibake
 {
     public static string Repair(string text)
     {
-        var span = text.AsSpan();
-        var first = span.IndexOfAnyExceptInRange('\0', '\u007F');
+        char[]? repaired = null;
+        try
+        {
+            return TryRepair(text, ref repaired, out var length) ? new string(repaired!, 0, length) : text;
+        }
+        finally
+        {
+            if (repaired is not null)
+            {
+                ArrayPool<char>.Shared.Return(repaired);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Writes the repaired text into <paramref name="repaired"/> (rented from the shared pool, or
+    /// grown there, when too small; the caller returns it) and gives its length, or returns false
+    /// when the text is to stay as it is.
+    /// </summary>
+    /// <remarks>
+    /// Runs of ASCII, which map to themselves, are narrowed to bytes in bulk; only the other
+    /// characters are looked at one by one, and the first that cannot be part of the UTF-8 ends
+    /// the attempt.
+    /// </remarks>
+    public static bool TryRepair(ReadOnlySpan<char> text, ref char[]? repaired, out int length)
+    {
+        length = 0;
+        var first = text.IndexOfAnyExceptInRange('\0', '\u007F');
         if (first < 0)
         {
-            return text;
+            return false;
         }
 
         byte[]? rented = null;
-        Span<byte> bytes = span.Length <= 256 ? stackalloc byte[span.Length] : (rented = ArrayPool<byte>.Shared.Rent(span.Length));
+        Span<byte> bytes = text.Length <= 256 ? stackalloc byte[text.Length] : (rented = ArrayPool<byte>.Shared.Rent(text.Length));
         try
         {
             var need = 0;
-            for (var i = 0; i < span.Length; i++)
+            var i = first;
+            while (i < text.Length)
             {
-                var c = span[i];
+                var c = text[i];
+                if (c <= '\u007F')
+                {
+                    // ASCII cannot continue a sequence; a run of it needs no judging.
+                    if (need > 0)
+                    {
+                        return false;
+                    }
+
+                    var run = text[i..].IndexOfAnyExceptInRange('\0', '\u007F');
+                    var end = run < 0 ? text.Length : i + run;
+                    Ascii.FromUtf16(text[i..end], bytes[i..], out _);
+                    i = end;
+                    continue;
+                }
+
                 int b = c <= '\u00FF' ? c : Cp1252Byte(c);
                 if (b < 0)
                 {
-                    return text;
+                    return false;
                 }
 
                 // Early out on the first character that cannot continue or start a UTF-8 sequence.
@@ -46,12 +88,12 @@ internal static class Mojibake
                 {
                     if ((b & 0xC0) != 0x80)
                     {
-                        return text;
+                        return false;
                     }
 
                     need--;
                 }
-                else if (b >= 0x80)
+                else
                 {
                     need = b switch
                     {
@@ -62,15 +104,41 @@ internal static class Mojibake
                     };
                     if (need < 0)
                     {
-                        return text;
+                        return false;
                     }
                 }
 
                 bytes[i] = (byte)b;
+                i++;
             }
 
-            var utf8 = bytes[..span.Length];
-            return need == 0 && Utf8.IsValid(utf8) ? Encoding.UTF8.GetString(utf8) : text;
+            if (need != 0)
+            {
+                return false;
+            }
+
+            // The ASCII before the first other character last: most text that is not double
+            // encoded is refused at that character, before the run before it is copied.
+            Ascii.FromUtf16(text[..first], bytes, out _);
+            var utf8 = bytes[..text.Length];
+            if (!Utf8.IsValid(utf8))
+            {
+                return false;
+            }
+
+            // UTF-8 never decodes to more characters than it has bytes.
+            if (repaired is null || repaired.Length < utf8.Length)
+            {
+                if (repaired is not null)
+                {
+                    ArrayPool<char>.Shared.Return(repaired);
+                }
+
+                repaired = ArrayPool<char>.Shared.Rent(utf8.Length);
+            }
+
+            length = Encoding.UTF8.GetChars(utf8, repaired);
+            return true;
         }
         finally
         {

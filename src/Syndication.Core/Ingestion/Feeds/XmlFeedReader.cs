@@ -10,7 +10,7 @@ namespace Syndication.Core.Ingestion.Feeds;
 /// RSS 0.9x/2.0, RSS 0.90/1.0 (RDF) and Atom read in one forward pass of an <see cref="XmlReader"/>:
 /// no document tree is built, unknown elements are skipped unread.
 /// </summary>
-internal static class XmlFeedReader
+internal static partial class XmlFeedReader
 {
     private const string AtomNs = "http://www.w3.org/2005/Atom";
     private const string Atom03Ns = "http://purl.org/atom/ns#";
@@ -32,13 +32,14 @@ internal static class XmlFeedReader
         {
             var (reader, isUtf8) = FeedBytes.OpenXml(data);
             using var _ = reader;
+            Atomize(reader.NameTable);
             reader.MoveToContent();
             if (reader.NodeType != XmlNodeType.Element)
             {
                 throw new RejectedInputException("The feed has no root element.");
             }
 
-            var context = new Context(reader, zones, isUtf8);
+            using var context = new Context(reader, zones, isUtf8);
             return (reader.LocalName, reader.NamespaceURI) switch
             {
                 ("rss", _) => ReadRss(context),
@@ -134,30 +135,30 @@ internal static class XmlFeedReader
         switch (r.NamespaceURI, r.LocalName)
         {
             case (var ns, "title") when IsRss(ns):
-                channel.Title = First(channel.Title, NullIfEmpty(c.Text().Trim()));
+                channel.Title = First(channel.Title, c.TrimmedText());
                 break;
             case (var ns, "link") when IsRss(ns):
-                channel.Link = First(channel.Link, NullIfEmpty(c.Text().Trim()));
+                channel.Link = First(channel.Link, c.TrimmedText());
                 break;
             case (var ns, "language") when IsRss(ns):
             case (DcNs, "language"):
-                channel.Language = First(channel.Language, NullIfEmpty(c.Text().Trim()));
+                channel.Language = First(channel.Language, c.TrimmedText());
                 break;
             case (var ns, "pubDate") when IsRss(ns):
-                channel.Published = First(channel.Published, c.Date(c.Text()));
+                channel.Published = First(channel.Published, c.Date());
                 break;
             case (var ns, "lastBuildDate") when IsRss(ns):
             case (DcNs, "date"):
-                channel.Updated = First(channel.Updated, c.Date(c.Text()));
+                channel.Updated = First(channel.Updated, c.Date());
                 break;
             case (var ns, "ttl") when IsRss(ns):
-                channel.TtlMinutes ??= Int(c.Text().Trim());
+                channel.TtlMinutes ??= Int(c.TrimmedText());
                 break;
             case (var ns, "skipHours") when IsRss(ns):
-                ReadSkipList(r, "hour", text => int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var hour) && hour <= 23 ? hour : null, channel.SkipHours);
+                ReadSkipList(c, "hour", text => int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var hour) && hour <= 23 ? hour : null, channel.SkipHours);
                 break;
             case (var ns, "skipDays") when IsRss(ns):
-                ReadSkipList(r, "day", text => Enum.GetNames<DayOfWeek>().Contains(text, StringComparer.OrdinalIgnoreCase) ? Enum.Parse<DayOfWeek>(text, ignoreCase: true) : null, channel.SkipDays);
+                ReadSkipList(c, "day", text => Enum.GetNames<DayOfWeek>().Contains(text, StringComparer.OrdinalIgnoreCase) ? Enum.Parse<DayOfWeek>(text, ignoreCase: true) : null, channel.SkipDays);
                 break;
             default:
                 r.Skip();
@@ -166,16 +167,17 @@ internal static class XmlFeedReader
     }
 
     /// <summary>RSS <c>skipHours</c>/<c>skipDays</c>: each child element named <paramref name="name"/> once (RSS allows 24 hours and 7 days).</summary>
-    private static void ReadSkipList<T>(XmlReader r, string name, Func<string, T?> parse, List<T> into)
+    private static void ReadSkipList<T>(Context c, string name, Func<string, T?> parse, List<T> into)
         where T : struct
     {
+        var r = c.Reader;
         for (var depth = Enter(r); NextChild(r, depth);)
         {
             if (!IsRss(r.NamespaceURI) || r.LocalName != name)
             {
                 r.Skip();
             }
-            else if (parse(ReadText(r).Trim()) is { } value && !into.Contains(value))
+            else if (parse(c.TrimmedRawText() ?? "") is { } value && !into.Contains(value))
             {
                 into.Add(value);
             }
@@ -200,39 +202,39 @@ internal static class XmlFeedReader
                     e.Title = First(e.Title, c.Text());
                     break;
                 case (var ns, "link") when IsRss(ns):
-                    e.Link = First(e.Link, NullIfEmpty(c.Text().Trim()));
+                    e.Link = First(e.Link, c.TrimmedText());
                     break;
                 case (var ns, "guid") when IsRss(ns):
                     // RSS 2.0: a guid is a permalink unless it says isPermaLink="false".
                     guidIsPermaLink = !string.Equals(r.GetAttribute("isPermaLink")?.Trim(), "false", StringComparison.OrdinalIgnoreCase);
-                    e.Id = NullIfEmpty(c.Text().Trim()) ?? e.Id;
+                    e.Id = c.TrimmedText() ?? e.Id;
                     break;
                 case (var ns, "description") when IsRss(ns):
-                    e.Summary = First(e.Summary, NullIfEmpty(c.Markup().Trim()));
+                    e.Summary = First(e.Summary, c.TrimmedMarkup());
                     break;
                 case (ContentNs, "encoded"):
-                    e.Content = First(e.Content, NullIfEmpty(c.Markup().Trim()));
+                    e.Content = First(e.Content, c.TrimmedMarkup());
                     break;
                 case (var ns, "pubDate") when IsRss(ns):
                 case (AtomNs, "published"):
                 case (DcTermsNs, "issued"):
                 case (DcTermsNs, "created"):
-                    e.Published = First(e.Published, c.Date(c.Text()));
+                    e.Published = First(e.Published, c.Date());
                     break;
                 case (DcNs, "date"):
                 case (AtomNs, "updated"):
                 case (DcTermsNs, "modified"):
-                    e.Updated = First(e.Updated, c.Date(c.Text()));
+                    e.Updated = First(e.Updated, c.Date());
                     break;
                 case (var ns, "author") when IsRss(ns):
                     e.AddAuthor(RssAuthorName(c.Text()));
                     break;
                 case (DcNs, "creator"):
-                    e.AddAuthor(c.Text().Trim());
+                    e.AddAuthor(c.TrimmedText());
                     break;
                 case (var ns, "category") when IsRss(ns):
                 case (DcNs, "subject"):
-                    e.AddCategory(c.Text());
+                    e.AddCategory(c.TrimmedText());
                     break;
                 case (var ns, "enclosure") when IsRss(ns):
                     Enclosure(r, e);
@@ -288,7 +290,7 @@ internal static class XmlFeedReader
                     r.Skip();
                     break;
                 case "updated" or "modified":
-                    channel.Updated = First(channel.Updated, c.Date(c.Text()));
+                    channel.Updated = First(channel.Updated, c.Date());
                     break;
                 default:
                     r.Skip();
@@ -329,7 +331,7 @@ internal static class XmlFeedReader
             switch (r.LocalName)
             {
                 case "id":
-                    e.Id = First(e.Id, NullIfEmpty(c.Text().Trim()));
+                    e.Id = First(e.Id, c.TrimmedText());
                     break;
                 case "title":
                     e.Title = First(e.Title, ReadTextConstruct(c, plain: true));
@@ -338,17 +340,17 @@ internal static class XmlFeedReader
                     AtomLink(r, e);
                     break;
                 case "published" or "issued" or "created":
-                    e.Published = First(e.Published, c.Date(c.Text()));
+                    e.Published = First(e.Published, c.Date());
                     break;
                 case "updated" or "modified":
-                    e.Updated = First(e.Updated, c.Date(c.Text()));
+                    e.Updated = First(e.Updated, c.Date());
                     break;
                 case "author":
                     for (var authorDepth = Enter(r); NextChild(r, authorDepth);)
                     {
                         if (r.NamespaceURI == atomNs && r.LocalName == "name")
                         {
-                            e.AddAuthor(c.Text().Trim());
+                            e.AddAuthor(c.TrimmedText());
                         }
                         else
                         {
@@ -421,8 +423,8 @@ internal static class XmlFeedReader
         switch (type)
         {
             case "html" or "text/html":
-                var html = c.Text();
-                return plain ? HtmlText.ToPlainText(html) : html;
+                // As HTML the text is trimmed by every caller: one string, trimmed as it is made.
+                return plain ? HtmlText.ToPlainText(c.Text()) : c.TrimmedText() ?? "";
             case "xhtml" or "application/xhtml+xml":
                 var markup = c.Markup().Replace(" xmlns=\"" + XhtmlNs + "\"", "", StringComparison.Ordinal).Trim();
                 if (markup.StartsWith("<div", StringComparison.Ordinal) && markup.EndsWith("</div>", StringComparison.Ordinal))
@@ -483,12 +485,12 @@ internal static class XmlFeedReader
                     {
                         // The description says what the picture shows; a title is the next best thing.
                         var isDescription = r.LocalName == "description";
-                        var text = NullIfEmpty(PlainText(c.Text()));
+                        var text = NullIfEmpty(c.PlainText());
                         alt = isDescription ? text ?? alt : alt ?? text;
                     }
                     else if (IsMedia(r.NamespaceURI) && r.LocalName == "credit")
                     {
-                        credit = First(credit, NullIfEmpty(c.Text().Trim()));
+                        credit = First(credit, c.TrimmedText());
                     }
                     else
                     {
@@ -570,85 +572,6 @@ internal static class XmlFeedReader
         return true;
     }
 
-    /// <summary>The text of the current element (text and CDATA, with the text of any child elements); moves past its end.</summary>
-    private static string ReadText(XmlReader r)
-    {
-        if (r.IsEmptyElement)
-        {
-            r.Read();
-            return "";
-        }
-
-        var depth = r.Depth;
-        string? single = null;
-        StringBuilder? builder = null;
-        r.Read();
-        while (r.Depth > depth)
-        {
-            if (r.NodeType is XmlNodeType.Text or XmlNodeType.CDATA or XmlNodeType.Whitespace or XmlNodeType.SignificantWhitespace)
-            {
-                Append(ref single, ref builder, r.Value);
-            }
-
-            r.Read();
-        }
-
-        r.Read();
-        return builder?.ToString() ?? single ?? "";
-    }
-
-    /// <summary>
-    /// The content of the current element as HTML: text and CDATA as they are (escaped HTML is
-    /// HTML), and child elements, which some feeds put in unescaped, serialised back as markup.
-    /// </summary>
-    private static string ReadMarkup(XmlReader r)
-    {
-        if (r.IsEmptyElement)
-        {
-            r.Read();
-            return "";
-        }
-
-        var depth = r.Depth;
-        string? single = null;
-        StringBuilder? builder = null;
-        r.Read();
-        while (r.Depth > depth)
-        {
-            if (r.NodeType == XmlNodeType.Element)
-            {
-                Append(ref single, ref builder, r.ReadOuterXml());
-                continue;
-            }
-
-            if (r.NodeType is XmlNodeType.Text or XmlNodeType.CDATA or XmlNodeType.Whitespace or XmlNodeType.SignificantWhitespace)
-            {
-                Append(ref single, ref builder, r.Value);
-            }
-
-            r.Read();
-        }
-
-        r.Read();
-        return builder?.ToString() ?? single ?? "";
-    }
-
-    private static void Append(ref string? single, ref StringBuilder? builder, string value)
-    {
-        if (builder is not null)
-        {
-            builder.Append(value);
-        }
-        else if (single is null)
-        {
-            single = value;
-        }
-        else
-        {
-            builder = new StringBuilder(single.Length + value.Length + 16).Append(single).Append(value);
-        }
-    }
-
     /// <summary>RSS 2.0 wants <c>email (Name)</c> in <c>author</c>; the name is the byline.</summary>
     private static string RssAuthorName(string author)
     {
@@ -661,10 +584,6 @@ internal static class XmlFeedReader
 
         return text;
     }
-
-    /// <summary>Most captions have no markup or entities; those skip the HTML-to-text pass.</summary>
-    private static string PlainText(string text) =>
-        text.AsSpan().IndexOfAny("<&\r\n\t") < 0 ? text.Trim() : HtmlText.ToPlainText(text);
 
     private static bool IsRss(string ns) => ns.Length == 0 || ns == Rss10Ns || ns == Rss090Ns;
 
@@ -705,20 +624,6 @@ internal static class XmlFeedReader
     private static string? First(string? current, string? next) => current ?? next;
 
     private static DateTimeOffset? First(DateTimeOffset? current, DateTimeOffset? next) => current ?? next;
-
-    private sealed class Context(XmlReader reader, ZoneAbbreviations zones, bool isUtf8)
-    {
-        public XmlReader Reader { get; } = reader;
-
-        public DateTimeOffset? Date(string text) => FeedDates.Parse(text, zones);
-
-        public string Text() => Repair(ReadText(Reader));
-
-        public string Markup() => Repair(ReadMarkup(Reader));
-
-        /// <summary>Double-encoded UTF-8 can only be told apart, and undone, in a document that is UTF-8.</summary>
-        public string Repair(string text) => isUtf8 ? Mojibake.Repair(text) : text;
-    }
 
     private sealed class ChannelBuilder
     {

@@ -127,4 +127,24 @@ public sealed class FeedEncodingTests
 
         Assert.Equal("before after", FeedReader.Read(bytes).Entries[0].Title);
     }
+
+    [Fact]
+    public void Double_encoded_text_is_repaired_before_it_is_trimmed()
+    {
+        // "Â" and a no-break space are a double-encoded no-break space (C2 A0): repaired first, it
+        // is white space and trimmed away; trimmed first, the "Â" would be left alone.
+        var bytes = Encoding.UTF8.GetBytes("<rss><channel><item><title>t</title><category> KÃ¤lteÂ\u00A0</category></item></channel></rss>");
+
+        Assert.Equal("Kälte", FeedReader.Read(bytes).Entries[0].Categories.Single());
+    }
+
+    [Fact]
+    public void A_long_double_encoded_body_in_several_pieces_is_repaired_as_a_whole()
+    {
+        var body = string.Concat(Enumerable.Repeat("Die KÃ¤ltewelle hÃ¤lt an. ", 200));
+        var split = body.Length / 2;
+        var bytes = Encoding.UTF8.GetBytes($"<rss><channel><item><title>t</title><description><![CDATA[{body[..split]}]]>{body[split..]}</description></item></channel></rss>");
+
+        Assert.Equal(string.Concat(Enumerable.Repeat("Die Kältewelle hält an. ", 200)).Trim(), FeedReader.Read(bytes).Entries[0].SummaryHtml);
+    }
 }

@@ -246,4 +246,28 @@ public sealed class RssAndAtomTests
         Assert.Equal(3, breakingNews.Entries.Count(e => e.Images.Count > 0));
         Assert.Equal(3, Regex.Count(File.ReadAllText(Repository.CorpusFile("upstream-feeds", "feedreader-Rss20BreakingNews.xml")), "<enclosure url="));
     }
+
+    [Fact]
+    public void A_body_longer_than_the_reader_buffer_in_many_text_cdata_and_entity_pieces_comes_out_whole_and_trimmed()
+    {
+        // The reader copies element text into one buffer that starts at a few thousand
+        // characters and grows; a body is often text, CDATA and entities side by side.
+        var paragraph = "<p>Officials said the programme would widen &amp; clinics stay open.</p>\n";
+        var pieces = new StringBuilder("\n   ");
+        var expected = new StringBuilder();
+        for (var i = 0; i < 400; i++)
+        {
+            pieces.Append(i % 2 == 0 ? $"<![CDATA[{paragraph}]]>" : paragraph.Replace("&amp;", "&amp;amp;", StringComparison.Ordinal).Replace("<", "&lt;", StringComparison.Ordinal));
+            expected.Append(paragraph);
+        }
+
+        pieces.Append("  \n ");
+        var rss = $"<rss xmlns:content=\"http://purl.org/rss/1.0/modules/content/\"><channel><item><guid>g</guid><title>T</title><content:encoded>{pieces}</content:encoded><description>short</description></item></channel></rss>";
+
+        var entry = FeedReader.Read(Encoding.UTF8.GetBytes(rss)).Entries[0];
+
+        Assert.True(expected.Length > 20_000);
+        Assert.Equal(expected.ToString().Trim(), entry.ContentHtml);
+        Assert.Equal("short", entry.SummaryHtml);
+    }
 }
