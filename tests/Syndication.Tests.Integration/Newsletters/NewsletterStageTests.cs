@@ -258,7 +258,10 @@ public sealed class NewsletterStageTests
         const string issue = "global/2026-11-25";
         await table.UpsertEntityAsync(new Azure.Data.Tables.TableEntity(SendLedger.Partition(issue), SendLedger.BatchRow(1))
         {
-            ["State"] = nameof(BatchState.Sent), ["Recipients"] = 12, ["MessageId"] = "earlier", ["Attempts"] = 1,
+            ["State"] = nameof(BatchState.Sent),
+            ["Recipients"] = 12,
+            ["MessageId"] = "earlier",
+            ["Attempts"] = 1,
         });
         foreach (var reader in sentBefore)
         {
