@@ -101,7 +101,8 @@ stage feeds-again articles "$articles" -- "$work/cli" feeds
 # The next ordinary build: 20 new stories, newer than every one (generated "now"), on the full
 # archive: what a build costs once the bulk load is done (it must not grow with the archive).
 stage queue-next articles 20 -- "$work/cli" generate index --count 20 --days 0 --seed 8
-stage feeds-next articles 20 -- "$work/cli" feeds
+# --verbose: the log also counts each operation, to tell where the requests went.
+stage feeds-next articles 20 -- "$work/cli" feeds --verbose
 fi
 
 if [[ " $stages " == *" views "* ]]; then

@@ -33,6 +33,14 @@ internal sealed record Verb(TextWriter Output, Option<string?> Storage, Option<b
                 if (session.Account.Counter.Total > 0)
                 {
                     cost.WriteLine($"  ({session.Account.Counter.ByService()})");
+                    if (parse.GetValue(Verbose))
+                    {
+                        // Where a cost comes from: each operation's count ("table read QueryEntities: 318").
+                        foreach (var (operation, count) in session.Account.Counter.ByOperation)
+                        {
+                            cost.WriteLine($"    {operation}: {count}");
+                        }
+                    }
                 }
             }
 

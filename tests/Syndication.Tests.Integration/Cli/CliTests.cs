@@ -254,4 +254,22 @@ public sealed partial class CliTests
         Assert.Equal(At(total, 2), At(byService, 1) + At(byService, 3));
         Assert.Equal(At(total, 3), At(byService, 2) + At(byService, 4));
     }
+
+    [Fact]
+    public async Task Verbose_says_which_operations_the_requests_were()
+    {
+        var account = await LocalStorage.NewAccountAsync();
+        var file = Path.Combine(Directory.CreateTempSubdirectory("syndication-subscribers-").FullName, "subscribers.csv");
+        await RunAsync("generate", "subscribers", "--count", "120", "--seed", "6", "--out", file);
+
+        var (exit, imported) = await RunAsync("--storage", account.ConnectionString, "newsletter", "import", file, "--verbose");
+        var (_, quiet) = await RunAsync("--storage", account.ConnectionString, "newsletter", "import", file);
+
+        Assert.Equal(0, exit);
+        var total = long.Parse(Regex.Match(imported, @"(\d+) storage requests?:").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        var operations = Regex.Matches(imported, @"^    (blob|table|queue) (read|write) (\w+): (\d+)$", RegexOptions.Multiline);
+        Assert.Contains(operations, m => m.Groups[1].Value == "table" && m.Groups[2].Value == "write" && m.Groups[3].Value == "Batch");
+        Assert.Equal(total, operations.Sum(m => long.Parse(m.Groups[4].Value, System.Globalization.CultureInfo.InvariantCulture)));
+        Assert.DoesNotMatch(new Regex(@"^    (blob|table|queue) ", RegexOptions.Multiline), quiet);
+    }
 }
