@@ -9,13 +9,21 @@ namespace Syndication.Adapters.Storage;
 /// <summary>
 /// A blob lease held by one run of work that must not run twice at once (the send of a newsletter
 /// issue: the timer and an editor's CLI at the same moment; a feed build). The lease lasts <see cref="Duration"/>
-/// and is renewed every third of it while held, so a process that dies lets it go within 15 s;
-/// if a renewal fails, <see cref="Lost"/> is cancelled and the holder stops at its next safe point.
+/// and is renewed every third of it while held, so a process that dies lets it go within 15 s; a
+/// renewal the store is slow to answer is waited for, and one that fails tried again, while the
+/// lease surely lasts; then (or when another took it) <see cref="Lost"/> is cancelled and the holder
+/// stops at its next safe point.
 /// </summary>
 public sealed class RunLease : IAsyncDisposable
 {
     /// <summary>The shortest lease Blob storage grants: a run that dies holds the work up for no longer.</summary>
     public static readonly TimeSpan Duration = TimeSpan.FromSeconds(15);
+
+    /// <summary>How much sooner than the lease's end a renewal is given up: the answer's way back, and a clock's drift.</summary>
+    private static readonly TimeSpan Margin = TimeSpan.FromSeconds(2);
+
+    /// <summary>How soon a renewal that failed is tried again.</summary>
+    private static readonly TimeSpan RetryEvery = TimeSpan.FromMilliseconds(500);
 
     private readonly BlobLeaseClient _lease;
     private readonly CancellationTokenSource _lost = new();
@@ -94,29 +102,59 @@ public sealed class RunLease : IAsyncDisposable
             {
                 // Real time, not the app's clock: the lease expires on the service's clock.
                 await Task.Delay(every, _stop.Token);
-                using var attempt = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
-                attempt.CancelAfter(every);
-                try
+                while (!await TryRenewAsync(renewed))
                 {
-                    await _lease.RenewAsync(cancellationToken: attempt.Token);
-                    renewed.Restart();
-                }
-                catch (Exception ex) when (!_stop.IsCancellationRequested && ex is RequestFailedException or OperationCanceledException)
-                {
-                    // Taken by another (409), or unanswered for so long that the lease may lapse
-                    // before the next try: the holder must stop.
-                    if (ex is RequestFailedException { Status: 409 } || renewed.Elapsed + every >= Duration)
+                    if (_lost.IsCancellationRequested)
                     {
-                        await _lost.CancelAsync();
                         return;
                     }
+
+                    await Task.Delay(RetryEvery, _stop.Token);
                 }
+
+                renewed.Restart();
             }
         }
-        catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+        catch (Exception ex) when (_stop.IsCancellationRequested && ex is OperationCanceledException or RequestFailedException)
         {
-            // Released.
+            // Released (a renewal under way when it was may fail either way).
         }
+    }
+
+    /// <summary>
+    /// One try to renew, given as long as the lease surely lasts (<see cref="Duration"/> since the
+    /// last renewal, less <see cref="Margin"/>): a store too busy to answer in a third of the lease
+    /// (an emulator under a large build, a throttled account) does not cost the run its lease, and
+    /// one that fails at once is tried again. Cancels <see cref="Lost"/> when another took the lease
+    /// (409) or no time is left.
+    /// </summary>
+    private async Task<bool> TryRenewAsync(Stopwatch renewed)
+    {
+        var left = Duration - Margin - renewed.Elapsed;
+        if (left > TimeSpan.Zero)
+        {
+            using var attempt = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
+            attempt.CancelAfter(left);
+            try
+            {
+                await _lease.RenewAsync(cancellationToken: attempt.Token);
+                return true;
+            }
+            catch (Exception ex) when (!_stop.IsCancellationRequested && ex is RequestFailedException { Status: not 409 } or OperationCanceledException)
+            {
+                if (Duration - Margin - renewed.Elapsed > RetryEvery)
+                {
+                    return false;
+                }
+            }
+            catch (RequestFailedException ex) when (ex.Status == 409 && !_stop.IsCancellationRequested)
+            {
+                // Taken by another: the holder must stop.
+            }
+        }
+
+        await _lost.CancelAsync();
+        return false;
     }
 
     /// <summary>Stops renewing and lets the lease go, so the next run need not wait for it to expire.</summary>
