@@ -214,6 +214,43 @@ public sealed class FeedsStageTests
     }
 
     [Fact]
+    public async Task A_flood_of_tellings_of_one_story_shows_it_once_and_is_read_past_a_thousand_rows_a_request()
+    {
+        // 1,200 near-identical tellings of one wire story in the last hours (sent again and again),
+        // behind them 60 stories of their own: the feed shows the story once and the 49 newest
+        // others, reading the flood 1,000 rows a request rather than 100.
+        await using var pipeline = await TestPipeline.StartAsync();
+        var now = pipeline.Clock.GetUtcNow();
+        var wire = string.Join(' ', Enumerable.Range(1, 8).Select(i =>
+            $"Paragraph {i}: the port authority said the second container terminal would double capacity and cut waiting times for ships at anchor by half."));
+        for (var i = 0; i < 1_260; i++)
+        {
+            var flood = i < 1_200;
+            var outcome = await pipeline.Ingest.IngestDraftAsync(
+                new Syndication.Core.Ingestion.ArticleDraft
+                {
+                    SourceKey = $"urn:test:flood:{i}",
+                    Headline = flood ? $"Port opens second terminal ({i})" : $"Story {i - 1_200} of its own",
+                    BodyHtml = flood
+                        ? $"<p>{wire} Sent again, number {i}.</p>"
+                        : $"<p>Story {i - 1_200}: {string.Join(' ', Enumerable.Repeat($"word{i}", (i % 9) + 3))} and nothing else alike.</p>",
+                    Created = flood ? now.AddSeconds(-10 * (i + 1)) : now.AddHours(-4 - (i - 1_200)),
+                },
+                origin: $"flood-{i}",
+                CancellationToken.None);
+            Assert.Equal(IngestResult.Accepted, outcome.Result);
+        }
+
+        await pipeline.Feeds.BuildAsync(rebuildAll: false, CancellationToken.None);
+        pipeline.Counter.Reset();
+        var newest = await pipeline.Index.NewestAsync(Syndication.Core.Feeds.FeedScopes.All, 50, CancellationToken.None);
+
+        Assert.Equal(["Port opens second terminal (0)", .. Enumerable.Range(0, 49).Select(i => $"Story {i} of its own")], newest.Select(e => e.Headline));
+        // 100 rows, then 1,000, then the rest: 13 requests at 100 rows each.
+        Assert.Equal(3, pipeline.Counter.Total);
+    }
+
+    [Fact]
     public async Task A_hundred_long_hindi_articles_in_one_edition_are_indexed_and_published()
     {
         // 100 rows of 25,000 Devanagari characters are 7.5 MB of UTF-8: over the 4 MiB a Table
