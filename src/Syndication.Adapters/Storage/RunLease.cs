@@ -102,14 +102,10 @@ public sealed class RunLease : IAsyncDisposable
             {
                 // Real time, not the app's clock: the lease expires on the service's clock.
                 await Task.Delay(every, _stop.Token);
-                while (!await TryRenewAsync(renewed))
+                if (!await RenewWhileItLastsAsync(renewed))
                 {
-                    if (_lost.IsCancellationRequested)
-                    {
-                        return;
-                    }
-
-                    await Task.Delay(RetryEvery, _stop.Token);
+                    await _lost.CancelAsync();
+                    return;
                 }
 
                 renewed.Restart();
@@ -122,16 +118,15 @@ public sealed class RunLease : IAsyncDisposable
     }
 
     /// <summary>
-    /// One try to renew, given as long as the lease surely lasts (<see cref="Duration"/> since the
-    /// last renewal, less <see cref="Margin"/>): a store too busy to answer in a third of the lease
-    /// (an emulator under a large build, a throttled account) does not cost the run its lease, and
-    /// one that fails at once is tried again. Cancels <see cref="Lost"/> when another took the lease
-    /// (409) or no time is left.
+    /// Renews, trying for as long as the lease surely lasts (<see cref="Duration"/> since the last
+    /// renewal, less <see cref="Margin"/>): a store too busy to answer in a third of the lease (an
+    /// emulator under a large build, a throttled account) does not cost the run its lease, and a
+    /// renewal that fails at once is tried again. False when another took the lease (409) or no
+    /// time is left: the holder must stop.
     /// </summary>
-    private async Task<bool> TryRenewAsync(Stopwatch renewed)
+    private async Task<bool> RenewWhileItLastsAsync(Stopwatch renewed)
     {
-        var left = Duration - Margin - renewed.Elapsed;
-        if (left > TimeSpan.Zero)
+        for (var left = Duration - Margin - renewed.Elapsed; left > TimeSpan.Zero; left = Duration - Margin - renewed.Elapsed)
         {
             using var attempt = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
             attempt.CancelAfter(left);
@@ -140,20 +135,18 @@ public sealed class RunLease : IAsyncDisposable
                 await _lease.RenewAsync(cancellationToken: attempt.Token);
                 return true;
             }
-            catch (Exception ex) when (!_stop.IsCancellationRequested && ex is RequestFailedException { Status: not 409 } or OperationCanceledException)
-            {
-                if (Duration - Margin - renewed.Elapsed > RetryEvery)
-                {
-                    return false;
-                }
-            }
             catch (RequestFailedException ex) when (ex.Status == 409 && !_stop.IsCancellationRequested)
             {
-                // Taken by another: the holder must stop.
+                return false;
             }
+            catch (Exception ex) when (!_stop.IsCancellationRequested && ex is RequestFailedException or OperationCanceledException)
+            {
+                // Unanswered in time, or failed: again, while time is left.
+            }
+
+            await Task.Delay(RetryEvery, _stop.Token);
         }
 
-        await _lost.CancelAsync();
         return false;
     }
 
